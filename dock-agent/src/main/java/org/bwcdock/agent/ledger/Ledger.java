@@ -1,0 +1,114 @@
+package org.bwcdock.agent.ledger;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The dock's durable memory: cameras, evidence files and their parts, assignments, the MQTT
+ * outbox and the audit chain.
+ *
+ * <p>Every method that changes something is one SQLite transaction, durable when it returns
+ * (WAL, {@code synchronous=FULL}). Every file-state change writes, in that same transaction, an
+ * audit row and an {@link EventClass#EVIDENCE} outbox event, so nothing that happened can be
+ * published without being recorded, or recorded without being published later.
+ *
+ * <p>Thread-safe: calls are serialised.
+ */
+public interface Ledger extends AutoCloseable {
+
+    // ---- cameras ----------------------------------------------------------------------------
+
+    /** Inserts or updates the camera (last seen now). */
+    void recordCamera(CameraRecord camera);
+
+    Optional<CameraRecord> camera(String cameraId);
+
+    /** Legal hold: a held camera is never wiped. Audited. */
+    void setLegalHold(String cameraId, boolean hold, String actor);
+
+    // ---- evidence files ---------------------------------------------------------------------
+
+    /**
+     * Records a file found on a camera in state DISCOVERED and returns its id. Idempotent: the
+     * same camera, relative path, size and mtime give the same id and no new row.
+     */
+    long discover(String cameraId, String relativePath, long size, long mtimeMillis);
+
+    Optional<EvidenceFile> file(long fileId);
+
+    /** The camera's files, oldest first. */
+    List<EvidenceFile> filesOf(String cameraId);
+
+    /** Files in any of the given states, oldest first (the upload order). */
+    List<EvidenceFile> filesIn(FileState first, FileState... more);
+
+    /**
+     * Moves a file from {@code from} to {@code to}. Throws {@link IllegalTransitionException} if the
+     * move is not allowed by {@link FileState} or the file is not in {@code from}.
+     *
+     * @param reason why, for FAILED/QUARANTINED and retries; may be null otherwise
+     */
+    void transition(long fileId, FileState from, FileState to, String reason);
+
+    /**
+     * INGESTING → INGESTED with the whole-file plaintext SHA-256 (hex), every part, and the signed
+     * manifest (CMS SignedData, DER), in one transaction. The spool files must be durable before.
+     */
+    void recordIngest(long fileId, String plaintextSha256, List<PartRecord> parts, byte[] manifest, byte[] manifestSignature);
+
+    /** Parts of the file, by index. */
+    List<PartRecord> parts(long fileId);
+
+    /** Where a part is being uploaded and how far the server has confirmed it: a restart resumes here. */
+    void recordPartUpload(long fileId, int partIndex, String uploadUrl, long confirmedOffset);
+
+    /** UPLOADED → RECEIPTED, storing the receipt verbatim (CMS SignedData, DER) after it was verified. */
+    void recordReceipt(long fileId, byte[] receipt);
+
+    Optional<byte[]> receipt(long fileId);
+
+    Optional<byte[]> manifest(long fileId);
+
+    // ---- assignments ------------------------------------------------------------------------
+
+    /** Ends any current assignment of the camera and starts this one. Audited, and an outbox event. */
+    void assign(String cameraId, String officerId, String source);
+
+    /** Ends the current assignment, if any. Audited, and an outbox event. */
+    void unassign(String cameraId, String source);
+
+    Optional<Assignment> currentAssignment(String cameraId);
+
+    // ---- outbox -----------------------------------------------------------------------------
+
+    /**
+     * Appends an event; durable when this returns. Each event gets a sequence number (the
+     * publish order) and a stable random {@code eventId}.
+     *
+     * @param type the {@code events/{type}} topic segment, e.g. "docked"
+     * @param payloadJson the JSON object to publish (the outbox adds nothing to it)
+     */
+    OutboxEvent appendEvent(String type, EventClass eventClass, String payloadJson);
+
+    /** Unpublished events in sequence order. */
+    List<OutboxEvent> pendingEvents(int limit);
+
+    /** The broker acknowledged the event: it leaves the outbox. */
+    void markPublished(long sequence);
+
+    long pendingEventCount();
+
+    // ---- audit ------------------------------------------------------------------------------
+
+    /** Appends an audit row chained to the previous one. */
+    void audit(String actor, String action, String subject, String detail);
+
+    /** SHA-256 (hex) of the newest audit row: what a manifest quotes. */
+    String auditHead();
+
+    /** Re-computes the whole chain; names the first broken row, if any. */
+    AuditVerification verifyAudit();
+
+    @Override
+    void close();
+}

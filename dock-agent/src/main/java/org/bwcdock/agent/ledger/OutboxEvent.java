@@ -1,0 +1,6 @@
+package org.bwcdock.agent.ledger;
+
+/** An event waiting for the broker's acknowledgement. {@code sequence} orders them; time does not. */
+public record OutboxEvent(long sequence, String eventId, String type, EventClass eventClass,
+                          String payloadJson, long createdAtMillis) {
+}
