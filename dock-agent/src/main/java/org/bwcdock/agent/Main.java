@@ -1,0 +1,138 @@
+package org.bwcdock.agent;
+
+import org.bwcdock.agent.config.AgentConfig;
+import org.bwcdock.agent.config.ConfigException;
+import org.bwcdock.agent.config.ConfigLoader;
+import org.bwcdock.agent.ledger.AuditCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
+
+/** {@code bwcdock-agent}: run the agent, check a config, verify the audit chain. */
+@Command(name = "bwcdock-agent", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Body-worn-camera dock agent.",
+        subcommands = {Main.Run.class, Main.CheckConfig.class, Main.Audit.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Command(name = "run", description = "Run the agent until stopped (SIGTERM) or for --run-for.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--config", required = true, description = "agent.toml")
+        Path config;
+
+        @Option(names = "--run-for", description = "stop after this many seconds (demo and tests)")
+        Integer runForSeconds;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            AgentConfig cfg;
+            try {
+                cfg = ConfigLoader.load(config);
+            } catch (ConfigException e) {
+                spec.commandLine().getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            DockAgent agent = DockAgent.create(cfg, Clock.systemUTC());
+            Thread hook = new Thread(() -> {
+                agent.close();
+                stopped.countDown();
+            }, "bwcdock-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            agent.start();
+            if (runForSeconds != null) {
+                if (!stopped.await(runForSeconds, TimeUnit.SECONDS)) {
+                    agent.close();
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
+                return 0;
+            }
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "check-config", description = "Validate a configuration file: print every problem, or a summary.")
+    static final class CheckConfig implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE")
+        Path file;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try {
+                AgentConfig cfg = ConfigLoader.load(file);
+                out.println(file + ": ok");
+                out.println(cfg.summary());
+                return 0;
+            } catch (ConfigException e) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println(file + ": " + e.problems().size() + " problem(s)");
+                e.problems().forEach(p -> err.println("  " + p));
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "audit", description = "Audit log tools.", subcommands = Audit.Verify.class)
+    static final class Audit {
+        @Command(name = "verify", description = "Re-compute the audit hash chain; name the first broken row.")
+        static final class Verify implements Callable<Integer> {
+            @Option(names = "--config", description = "agent.toml (the ledger is in its stateDirectory)")
+            Path config;
+
+            @Option(names = "--db", description = "the ledger file itself")
+            Path db;
+
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                PrintWriter err = spec.commandLine().getErr();
+                Path ledgerFile = db;
+                if (ledgerFile == null && config != null) {
+                    try {
+                        ledgerFile = ConfigLoader.load(config).ledgerFile();
+                    } catch (ConfigException e) {
+                        err.println("error: " + e.getMessage());
+                        return 2;
+                    }
+                }
+                if (ledgerFile == null) {
+                    err.println("error: give --config FILE or --db FILE");
+                    return 2;
+                }
+                return AuditCommand.verify(ledgerFile, spec.commandLine().getOut());
+            }
+        }
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"bwcdock-agent " + Version.current()};
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.bwcdock.agent.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The dock's configuration, validated and immutable. Built only by {@link ConfigLoader}; every
+ * path is absolute (relative paths in the file are resolved against the file's directory).
+ *
+ * @param dockId the dock's identity: its certificate CN and its MQTT topic segment
+ * @param hardware which bay lights, badge reader and gauges to drive
+ * @param stateDirectory where the ledger lives
+ * @param mqtt absent: telemetry is off (logged at start)
+ * @param evidence absent: uploads are off (logged at start); footage stays in the spool
+ * @param badges badge UID (upper-case hex) → officer id, for self-assignment
+ */
+public record AgentConfig(
+        String dockId,
+        Hardware hardware,
+        Path stateDirectory,
+        Logging logging,
+        Identity identity,
+        Spool spool,
+        Usb usb,
+        List<Bay> bays,
+        List<CameraProfile> cameraProfiles,
+        Optional<Mqtt> mqtt,
+        Optional<Evidence> evidence,
+        Policy policy,
+        Map<String, String> badges) {
+
+    public AgentConfig {
+        bays = List.copyOf(bays);
+        cameraProfiles = List.copyOf(cameraProfiles);
+        badges = Map.copyOf(badges);
+    }
+
+    public Path ledgerFile() {
+        return stateDirectory.resolve("ledger.db");
+    }
+
+    /** What check-config prints: enough for IT staff to see the file says what they meant. */
+    public String summary() {
+        StringBuilder s = new StringBuilder();
+        s.append("dock ").append(dockId).append(", hardware ").append(hardware.name().toLowerCase(java.util.Locale.ROOT))
+                .append(", state in ").append(stateDirectory).append('\n');
+        s.append("identity: ").append(identity.certificate()).append(" (key ").append(identity.privateKey()).append(")\n");
+        s.append("spool: ").append(spool.directory()).append(", quota ").append(spool.quotaBytes())
+                .append(" bytes, parts of ").append(spool.partSizeBytes()).append(" bytes\n");
+        for (Bay b : bays) {
+            s.append("bay ").append(b.number()).append(": USB port ").append(b.usbPort())
+                    .append(b.leds().map(l -> ", LEDs on GPIO " + l.green() + "/" + l.amber() + "/" + l.red()).orElse(""))
+                    .append(b.batteryGauge().map(g -> ", gauge i2c-" + g.bus() + "@0x" + Integer.toHexString(g.address())).orElse(""))
+                    .append('\n');
+        }
+        for (CameraProfile p : cameraProfiles) {
+            s.append("camera profile ").append(p.name()).append(": ").append(String.join(", ", p.usbIds()))
+                    .append(", footage ").append(String.join(" ", p.footage())).append('\n');
+        }
+        s.append("mqtt: ").append(mqtt.map(m -> m.brokers().toString()).orElse("not configured (telemetry off)")).append('\n');
+        s.append("evidence: ").append(evidence.map(e -> e.url() + ", " + e.recipients().size() + " recipient(s)")
+                .orElse("not configured (uploads off)")).append('\n');
+        s.append("policy: wipe after receipt ").append(policy.wipeAfterReceipt() ? "yes" : "no")
+                .append(", badge hand-out at >= ").append(policy.minimumBatteryPercent()).append("% battery\n");
+        s.append("badges: ").append(badges.size()).append(" known");
+        return s.toString();
+    }
+
+    public enum Hardware {
+        /** Real GPIO/SPI/I2C through Pi4J's gpiod and linuxfs plugins. */
+        PI4J,
+        /** Pi4J's mock plugin: the sandbox and tests. */
+        SIMULATED,
+        /** No lights, badge reader or gauges; everything else works. */
+        NONE
+    }
+
+    public record Logging(String level) {
+    }
+
+    /** The dock's certificate (with its chain) and private key: mutual TLS and manifest signatures. */
+    public record Identity(Path certificate, Path privateKey) {
+    }
+
+    public record Spool(Path directory, long quotaBytes, int partSizeBytes) {
+    }
+
+    public record Usb(Path sysRoot, Path devRoot, Duration rescanInterval, Duration debounce,
+                      Duration stableInterval, Duration readTimeout) {
+    }
+
+    /** One camera bay; {@code leds} and {@code batteryGauge} are only used with real or simulated hardware. */
+    public record Bay(int number, String usbPort, Optional<Leds> leds, Optional<BatteryGauge> batteryGauge) {
+    }
+
+    /** BCM GPIO numbers of a bay's LEDs. */
+    public record Leds(int green, int amber, int red) {
+    }
+
+    /** A MAX17048-style fuel gauge on an I2C bus. */
+    public record BatteryGauge(int bus, int address) {
+    }
+
+    public enum CameraIdSource { USB_SERIAL, DEVICE_INFO }
+
+    /**
+     * A camera model the dock accepts.
+     *
+     * @param usbIds "vendor:product", lower-case hex
+     * @param footage globs relative to the volume root, e.g. {@code DCIM/**}{@code /*.MP4}
+     * @param deviceInfoFile relative path of the camera's info file, when {@code cameraId} reads it
+     */
+    public record CameraProfile(String name, List<String> usbIds, List<String> footage, long maxFileSizeBytes,
+                                CameraIdSource cameraId, Optional<String> deviceInfoFile) {
+        public CameraProfile {
+            usbIds = List.copyOf(usbIds);
+            footage = List.copyOf(footage);
+        }
+    }
+
+    public record Mqtt(List<URI> brokers, Optional<Path> trustAnchors, Duration keepAlive,
+                       Duration sessionExpiry, Duration maxReconnectDelay, int outboxCapacity) {
+        public Mqtt {
+            brokers = List.copyOf(brokers);
+        }
+    }
+
+    /**
+     * @param recipients certificates whose keys may decrypt the footage (evidence server, escrow)
+     * @param receiptSigners certificates (or CAs) trusted to sign receipts
+     * @param bandwidthBytesPerSecond 0 = unlimited
+     */
+    public record Evidence(URI url, Optional<Path> trustAnchors, List<Path> recipients, Path receiptSigners,
+                           long bandwidthBytesPerSecond, int concurrency) {
+        public Evidence {
+            recipients = List.copyOf(recipients);
+        }
+    }
+
+    /**
+     * @param wipeAfterReceipt false: footage stays on the camera even after a receipt
+     * @param minimumBatteryPercent a camera below this is not handed out by badge self-assignment
+     */
+    public record Policy(boolean wipeAfterReceipt, int minimumBatteryPercent) {
+    }
+}

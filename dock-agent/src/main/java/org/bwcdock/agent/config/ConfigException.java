@@ -1,0 +1,17 @@
+package org.bwcdock.agent.config;
+
+import java.util.List;
+
+/** The configuration is unusable; {@link #problems()} holds every problem found, each naming its key. */
+public final class ConfigException extends Exception {
+    private final List<String> problems;
+
+    public ConfigException(String source, List<String> problems) {
+        super(source + ": " + problems.size() + " problem(s):\n  " + String.join("\n  ", problems));
+        this.problems = List.copyOf(problems);
+    }
+
+    public List<String> problems() {
+        return problems;
+    }
+}
