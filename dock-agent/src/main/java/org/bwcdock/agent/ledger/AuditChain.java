@@ -1,0 +1,110 @@
+package org.bwcdock.agent.ledger;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.OptionalLong;
+
+/**
+ * The append-only audit log as a hash chain: each row stores SHA-256 over its own fields and the
+ * previous row's hash, so an edited, deleted or reordered row breaks every hash after it.
+ *
+ * <p>Fields are length-prefixed before hashing, so that ("ab","c") and ("a","bc") differ.
+ */
+final class AuditChain {
+    static final String GENESIS = "0".repeat(64);
+
+    private AuditChain() {
+    }
+
+    /** Appends a row inside the caller's transaction and returns its hash. */
+    static String append(Connection c, long at, String actor, String action, String subject, String detail)
+            throws SQLException {
+        long seq = 1;
+        String prev = GENESIS;
+        try (Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")) {
+            if (r.next()) {
+                seq = r.getLong(1) + 1;
+                prev = r.getString(2);
+            }
+        }
+        String hash = hash(seq, at, actor, action, subject, detail, prev);
+        try (PreparedStatement p = c.prepareStatement(
+                "INSERT INTO audit(seq, at, actor, action, subject, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)")) {
+            p.setLong(1, seq);
+            p.setLong(2, at);
+            p.setString(3, actor);
+            p.setString(4, action);
+            p.setString(5, subject);
+            p.setString(6, detail);
+            p.setString(7, prev);
+            p.setString(8, hash);
+            p.executeUpdate();
+        }
+        return hash;
+    }
+
+    static String head(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")) {
+            return r.next() ? r.getString(1) : GENESIS;
+        }
+    }
+
+    static AuditVerification verify(Connection c) throws SQLException {
+        long rows = 0;
+        long expectedSeq = 1;
+        String prev = GENESIS;
+        try (Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(
+                     "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY rowid")) {
+            while (r.next()) {
+                rows++;
+                long seq = r.getLong(1);
+                if (seq != expectedSeq) {
+                    return broken(rows, seq, "sequence " + seq + " where " + expectedSeq
+                            + " was expected (a row was deleted or moved)");
+                }
+                if (!r.getString(7).equals(prev)) {
+                    return broken(rows, seq, "does not link to the row before it (a row before it was deleted, edited or moved)");
+                }
+                String recomputed = hash(seq, r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
+                        r.getString(6), r.getString(7));
+                if (!recomputed.equals(r.getString(8))) {
+                    return broken(rows, seq, "content does not match its hash (the row was edited)");
+                }
+                prev = r.getString(8);
+                expectedSeq++;
+            }
+        }
+        return new AuditVerification(rows, OptionalLong.empty(), null);
+    }
+
+    private static AuditVerification broken(long rows, long seq, String problem) {
+        return new AuditVerification(rows, OptionalLong.of(seq), problem);
+    }
+
+    static String hash(long seq, long at, String actor, String action, String subject, String detail, String prev) {
+        MessageDigest d;
+        try {
+            d = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a required JCE algorithm", e);
+        }
+        d.update(ByteBuffer.allocate(16).putLong(seq).putLong(at).array());
+        for (String field : new String[] {actor, action, subject, detail, prev}) {
+            byte[] b = field.getBytes(StandardCharsets.UTF_8);
+            d.update(ByteBuffer.allocate(4).putInt(b.length).array());
+            d.update(b);
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+}

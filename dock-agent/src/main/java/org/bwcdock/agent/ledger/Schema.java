@@ -1,0 +1,117 @@
+package org.bwcdock.agent.ledger;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Versioned schema migrations, tracked in {@code PRAGMA user_version}. Each step runs in its own
+ * transaction; steps are only ever appended, never edited, once released.
+ */
+final class Schema {
+    private static final List<String> MIGRATIONS = List.of(
+            """
+            CREATE TABLE cameras (
+              camera_id TEXT PRIMARY KEY,
+              usb_vendor_product TEXT NOT NULL,
+              usb_serial TEXT,
+              legal_hold INTEGER NOT NULL DEFAULT 0,
+              first_seen INTEGER NOT NULL,
+              last_seen INTEGER NOT NULL
+            );
+            CREATE TABLE evidence_files (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              camera_id TEXT NOT NULL REFERENCES cameras(camera_id),
+              relative_path TEXT NOT NULL,
+              size INTEGER NOT NULL,
+              mtime INTEGER NOT NULL,
+              state TEXT NOT NULL,
+              plaintext_sha256 TEXT,
+              reason TEXT,
+              manifest BLOB,
+              manifest_signature BLOB,
+              receipt BLOB,
+              discovered_at INTEGER NOT NULL,
+              updated_at INTEGER NOT NULL,
+              UNIQUE (camera_id, relative_path, size, mtime)
+            );
+            CREATE INDEX evidence_files_state ON evidence_files(state, id);
+            CREATE TABLE parts (
+              file_id INTEGER NOT NULL REFERENCES evidence_files(id),
+              idx INTEGER NOT NULL,
+              offset INTEGER NOT NULL,
+              length INTEGER NOT NULL,
+              plaintext_sha256 TEXT NOT NULL,
+              ciphertext_sha256 TEXT NOT NULL,
+              ciphertext_length INTEGER NOT NULL,
+              spool_file TEXT NOT NULL,
+              upload_url TEXT,
+              confirmed_offset INTEGER NOT NULL DEFAULT 0,
+              PRIMARY KEY (file_id, idx)
+            );
+            CREATE TABLE assignments (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              camera_id TEXT NOT NULL,
+              officer_id TEXT NOT NULL,
+              source TEXT NOT NULL,
+              started_at INTEGER NOT NULL,
+              ended_at INTEGER
+            );
+            CREATE UNIQUE INDEX assignments_open ON assignments(camera_id) WHERE ended_at IS NULL;
+            CREATE TABLE outbox (
+              sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+              event_id TEXT NOT NULL UNIQUE,
+              type TEXT NOT NULL,
+              class TEXT NOT NULL,
+              payload TEXT NOT NULL,
+              created_at INTEGER NOT NULL
+            );
+            CREATE TABLE audit (
+              seq INTEGER PRIMARY KEY,
+              at INTEGER NOT NULL,
+              actor TEXT NOT NULL,
+              action TEXT NOT NULL,
+              subject TEXT NOT NULL,
+              detail TEXT NOT NULL,
+              prev_hash TEXT NOT NULL,
+              hash TEXT NOT NULL
+            );
+            """);
+
+    private Schema() {
+    }
+
+    static int latestVersion() {
+        return MIGRATIONS.size();
+    }
+
+    static void migrate(Connection c, String where) throws SQLException {
+        int current;
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA user_version")) {
+            current = r.next() ? r.getInt(1) : 0;
+        }
+        if (current > latestVersion()) {
+            throw new LedgerException(where + ": ledger schema version " + current + " is newer than this agent knows ("
+                    + latestVersion() + "); refusing to touch it — install the newer agent again");
+        }
+        for (int v = current; v < MIGRATIONS.size(); v++) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                for (String sql : MIGRATIONS.get(v).split(";\\s*\\n")) {
+                    if (!sql.isBlank()) {
+                        s.execute(sql);
+                    }
+                }
+                s.execute("PRAGMA user_version = " + (v + 1));
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+}
