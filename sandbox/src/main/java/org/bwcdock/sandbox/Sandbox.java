@@ -21,6 +21,7 @@ public final class Sandbox {
     }
 
     public static void main(String[] args) throws Exception {
+        System.setProperty("logback.configurationFile", "sandbox-logback.xml");
         Path work = Files.createTempDirectory("bwcdock-sandbox-");
         int status = 1;
         try {
