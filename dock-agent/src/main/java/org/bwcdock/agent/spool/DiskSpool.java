@@ -1,0 +1,219 @@
+package org.bwcdock.agent.spool;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+final class DiskSpool implements Spool {
+    private static final Logger log = LoggerFactory.getLogger(DiskSpool.class);
+    private static final String TMP = ".tmp";
+
+    private final Path dir;
+    private final long quota;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition roomFreed = lock.newCondition();
+    /** Bytes on disk plus bytes reserved by ingests under way. */
+    private long used;
+    private int waiting;
+
+    private DiskSpool(Path dir, long quota, long used) {
+        this.dir = dir;
+        this.quota = quota;
+        this.used = used;
+    }
+
+    static DiskSpool open(Path dir, long quota) throws IOException {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        long used = 0;
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (f.getFileName().toString().endsWith(TMP)) {
+                    Files.delete(f);
+                    removed++;
+                } else if (Files.isRegularFile(f)) {
+                    used += Files.size(f);
+                }
+            }
+        }
+        if (removed > 0) {
+            fsyncDirectory(dir);
+            log.info("spool {}: removed {} incomplete file(s) left by an interrupted run", dir, removed);
+        }
+        return new DiskSpool(dir, quota, used);
+    }
+
+    @Override
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public Path resolve(String name) {
+        Path p = dir.resolve(name).normalize();
+        if (!p.getParent().equals(dir) || name.endsWith(TMP)) {
+            throw new IllegalArgumentException("not a spool file name: " + name);
+        }
+        return p;
+    }
+
+    @Override
+    public boolean reserve(long bytes, Duration maxWait) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        lock.lockInterruptibly();
+        try {
+            boolean logged = false;
+            // A single request larger than the whole quota is let through alone, or it would wait forever.
+            while (used + bytes > quota && used > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                if (!logged) {
+                    log.warn("spool {} full ({} of {} bytes): ingest waits for receipted evidence to leave", dir, used, quota);
+                    logged = true;
+                }
+                waiting++;
+                try {
+                    roomFreed.await(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+                } finally {
+                    waiting--;
+                }
+            }
+            used += bytes;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void release(long bytes) {
+        lock.lock();
+        try {
+            used = Math.max(0, used - bytes);
+            roomFreed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Pending create(String name) throws IOException {
+        Path target = resolve(name);
+        Path tmp = dir.resolve(name + TMP);
+        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
+        return new DiskPending(ch, tmp, target);
+    }
+
+    @Override
+    public void deleteAll(long fileId) throws IOException {
+        String prefix = "f" + fileId + "-p";
+        String manifest = "f" + fileId + ".manifest.";
+        long freed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                if (n.startsWith(prefix) || n.startsWith(manifest)) {
+                    long size = Files.size(f);
+                    Files.delete(f);
+                    if (!n.endsWith(TMP)) {
+                        freed += size;
+                    }
+                }
+            }
+        }
+        fsyncDirectory(dir);
+        release(freed);
+    }
+
+    @Override
+    public long usedBytes() {
+        lock.lock();
+        try {
+            return used;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long quotaBytes() {
+        return quota;
+    }
+
+    @Override
+    public boolean full() {
+        lock.lock();
+        try {
+            return waiting > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        release(0);
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    private final class DiskPending implements Pending {
+        private final FileChannel channel;
+        private final OutputStream stream;
+        private final Path tmp;
+        private final Path target;
+        private boolean committed;
+
+        DiskPending(FileChannel channel, Path tmp, Path target) {
+            this.channel = channel;
+            this.stream = Channels.newOutputStream(channel);
+            this.tmp = tmp;
+            this.target = target;
+        }
+
+        @Override
+        public OutputStream stream() {
+            return stream;
+        }
+
+        @Override
+        public long commit() throws IOException {
+            channel.force(true);
+            long size = channel.size();
+            channel.close();
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            fsyncDirectory(dir);
+            committed = true;
+            return size;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                channel.close();
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+}

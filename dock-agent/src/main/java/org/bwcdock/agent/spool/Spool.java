@@ -1,0 +1,72 @@
+package org.bwcdock.agent.spool;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where encrypted parts and manifests wait until the evidence server has receipted them. Holds
+ * ciphertext only. A file becomes visible under its final name only once its bytes and its
+ * directory entry are on disk; a crash leaves at most a {@code *.tmp}, which {@link Spools#open}
+ * deletes.
+ */
+public interface Spool extends AutoCloseable {
+
+    /** The file name of part {@code index} of evidence file {@code fileId} (docs/manifest.md). */
+    static String partName(long fileId, int index) {
+        return "f" + fileId + "-p" + index + ".cms";
+    }
+
+    static String manifestName(long fileId) {
+        return "f" + fileId + ".manifest.json";
+    }
+
+    static String signatureName(long fileId) {
+        return "f" + fileId + ".manifest.p7s";
+    }
+
+    Path directory();
+
+    /** Absolute path of a spool file by name. */
+    Path resolve(String name);
+
+    /**
+     * Reserves room for {@code bytes}, waiting while the spool is over quota (back-pressure: ingest
+     * slows down, nothing is dropped). Returns false if {@code maxWait} passed first.
+     *
+     * @throws InterruptedException when the ingest is cancelled while waiting
+     */
+    boolean reserve(long bytes, Duration maxWait) throws InterruptedException;
+
+    /** Gives back room that was reserved but not used. */
+    void release(long bytes);
+
+    /** Starts writing {@code name}; nothing is visible under that name until {@link Pending#commit()}. */
+    Pending create(String name) throws IOException;
+
+    /** Deletes every spool file of evidence file {@code fileId} (after its receipt, or an aborted ingest). */
+    void deleteAll(long fileId) throws IOException;
+
+    long usedBytes();
+
+    long quotaBytes();
+
+    /** True while some ingest waits for room. */
+    boolean full();
+
+    @Override
+    void close();
+
+    /** A spool file being written. */
+    interface Pending extends AutoCloseable {
+        OutputStream stream();
+
+        /** fsync the file, rename it to its final name, fsync the directory. Returns the bytes written. */
+        long commit() throws IOException;
+
+        /** Deletes the temp file unless committed. */
+        @Override
+        void close() throws IOException;
+    }
+}

@@ -1,0 +1,43 @@
+package org.bwcdock.agent.custody;
+
+import org.bwcdock.agent.spool.Spool;
+import org.bwcdock.agent.spool.Spools;
+import org.bwcdock.agent.testing.TestPki;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** A CA, the dock's identity, an RSA and an EC recipient, a spool and an ingestor. */
+final class CustodyFixture implements AutoCloseable {
+    final TestPki pki;
+    final TestPki.Leaf dock;
+    final TestPki.Leaf rsaRecipient;
+    final TestPki.Leaf ecRecipient;
+    final Spool spool;
+    final Ingestor ingestor;
+
+    CustodyFixture(Path dir, int partSize, long quota, List<String> recipients) throws Exception {
+        pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
+        dock = pki.issue("dock-test-01", TestPki.Kind.EC, TestPki.Use.CLIENT);
+        rsaRecipient = pki.issue("evidence-rsa", TestPki.Kind.RSA, TestPki.Use.RECIPIENT);
+        ecRecipient = pki.issue("evidence-ec", TestPki.Kind.EC, TestPki.Use.RECIPIENT);
+        spool = Spools.open(dir.resolve("spool"), quota);
+        var certs = recipients.stream().map(r -> r.equals("rsa") ? rsaRecipient.certificate() : ecRecipient.certificate()).toList();
+        ingestor = Ingestors.create(new CustodySettings("dock-test-01", partSize, certs, dock.key(), pki.chain(dock),
+                "test", Duration.ofSeconds(30), Clock.systemUTC()), spool);
+    }
+
+    static IngestRequest request(long fileId, byte[] data) {
+        return new IngestRequest(fileId, "BWC-1", 2, "officer-7", "DCIM/100/VID0001.MP4", null, data.length,
+                1_700_000_000_000L, "0".repeat(64));
+    }
+
+    @Override
+    public void close() {
+        ingestor.close();
+        spool.close();
+    }
+}
