@@ -78,7 +78,7 @@ public final class Sandbox {
         return 0;
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -31,8 +31,17 @@ final class ThrowawayPki {
 
     /** Writes a self-signed P-384 certificate and its 0600 key for {@code cn}. */
     static void selfSigned(String cn, Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-        gen.initialize(new ECGenParameterSpec("secp384r1"));
+        selfSigned(cn, false, certFile, keyFile);
+    }
+
+    /** Writes a self-signed certificate (RSA 3072 or EC P-384) and its 0600 key for {@code cn}. */
+    static void selfSigned(String cn, boolean rsa, Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
+        KeyPairGenerator gen = KeyPairGenerator.getInstance(rsa ? "RSA" : "EC");
+        if (rsa) {
+            gen.initialize(3072);
+        } else {
+            gen.initialize(new ECGenParameterSpec("secp384r1"));
+        }
         KeyPair pair = gen.generateKeyPair();
         X500Name name = new X500Name("CN=" + cn);
         Instant now = Instant.now();
@@ -40,7 +49,7 @@ final class ThrowawayPki {
             X509CertificateHolder cert = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()),
                     Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))), name, pair.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .build(new JcaContentSignerBuilder("SHA384withECDSA").build(pair.getPrivate()));
+                    .build(new JcaContentSignerBuilder(rsa ? "SHA256withRSA" : "SHA384withECDSA").build(pair.getPrivate()));
             Files.writeString(certFile, pem(cert));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e);

@@ -44,7 +44,7 @@ final class CmsIngestor implements Ingestor {
     private static final Logger log = LoggerFactory.getLogger(CmsIngestor.class);
     /** JCE's fast path wants at most 64 KiB per update (NOTES.md). */
     static final int CHUNK = 64 * 1024;
-    private static final int BUFFERS = 8;
+    private static final int BUFFERS = 32;
     /** CMS framing + recipient infos + tag, on top of the plaintext length. */
     private static final int PART_OVERHEAD = 16 * 1024;
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
@@ -55,6 +55,7 @@ final class CmsIngestor implements Ingestor {
     private final Recipients recipients;
     private final ManifestSigner signer;
     private final ExecutorService encryptors;
+    private final ExecutorService syncers;
 
     CmsIngestor(CustodySettings settings, Spool spool) {
         this.settings = settings;
@@ -63,6 +64,8 @@ final class CmsIngestor implements Ingestor {
         this.signer = new ManifestSigner(settings.signingKey(), settings.signingChain());
         AtomicInteger n = new AtomicInteger();
         this.encryptors = Executors.newCachedThreadPool(r -> new Thread(r, "bwcdock-encrypt-" + n.incrementAndGet()));
+        AtomicInteger m = new AtomicInteger();
+        this.syncers = Executors.newCachedThreadPool(r -> new Thread(r, "bwcdock-spool-sync-" + m.incrementAndGet()));
     }
 
     /** A slice of plaintext on its way to the encrypt thread; {@code partSha256} is set on a part's last chunk. */
@@ -186,7 +189,9 @@ final class CmsIngestor implements Ingestor {
 
     private List<PartRecord> writeParts(IngestRequest req, BlockingQueue<Chunk> work, BlockingQueue<byte[]> free,
                                         IngestListener listener) throws Exception {
-        List<PartRecord> parts = new ArrayList<>();
+        // fsync of a 64 MiB part takes tens of milliseconds; it runs on a sync thread while the next
+        // part is already being encrypted, so the disk and the CPU work at the same time.
+        List<Future<PartRecord>> committed = new ArrayList<>();
         Spool.Pending pending = null;
         OutputStream cms = null;
         DigestOutputStream counted = null;
@@ -198,10 +203,11 @@ final class CmsIngestor implements Ingestor {
                     throw new InterruptedException("ingest aborted");
                 }
                 if (cms == null) {
-                    reserved = c.partOffset() == 0 ? partLength(req, c.part()) + PART_OVERHEAD : reserved;
+                    reserved = partLength(req, c.part()) + PART_OVERHEAD;
                     if (spool.full() || !spool.reserve(reserved, java.time.Duration.ZERO)) {
                         listener.waitingForSpool();
                         if (!spool.reserve(reserved, settings.spoolWait())) {
+                            reserved = 0;
                             throw new IngestException(req.where() + ": spool stayed full for " + settings.spoolWait()
                                     + "; will retry", true, null);
                         }
@@ -215,16 +221,15 @@ final class CmsIngestor implements Ingestor {
                 if (c.lastOfPart()) {
                     cms.close();
                     counted.flush();
-                    long length = pending.commit();
-                    spool.release(reserved - length);
-                    reserved = 0;
-                    long offset = (long) c.part() * settings.partSize();
-                    parts.add(new PartRecord(c.part(), offset, partLength(req, c.part()), c.partSha256(),
-                            hex(counted.getMessageDigest().digest()), length, Spool.partName(req.fileId(), c.part()), null, 0));
-                    pending.close();
+                    committed.add(commitLater(req, c, pending, hex(counted.getMessageDigest().digest()), reserved));
                     pending = null;
+                    reserved = 0;
                     cms = null;
-                    if (offset + partLength(req, c.part()) >= req.size()) {
+                    if ((long) c.part() * settings.partSize() + partLength(req, c.part()) >= req.size()) {
+                        List<PartRecord> parts = new ArrayList<>();
+                        for (Future<PartRecord> f : committed) {
+                            parts.add(f.get());
+                        }
                         return parts;
                     }
                 }
@@ -236,7 +241,29 @@ final class CmsIngestor implements Ingestor {
             if (reserved > 0) {
                 spool.release(reserved);
             }
+            for (Future<PartRecord> f : committed) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    log.debug("{}: part commit failed during abort: {}", req.where(), e.getCause().toString());
+                }
+            }
         }
+    }
+
+    private Future<PartRecord> commitLater(IngestRequest req, Chunk last, Spool.Pending pending, String cipherSha256,
+                                           long reserved) {
+        return syncers.submit(() -> {
+            try (pending) {
+                long length = pending.commit();
+                spool.release(reserved - length);
+                return new PartRecord(last.part(), (long) last.part() * settings.partSize(), partLength(req, last.part()),
+                        last.partSha256(), cipherSha256, length, Spool.partName(req.fileId(), last.part()), null, 0);
+            } catch (IOException | RuntimeException e) {
+                spool.release(reserved);
+                throw e;
+            }
+        });
     }
 
     private OutputStream openCms(OutputStream out) throws IOException {
@@ -374,13 +401,15 @@ final class CmsIngestor implements Ingestor {
 
     @Override
     public void close() {
-        encryptors.shutdownNow();
-        try {
-            if (!encryptors.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("encrypt threads did not stop within 10 s");
+        for (ExecutorService pool : List.of(encryptors, syncers)) {
+            pool.shutdownNow();
+            try {
+                if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                    log.warn("custody threads did not stop within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

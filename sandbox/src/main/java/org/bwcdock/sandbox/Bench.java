@@ -1,0 +1,168 @@
+package org.bwcdock.sandbox;
+
+import org.bwcdock.agent.custody.CustodySettings;
+import org.bwcdock.agent.custody.IngestRequest;
+import org.bwcdock.agent.custody.IngestResult;
+import org.bwcdock.agent.custody.IngestSource;
+import org.bwcdock.agent.custody.Ingestor;
+import org.bwcdock.agent.custody.Ingestors;
+import org.bwcdock.agent.pki.PemFiles;
+import org.bwcdock.agent.spool.Spool;
+import org.bwcdock.agent.spool.Spools;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./bwcdock bench [--size-mib N] [--quick]}: measures our ingest against the tools a user would
+ * otherwise reach for, on the same file in the same run, and prints a table. Not a test: it asserts
+ * nothing, CI only checks that it runs ({@code --quick}).
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("logback.configurationFile", "sandbox-logback.xml");
+        long mib = 1024;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--size-mib" -> mib = Long.parseLong(args[++i]);
+                case "--quick" -> mib = 64;
+                default -> {
+                    System.err.println("usage: bench [--size-mib N] [--quick]");
+                    System.exit(2);
+                }
+            }
+        }
+        Path work = Files.createTempDirectory("bwcdock-bench-");
+        try {
+            run(work, mib << 20);
+        } finally {
+            Sandbox.deleteTree(work);
+        }
+    }
+
+    private record Row(String what, double seconds, long bytes) {
+        double mbps() {
+            return bytes / seconds / 1e6;
+        }
+    }
+
+    static void run(Path work, long size) throws Exception {
+        Path file = work.resolve("footage.mp4");
+        System.out.printf("bench: writing %d MiB of random footage to %s%n", size >> 20, file);
+        writeRandom(file, size);
+        ThrowawayPki.selfSigned("bench-dock", work.resolve("dock.crt"), work.resolve("dock.key"));
+        ThrowawayPki.selfSigned("bench-evidence", true, work.resolve("recipient.crt"), work.resolve("recipient.key"));
+        // Warm the page cache so every contender reads from memory, like the JIT warm-up below.
+        time(List.of("cat", file.toString()), work);
+
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row("openssl dgst -sha256", time(List.of("openssl", "dgst", "-sha256", file.toString()), work), size));
+        rows.add(new Row("openssl cms -encrypt -aes-256-gcm", time(List.of("openssl", "cms", "-encrypt", "-binary",
+                "-aes-256-gcm", "-stream", "-outform", "DER", "-in", file.toString(), "-out",
+                work.resolve("openssl.cms").toString(), work.resolve("recipient.crt").toString()), work), size));
+        Files.deleteIfExists(work.resolve("openssl.cms"));
+        ingest(work, file, Math.min(size, 256L << 20)); // JIT warm-up, not measured
+        rows.add(new Row("bwcdock ingest (sha256 + CMS parts + fsync)", ingest(work, file, size), size));
+
+        System.out.println();
+        System.out.printf("%-46s %10s %10s%n", "on " + (size >> 20) + " MiB, " + Runtime.getRuntime().availableProcessors()
+                + " cores", "seconds", "MB/s");
+        for (Row r : rows) {
+            System.out.printf("%-46s %10.2f %10.0f%n", r.what(), r.seconds(), r.mbps());
+        }
+        Row ours = rows.get(2);
+        System.out.printf("%nratio ingest / openssl dgst -sha256:  %.2f (target >= 0.80)%n", ours.mbps() / rows.get(0).mbps());
+        System.out.printf("ratio ingest / openssl cms -encrypt: %.2f (target > 1.00)%n", ours.mbps() / rows.get(1).mbps());
+    }
+
+    private static double ingest(Path work, Path file, long size) throws Exception {
+        Path spoolDir = work.resolve("spool");
+        var settings = new CustodySettings("bench-dock", 64 << 20, PemFiles.readCertificates(work.resolve("recipient.crt")),
+                PemFiles.readPrivateKey(work.resolve("dock.key")), PemFiles.readCertificates(work.resolve("dock.crt")),
+                "bench", Duration.ofMinutes(1), Clock.systemUTC());
+        try (Spool spool = Spools.open(spoolDir, Long.MAX_VALUE); Ingestor ingestor = Ingestors.create(settings, spool)) {
+            IngestSource source = new IngestSource() {
+                @Override
+                public InputStream open() throws IOException {
+                    return limited(Files.newInputStream(file), size);
+                }
+
+                @Override
+                public boolean unchanged() {
+                    return true;
+                }
+            };
+            long t0 = System.nanoTime();
+            IngestResult r = ingestor.ingest(new IngestRequest(1, "BENCH", 1, null, "footage.mp4", null, size,
+                    0, "0".repeat(64)), source, (d, t) -> { });
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (r.parts().isEmpty()) {
+                throw new IllegalStateException("no parts");
+            }
+            spool.deleteAll(1);
+            return s;
+        }
+    }
+
+    /** The first {@code limit} bytes of {@code in}: the warm-up ingests a prefix of the same file. */
+    private static InputStream limited(InputStream in, long limit) {
+        return new java.io.FilterInputStream(in) {
+            private long left = limit;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = super.read(b, off, (int) Math.min(len, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            }
+        };
+    }
+
+    private static double time(List<String> cmd, Path work) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IOException(cmd + " failed");
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void writeRandom(Path file, long size) throws IOException {
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] buf = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long left = size; left > 0; left -= buf.length) {
+                random.nextBytes(buf);
+                out.write(buf, 0, (int) Math.min(buf.length, left));
+            }
+        }
+    }
+}
