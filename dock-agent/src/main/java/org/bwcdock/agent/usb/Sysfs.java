@@ -1,0 +1,101 @@
+package org.bwcdock.agent.usb;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Reads USB block devices from a sysfs/devfs-shaped tree (the real one, umockdev's, or a test's). */
+final class Sysfs {
+    private static final Pattern HEX4 = Pattern.compile("[0-9a-f]{4}");
+    private static final Pattern PORT = Pattern.compile("[0-9]+-[0-9]+(\\.[0-9]+)*");
+    private static final Pattern SERIAL = Pattern.compile("[\\x21-\\x7e]{1,126}");
+    private static final int MAX_WALK_UP = 16;
+
+    private final Path sysRoot;
+    private final Path devRoot;
+
+    Sysfs(Path sysRoot, Path devRoot) {
+        this.sysRoot = sysRoot;
+        this.devRoot = devRoot;
+    }
+
+    Path byIdDirectory() {
+        return devRoot.resolve("disk/by-id");
+    }
+
+    /**
+     * Every USB block device present now, keyed by port; a partition wins over its whole disk
+     * (the camera's filesystem lives on sdb1, not sdb).
+     */
+    Map<String, UsbDevice> scan() {
+        Map<String, UsbDevice> byPort = new HashMap<>();
+        Path byId = byIdDirectory();
+        if (!Files.isDirectory(byId)) {
+            return byPort;
+        }
+        try (DirectoryStream<Path> links = Files.newDirectoryStream(byId, "usb-*")) {
+            for (Path link : links) {
+                device(link).ifPresent(d -> byPort.merge(d.port(), d, Sysfs::preferPartition));
+            }
+        } catch (IOException e) {
+            // The directory vanished mid-listing (last device removed): what was read still counts.
+        }
+        return byPort;
+    }
+
+    private static UsbDevice preferPartition(UsbDevice a, UsbDevice b) {
+        boolean aPart = Character.isDigit(a.blockName().charAt(a.blockName().length() - 1));
+        boolean bPart = Character.isDigit(b.blockName().charAt(b.blockName().length() - 1));
+        if (aPart != bPart) {
+            return aPart ? a : b;
+        }
+        return a.blockName().compareTo(b.blockName()) <= 0 ? a : b;
+    }
+
+    /** by-id link → block name → sysfs device → the USB device above it. Links can outlive devices. */
+    private Optional<UsbDevice> device(Path link) {
+        try {
+            if (!Files.isSymbolicLink(link)) {
+                return Optional.empty();
+            }
+            String blockName = Files.readSymbolicLink(link).getFileName().toString();
+            Path devNode = devRoot.resolve(blockName);
+            Path block = sysRoot.resolve("class/block").resolve(blockName);
+            if (!Files.exists(block)) {
+                return Optional.empty();
+            }
+            Path dir = block.toRealPath();
+            for (int i = 0; i < MAX_WALK_UP && dir != null && dir.startsWith(sysRoot.toRealPath()); i++) {
+                if (Files.isRegularFile(dir.resolve("idVendor")) && Files.isRegularFile(dir.resolve("serial"))) {
+                    String vendor = attr(dir, "idVendor");
+                    String product = attr(dir, "idProduct");
+                    String serial = attr(dir, "serial");
+                    String port = dir.getFileName().toString();
+                    if (!HEX4.matcher(vendor).matches() || !HEX4.matcher(product).matches()
+                            || !PORT.matcher(port).matches() || !SERIAL.matcher(serial).matches()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new UsbDevice(blockName, devNode, vendor + ":" + product, serial, port));
+                }
+                dir = dir.getParent();
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A sysfs attribute, bounded: the serial is kept as is (case matters), ids are lower-cased. */
+    private static String attr(Path dir, String name) throws IOException {
+        byte[] b = Files.readAllBytes(dir.resolve(name));
+        String v = new String(b, 0, Math.min(b.length, 256), StandardCharsets.US_ASCII).trim();
+        return name.equals("serial") ? v : v.toLowerCase(Locale.ROOT);
+    }
+}

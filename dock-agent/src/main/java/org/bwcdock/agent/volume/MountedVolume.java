@@ -1,0 +1,177 @@
+package org.bwcdock.agent.volume;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+final class MountedVolume implements CameraVolume {
+    private static final Logger log = LoggerFactory.getLogger(MountedVolume.class);
+    private static final int MAX_INFO_BYTES = 4096;
+    private static final Pattern INFO_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+    private static final Pattern INFO_VALUE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final Mounter mounter;
+    private final Path device;
+    private final String serial;
+    private final Path root;
+    private final VolumeLimits limits;
+    private final String where;
+    private final Supplier<ExecutorService> readerThreads;
+
+    MountedVolume(Mounter mounter, Path device, String serial, Path root, VolumeLimits limits, String where) {
+        this.mounter = mounter;
+        this.device = device;
+        this.serial = serial;
+        this.root = root;
+        this.limits = limits;
+        this.where = where;
+        this.readerThreads = DeadlineReader.namedThreads("bwcdock-read-" + serial);
+    }
+
+    @Override
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public Listing listStableFootage() throws InterruptedException {
+        Listing first = new SafeLister(root, limits).list();
+        if (!limits.stableInterval().isZero() && !first.files().isEmpty()) {
+            Thread.sleep(limits.stableInterval().toMillis()); // the point is to let time pass, not to synchronise
+        }
+        return SafeLister.stable(root, first);
+    }
+
+    /** The listed file, re-resolved inside the root and re-checked: same inode, still a regular file. */
+    private Path checked(FootageFile f) throws IOException {
+        Path p = root.resolve(f.relativePath()).normalize();
+        if (!p.startsWith(root) || f.relativePath().startsWith("/")) {
+            throw new IOException(where + ": " + f.relativePath() + " is outside the camera volume");
+        }
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile() || !Objects.equals(a.fileKey(), f.fileKey())) {
+            throw new IOException(where + ": " + f.relativePath() + " is no longer the regular file that was listed");
+        }
+        return p;
+    }
+
+    @Override
+    public InputStream open(FootageFile f) throws IOException {
+        Path p = checked(f);
+        return DeadlineReader.open(readerThreads, p, where + ": " + f.relativePath(), limits.readTimeout(),
+                file -> FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Override
+    public boolean unchanged(FootageFile f) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(checked(f), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.size() == f.size() && a.lastModifiedTime().toMillis() == f.mtimeMillis();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Map<String, String> deviceInfo(String relativePath) {
+        Map<String, String> info = new LinkedHashMap<>();
+        try {
+            Path p = root.resolve(relativePath).normalize();
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!p.startsWith(root) || !a.isRegularFile() || a.size() > MAX_INFO_BYTES) {
+                log.warn("{}: device info {} ignored: not a regular file of at most {} bytes", where, relativePath, MAX_INFO_BYTES);
+                return info;
+            }
+            byte[] bytes;
+            try (InputStream in = open(new FootageFile(relativePath, a.size(), a.lastModifiedTime().toMillis(), a.fileKey()))) {
+                bytes = in.readNBytes(MAX_INFO_BYTES);
+            }
+            for (String line : new String(bytes, StandardCharsets.US_ASCII).split("\r?\n")) {
+                int eq = line.indexOf('=');
+                if (line.isBlank() || line.startsWith("#") || eq < 0) {
+                    continue;
+                }
+                String key = line.substring(0, eq).trim().toLowerCase(java.util.Locale.ROOT);
+                String value = line.substring(eq + 1).trim();
+                if (INFO_KEY.matcher(key).matches() && INFO_VALUE.matcher(value).matches()) {
+                    info.putIfAbsent(key, value);
+                } else {
+                    log.warn("{}: device info line ignored (unexpected characters): {}", where, key);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("{}: device info {} unreadable: {}", where, relativePath, e.getMessage());
+        }
+        return info;
+    }
+
+    @Override
+    public List<Skipped> wipe(Map<FootageFile, String> expected) throws IOException {
+        List<Skipped> refused = new ArrayList<>();
+        Path writable = mounter.remountWritable(device, serial);
+        if (!writable.equals(root)) {
+            log.info("{}: remounted writable at {}", where, writable);
+        }
+        for (Map.Entry<FootageFile, String> e : expected.entrySet()) {
+            FootageFile f = e.getKey();
+            try {
+                Path p = checked(f);
+                String actual = sha256(f);
+                if (!actual.equals(e.getValue())) {
+                    refused.add(new Skipped(f.relativePath(), "SHA-256 now " + actual + ", receipted " + e.getValue() + ": not deleted"));
+                    continue;
+                }
+                Files.delete(p);
+            } catch (IOException ex) {
+                refused.add(new Skipped(f.relativePath(), "not deleted: " + ex.getMessage()));
+            }
+        }
+        return refused;
+    }
+
+    private String sha256(FootageFile f) throws IOException {
+        MessageDigest d;
+        try {
+            d = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buf = new byte[64 * 1024];
+        try (InputStream in = open(f)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+
+    @Override
+    public void close() {
+        try {
+            mounter.unmount(device);
+        } catch (IOException e) {
+            log.warn("{}: unmount failed: {}", where, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.bwcdock.agent.volume;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Lists a camera volume without trusting it: never follows a symbolic link, never opens anything
+ * but a directory while listing, never leaves the root, and stops at fixed bounds of depth, count
+ * and name length. Whatever it passes over, it says why.
+ */
+final class SafeLister {
+    private final Path root;
+    private final VolumeLimits limits;
+    private final List<PathMatcher> footage;
+    private int seen;
+
+    SafeLister(Path root, VolumeLimits limits) {
+        this.root = root;
+        this.limits = limits;
+        this.footage = limits.footage().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+    }
+
+    Listing list() {
+        List<FootageFile> files = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        walk(root, 0, files, skipped);
+        return new Listing(files, skipped);
+    }
+
+    /**
+     * At most {@code maxFiles} entries per directory and ten times that in all: a flooded directory
+     * is cut short, and the footage elsewhere is still found.
+     */
+    private void walk(Path dir, int depth, List<FootageFile> files, List<Skipped> skipped) {
+        int here = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                if (++here > limits.maxFiles()) {
+                    skipped.add(new Skipped(relative(dir), "directory holds more than " + limits.maxFiles()
+                            + " entries; the rest was not listed"));
+                    return;
+                }
+                if (++seen > 10L * limits.maxFiles()) {
+                    if (seen == 10L * limits.maxFiles() + 1) {
+                        skipped.add(new Skipped(relative(dir), "volume holds more than " + 10L * limits.maxFiles()
+                                + " entries; the rest was not listed"));
+                    }
+                    return;
+                }
+                visit(p, depth, files, skipped);
+            }
+        } catch (IOException | RuntimeException e) {
+            skipped.add(new Skipped(relative(dir), "cannot list directory: " + e.getMessage()));
+        }
+    }
+
+    private void visit(Path p, int depth, List<FootageFile> files, List<Skipped> skipped) {
+        String rel = relative(p);
+        String name = p.getFileName().toString();
+        if (name.indexOf('\uFFFD') >= 0) {
+            skipped.add(new Skipped(rel, "name is not valid UTF-8; it cannot be opened safely by name"));
+            return;
+        }
+        if (name.getBytes(StandardCharsets.UTF_8).length > limits.maxNameBytes()) {
+            skipped.add(new Skipped(rel.substring(0, Math.min(rel.length(), 80)) + "…",
+                    "name longer than " + limits.maxNameBytes() + " bytes"));
+            return;
+        }
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            skipped.add(new Skipped(rel, "cannot read attributes: " + e.getMessage()));
+            return;
+        }
+        boolean wanted = footage.stream().anyMatch(m -> m.matches(Path.of(rel)));
+        if (a.isSymbolicLink()) {
+            skipped.add(new Skipped(rel, "symbolic link: not followed"));
+        } else if (a.isDirectory()) {
+            if (wanted) {
+                skipped.add(new Skipped(rel, "a directory named like footage"));
+            }
+            if (depth + 1 >= limits.maxDepth()) {
+                skipped.add(new Skipped(rel, "deeper than " + limits.maxDepth() + " levels: not listed"));
+            } else {
+                walk(p, depth + 1, files, skipped);
+            }
+        } else if (a.isOther()) {
+            skipped.add(new Skipped(rel, "not a regular file (device, FIFO or socket): never opened"));
+        } else if (a.isRegularFile() && wanted) {
+            if (a.size() > limits.maxFileSize()) {
+                skipped.add(new Skipped(rel, a.size() + " bytes is over the profile's limit of " + limits.maxFileSize()));
+            } else {
+                files.add(new FootageFile(rel, a.size(), a.lastModifiedTime().toMillis(), a.fileKey()));
+            }
+        }
+    }
+
+    /** Re-reads each file after the listing: one whose size, mtime or inode moved is not yet taken. */
+    static Listing stable(Path root, Listing listing) {
+        List<FootageFile> kept = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>(listing.skipped());
+        for (FootageFile f : listing.files()) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(root.resolve(f.relativePath()), BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (a.isRegularFile() && a.size() == f.size() && a.lastModifiedTime().toMillis() == f.mtimeMillis()
+                        && Objects.equals(a.fileKey(), f.fileKey())) {
+                    kept.add(f);
+                } else {
+                    skipped.add(new Skipped(f.relativePath(), "still changing (size or modification time moved); taken later"));
+                }
+            } catch (IOException e) {
+                skipped.add(new Skipped(f.relativePath(), "vanished while listing: " + e.getMessage()));
+            }
+        }
+        return new Listing(kept, skipped);
+    }
+
+    private String relative(Path p) {
+        return root.relativize(p).toString();
+    }
+}

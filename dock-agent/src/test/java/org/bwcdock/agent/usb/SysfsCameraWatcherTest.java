@@ -1,0 +1,135 @@
+package org.bwcdock.agent.usb;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(30)
+class SysfsCameraWatcherTest {
+    static final String VENDOR = "2a3b";
+    static final String PRODUCT = "0001";
+
+    @TempDir
+    Path dir;
+    SimulatedUsb usb;
+    CameraWatcher watcher;
+    final LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        usb = new SimulatedUsb(dir.resolve("sys"), dir.resolve("dev"));
+        watcher = CameraWatcher.sysfs(new UsbSettings(usb.sysRoot(), usb.devRoot(), Duration.ofSeconds(30),
+                Duration.ofMillis(300), Map.of("1-1.1", 1, "1-1.2", 2), Map.of(VENDOR + ":" + PRODUCT, "generic")),
+                new CameraListener() {
+                    @Override
+                    public void docked(int bay, UsbDevice d, String profile) {
+                        events.add("docked bay " + bay + " " + d.serial() + " " + profile + " " + d.blockName());
+                    }
+
+                    @Override
+                    public void undocked(int bay, UsbDevice d) {
+                        events.add("undocked bay " + bay + " " + d.serial());
+                    }
+
+                    @Override
+                    public void ignored(UsbDevice d, String reason) {
+                        events.add("ignored " + d.serial() + ": " + reason);
+                    }
+                });
+        watcher.start();
+    }
+
+    @AfterEach
+    void stop() {
+        watcher.close();
+    }
+
+    /** The next event within 2 s (the acceptance bound). */
+    private String next() throws InterruptedException {
+        String e = events.poll(2, TimeUnit.SECONDS);
+        assertNotNull(e, "no event within 2 s");
+        return e;
+    }
+
+    /** No further event for a while: exactly the expected events, nothing more. */
+    private void quiet() throws InterruptedException {
+        assertNull(events.poll(700, TimeUnit.MILLISECONDS), "unexpected extra event");
+    }
+
+    @Test
+    void dockThenUndock() throws Exception {
+        String part = usb.plug("1-1.2", VENDOR, PRODUCT, "CAM0001");
+        assertEquals("docked bay 2 CAM0001 generic " + part, next());
+        quiet();
+        usb.unplug("1-1.2");
+        assertEquals("undocked bay 2 CAM0001", next());
+        quiet();
+    }
+
+    @Test
+    void reDockAfterLeavingIsReportedAgain() throws Exception {
+        usb.plug("1-1.1", VENDOR, PRODUCT, "CAM0001");
+        assertEquals("docked bay 1 CAM0001 generic sdb1", next());
+        usb.unplug("1-1.1");
+        assertEquals("undocked bay 1 CAM0001", next());
+        usb.plug("1-1.1", VENDOR, PRODUCT, "CAM0001");
+        assertTrue(next().startsWith("docked bay 1 CAM0001"));
+        quiet();
+    }
+
+    @Test
+    void reEnumerationWithinTheDebounceIsTheSameCamera() throws Exception {
+        usb.plug("1-1.1", VENDOR, PRODUCT, "CAM0001");
+        assertTrue(next().startsWith("docked bay 1 CAM0001"));
+        usb.unplug("1-1.1");
+        usb.plug("1-1.1", VENDOR, PRODUCT, "CAM0001"); // back under a new /dev name, at once
+        quiet();
+    }
+
+    @Test
+    void twoCamerasAtOnce() throws Exception {
+        usb.plug("1-1.1", VENDOR, PRODUCT, "CAM0001");
+        usb.plug("1-1.2", VENDOR, PRODUCT, "CAM0002");
+        List<String> got = List.of(next(), next()).stream().sorted().toList();
+        assertTrue(got.get(0).startsWith("docked bay 1 CAM0001"), got::toString);
+        assertTrue(got.get(1).startsWith("docked bay 2 CAM0002"), got::toString);
+        quiet();
+    }
+
+    @Test
+    void unknownVendorIsReportedAndIgnored() throws Exception {
+        usb.plug("1-1.1", "dead", "beef", "STICK1");
+        assertEquals("ignored STICK1: USB id dead:beef is not in any camera profile", next());
+        quiet();
+    }
+
+    @Test
+    void unmappedPortIsReportedAndIgnored() throws Exception {
+        usb.plug("1-1.4", VENDOR, PRODUCT, "CAM0009");
+        assertEquals("ignored CAM0009: USB port 1-1.4 is not mapped to a bay", next());
+        quiet();
+    }
+
+    @Test
+    void aCameraPresentAtStartIsDocked(@TempDir Path other) throws Exception {
+        watcher.close();
+        usb.plug("1-1.2", VENDOR, PRODUCT, "CAM0003");
+        events.clear();
+        start();
+        assertTrue(next().startsWith("docked bay 2 CAM0003"));
+    }
+}
