@@ -1,9 +1,24 @@
 package org.bwcdock.agent;
 
+import org.bwcdock.agent.bay.BayStatus;
+import org.bwcdock.agent.bay.CameraPolicy;
+import org.bwcdock.agent.bay.Dock;
 import org.bwcdock.agent.config.AgentConfig;
+import org.bwcdock.agent.custody.CustodySettings;
+import org.bwcdock.agent.custody.Ingestor;
+import org.bwcdock.agent.custody.Ingestors;
+import org.bwcdock.agent.ledger.EvidenceFile;
+import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.Ledgers;
+import org.bwcdock.agent.pki.PemFiles;
+import org.bwcdock.agent.spool.Spool;
+import org.bwcdock.agent.spool.Spools;
 import org.bwcdock.agent.system.LogLevel;
+import org.bwcdock.agent.usb.CameraWatcher;
+import org.bwcdock.agent.usb.UsbSettings;
+import org.bwcdock.agent.volume.Mounter;
+import org.bwcdock.agent.volume.VolumeLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,8 +26,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The composition root: the one place that reads the configuration, decides which parts are real
@@ -27,6 +49,8 @@ public final class DockAgent implements AutoCloseable {
     /** Closed in reverse order of opening. */
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private Ledger ledger;
+    private Spool spool;
+    private Dock dock;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -48,18 +72,85 @@ public final class DockAgent implements AutoCloseable {
         LogLevel.apply(config.logging().level());
         try {
             Files.createDirectories(config.stateDirectory());
-            ledger = own(Ledgers.open(config.ledgerFile(), clock));
+            ledger = own(Ledgers.open(config.ledgerFile(), clock, config.mqtt().map(AgentConfig.Mqtt::outboxCapacity)
+                    .orElse(Ledgers.DEFAULT_OUTBOX_CAPACITY)));
             ledger.audit("agent", "start", config.dockId(), "version " + Version.current());
+            spool = own(Spools.open(config.spool().directory(), config.spool().quotaBytes()));
+            recoverInterruptedIngests();
+            Ingestor ingestor = own(Ingestors.create(custodySettings(), spool));
+            dock = own(new Dock(config.bays().stream().map(AgentConfig.Bay::number).toList(), ledger, ingestor, mounter(),
+                    cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged));
+            CameraWatcher watcher = own(CameraWatcher.sysfs(usbSettings(), dock));
+            watcher.start();
             log.info("dock {} started: {} bay(s), hardware {}, telemetry {}, uploads {}", config.dockId(),
                     config.bays().size(), config.hardware().name().toLowerCase(java.util.Locale.ROOT),
                     config.mqtt().isPresent() ? "on" : "off", config.evidence().isPresent() ? "on" : "off");
         } catch (IOException e) {
             close();
-            throw new UncheckedIOException("cannot create state directory " + config.stateDirectory(), e);
+            throw new UncheckedIOException("cannot start: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** A crash during ingest leaves a file INGESTING with partial parts: discard them, ingest again on the next dock. */
+    private void recoverInterruptedIngests() throws IOException {
+        for (EvidenceFile f : ledger.filesIn(FileState.INGESTING)) {
+            spool.deleteAll(f.id());
+            ledger.transition(f.id(), FileState.INGESTING, FileState.DISCOVERED, "agent restarted during ingest; parts discarded");
+            log.info("camera {}: {}: interrupted ingest discarded; it starts again when the camera is docked",
+                    f.cameraId(), f.relativePath());
+        }
+    }
+
+    private CustodySettings custodySettings() throws IOException {
+        List<X509Certificate> recipients = new ArrayList<>();
+        if (config.evidence().isPresent()) {
+            for (var p : config.evidence().get().recipients()) {
+                recipients.addAll(PemFiles.readCertificates(p));
+            }
+        }
+        if (recipients.isEmpty()) {
+            throw new IllegalStateException("no evidence recipients configured ([evidence] recipients): footage could "
+                    + "not be encrypted for anyone, so the dock cannot ingest");
+        }
+        return new CustodySettings(config.dockId(), config.spool().partSizeBytes(), recipients,
+                PemFiles.readPrivateKey(config.identity().privateKey()), PemFiles.readCertificates(config.identity().certificate()),
+                Version.current(), Duration.ofMinutes(30), clock);
+    }
+
+    /** The one place that decides real or simulated mounting. */
+    private Mounter mounter() {
+        return config.usb().simulatedVolumes().map(Mounter::directories).orElseGet(Mounter::udisks);
+    }
+
+    private Map<String, CameraPolicy> cameraPolicies() {
+        Map<String, CameraPolicy> out = new HashMap<>();
+        for (AgentConfig.CameraProfile p : config.cameraProfiles()) {
+            out.put(p.name(), new CameraPolicy(p.name(), VolumeLimits.defaults(p.footage(), p.maxFileSizeBytes(),
+                    config.usb().stableInterval(), config.usb().readTimeout()), p.deviceInfoFile(),
+                    p.cameraId() == AgentConfig.CameraIdSource.DEVICE_INFO));
+        }
+        return out;
+    }
+
+    private UsbSettings usbSettings() {
+        Map<String, Integer> ports = new HashMap<>();
+        config.bays().forEach(b -> ports.put(b.usbPort(), b.number()));
+        Map<String, String> models = new HashMap<>();
+        config.cameraProfiles().forEach(p -> p.usbIds().forEach(id -> models.put(id, p.name())));
+        return new UsbSettings(config.usb().sysRoot(), config.usb().devRoot(), config.usb().rescanInterval(),
+                config.usb().debounce(), ports, models);
+    }
+
+    private void bayChanged(BayStatus s) {
+        log.debug("bay {}: {} {}", s.bay(), s.phase(), s.lastEvent());
+    }
+
+    /** Every bay as it is now. */
+    public List<BayStatus> bays() {
+        return dock == null ? List.of() : dock.statuses();
     }
 
     /** True while every part the agent relies on works; the systemd watchdog is fed only then. */

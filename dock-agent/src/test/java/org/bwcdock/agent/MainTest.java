@@ -26,14 +26,14 @@ class MainTest {
         int code = run("check-config", TestConfigs.minimal(dir).toString());
         assertEquals(0, code, err::toString);
         assertTrue(out.toString().contains("dock dock-test-01"), out::toString);
-        assertTrue(out.toString().contains("bay 1: USB port 1-1.1"), out::toString);
+        assertTrue(out.toString().contains("bay 2: USB port 1-1.2"), out::toString);
     }
 
     @Test
     void checkConfigListsProblemsAndExitsNonZero(@TempDir Path dir) throws Exception {
         Path config = TestConfigs.minimal(dir);
         Files.writeString(config, Files.readString(config).replace("usbPort = \"1-1.1\"", "usbPort = \"x\"")
-                .replace("quota = \"64 MiB\"", "quota = \"lots\""));
+                .replace("quota = \"512 MiB\"", "quota = \"lots\""));
         int code = run("check-config", config.toString());
         assertEquals(1, code);
         assertTrue(err.toString().contains("2 problem(s)"), err::toString);

@@ -34,6 +34,10 @@ public final class Sandbox {
 
     static int run(Path work) throws Exception {
         ThrowawayPki.selfSigned("sandbox-dock-01", work.resolve("dock.crt"), work.resolve("dock.key"));
+        ThrowawayPki.selfSigned("sandbox-evidence", work.resolve("evidence.crt"), work.resolve("evidence.key"));
+        for (String d : new String[] {"sys", "dev", "cameras"}) {
+            Files.createDirectories(work.resolve(d));
+        }
         Path config = Files.writeString(work.resolve("agent.toml"), """
                 dockId = "sandbox-dock-01"
                 hardware = "simulated"
@@ -46,6 +50,11 @@ public final class Sandbox {
                 [spool]
                 directory = "state/spool"
                 quota = "1 GiB"
+
+                [usb]
+                sysRoot = "sys"
+                devRoot = "dev"
+                simulatedVolumes = "cameras"
 
                 [[bays]]
                 number = 1
@@ -67,6 +76,11 @@ public final class Sandbox {
                 name = "sandbox-camera"
                 usbIds = ["2a3b:0001"]
                 footage = ["DCIM/**/*.MP4"]
+
+                [evidence]
+                url = "http://127.0.0.1:9/uploads/"
+                recipients = ["evidence.crt"]
+                receiptSigners = "evidence.crt"
                 """);
         AgentConfig cfg = ConfigLoader.load(config);
         System.out.println("sandbox: " + cfg.summary().replace("\n", "\nsandbox: "));

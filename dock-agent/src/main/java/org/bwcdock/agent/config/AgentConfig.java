@@ -89,8 +89,12 @@ public record AgentConfig(
     public record Spool(Path directory, long quotaBytes, int partSizeBytes) {
     }
 
+    /**
+     * @param simulatedVolumes simulation only: camera with USB serial S is the directory {@code simulatedVolumes/S}
+     *                         instead of a block device mounted through udisks2
+     */
     public record Usb(Path sysRoot, Path devRoot, Duration rescanInterval, Duration debounce,
-                      Duration stableInterval, Duration readTimeout) {
+                      Duration stableInterval, Duration readTimeout, Optional<Path> simulatedVolumes) {
     }
 
     /** One camera bay; {@code leds} and {@code batteryGauge} are only used with real or simulated hardware. */

@@ -158,7 +158,7 @@ public final class ConfigLoader {
 
     private static Usb defaultUsb() {
         return new Usb(Path.of("/sys"), Path.of("/dev"), Duration.ofSeconds(30), Duration.ofMillis(1500),
-                Duration.ofSeconds(2), Duration.ofSeconds(30));
+                Duration.ofSeconds(2), Duration.ofSeconds(30), Optional.empty());
     }
 
     private Usb usb(Table t) {
@@ -169,8 +169,9 @@ public final class ConfigLoader {
         Duration debounce = t.string("debounce").flatMap(v -> duration(t, "debounce", v, Duration.ZERO, Duration.ofMinutes(1))).orElse(d.debounce());
         Duration stable = t.string("stableInterval").flatMap(v -> duration(t, "stableInterval", v, Duration.ZERO, Duration.ofMinutes(10))).orElse(d.stableInterval());
         Duration read = t.string("readTimeout").flatMap(v -> duration(t, "readTimeout", v, Duration.ofSeconds(1), Duration.ofMinutes(10))).orElse(d.readTimeout());
+        Optional<Path> volumes = t.string("simulatedVolumes").map(v -> existingDirectory(t, "simulatedVolumes", v));
         t.rejectUnknownKeys();
-        return new Usb(sys, dev, rescan, debounce, stable, read);
+        return new Usb(sys, dev, rescan, debounce, stable, read, volumes);
     }
 
     private List<Bay> bays(Table root) {

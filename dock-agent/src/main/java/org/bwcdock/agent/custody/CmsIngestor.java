@@ -137,7 +137,7 @@ final class CmsIngestor implements Ingestor {
             do {
                 byte[] buf = takeBuffer(free, writer, req);
                 int want = (int) Math.min(CHUNK, Math.min(partSize - inPart, size - done));
-                int got = readFully(in, buf, want);
+                int got = readFully(in, buf, want, req, done);
                 if (got < want) {
                     throw new FileChangedException(req.where() + ": file ended at byte " + (done + got)
                             + " of " + size + " (it changed while being read)");
@@ -375,14 +375,22 @@ final class CmsIngestor implements Ingestor {
         return new InterruptedException(req.where() + ": ingest cancelled");
     }
 
-    private static int readFully(InputStream in, byte[] buf, int want) throws IOException {
+    /** A read error is the camera file's problem, not the dock's: not retryable (the file is quarantined). */
+    private static int readFully(InputStream in, byte[] buf, int want, IngestRequest req, long done)
+            throws IngestException, InterruptedIOException {
         int got = 0;
-        while (got < want) {
-            int n = in.read(buf, got, want - got);
-            if (n < 0) {
-                break;
+        try {
+            while (got < want) {
+                int n = in.read(buf, got, want - got);
+                if (n < 0) {
+                    break;
+                }
+                got += n;
             }
-            got += n;
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IngestException(req.where() + ": read failed at byte " + (done + got) + ": " + e.getMessage(), false, e);
         }
         return got;
     }

@@ -1,0 +1,75 @@
+package org.bwcdock.agent.bay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bwcdock.agent.custody.Ingestor;
+import org.bwcdock.agent.ledger.EventClass;
+import org.bwcdock.agent.ledger.EvidenceFile;
+import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.usb.CameraListener;
+import org.bwcdock.agent.usb.UsbDevice;
+import org.bwcdock.agent.volume.Mounter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/** All bays: routes USB events to the bay they belong to, and receipts to the bay holding that camera. */
+public final class Dock implements CameraListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Dock.class);
+
+    private final Ledger ledger;
+    private final Map<String, CameraPolicy> policies;
+    private final Map<Integer, BaySupervisor> bays = new TreeMap<>();
+
+    public Dock(List<Integer> bayNumbers, Ledger ledger, Ingestor ingestor, Mounter mounter, Map<String, CameraPolicy> policies,
+                boolean wipeAfterReceipt, Consumer<BayStatus> published) {
+        this.ledger = ledger;
+        this.policies = Map.copyOf(policies);
+        for (int n : bayNumbers) {
+            bays.put(n, new BaySupervisor(n, ledger, ingestor, mounter, wipeAfterReceipt, published));
+        }
+    }
+
+    @Override
+    public void docked(int bay, UsbDevice device, String profile) {
+        log.info("bay {}: camera {} docked ({} on port {})", bay, device.serial(), device.vendorProduct(), device.port());
+        bays.get(bay).docked(device, policies.get(profile));
+    }
+
+    @Override
+    public void undocked(int bay, UsbDevice device) {
+        log.info("bay {}: camera {} undocked", bay, device.serial());
+        bays.get(bay).undocked(device);
+    }
+
+    @Override
+    public void ignored(UsbDevice device, String reason) {
+        ledger.appendEvent("device-ignored", EventClass.OPERATIONAL, new ObjectMapper().createObjectNode()
+                .put("port", device.port()).put("model", device.vendorProduct()).put("usbSerial", device.serial())
+                .put("reason", reason).toString());
+    }
+
+    /** The evidence file was receipted: its camera's bay may now wipe it. */
+    public void receipted(EvidenceFile file) {
+        for (BaySupervisor b : bays.values()) {
+            if (b.holds(file.cameraId())) {
+                b.receiptsChanged();
+            }
+        }
+    }
+
+    public List<BayStatus> statuses() {
+        List<BayStatus> out = new ArrayList<>();
+        bays.values().forEach(b -> out.add(b.status()));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        bays.values().forEach(BaySupervisor::close);
+    }
+}
