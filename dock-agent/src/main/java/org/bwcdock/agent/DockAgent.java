@@ -12,6 +12,10 @@ import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.Ledgers;
 import org.bwcdock.agent.pki.PemFiles;
+import org.bwcdock.agent.pki.TlsContexts;
+import org.bwcdock.agent.upload.SinkSettings;
+import org.bwcdock.agent.upload.Sinks;
+import org.bwcdock.agent.upload.Uploader;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
 import org.bwcdock.agent.system.LogLevel;
@@ -51,6 +55,7 @@ public final class DockAgent implements AutoCloseable {
     private Ledger ledger;
     private Spool spool;
     private Dock dock;
+    private Uploader uploader;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -80,6 +85,11 @@ public final class DockAgent implements AutoCloseable {
             Ingestor ingestor = own(Ingestors.create(custodySettings(), spool));
             dock = own(new Dock(config.bays().stream().map(AgentConfig.Bay::number).toList(), ledger, ingestor, mounter(),
                     cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged));
+            if (config.evidence().isPresent()) {
+                uploader = own(new Uploader(ledger, spool, Sinks.tus(sinkSettings(config.evidence().get())),
+                        config.evidence().get().concurrency(), dock::receipted));
+                uploader.start();
+            }
             CameraWatcher watcher = own(CameraWatcher.sysfs(usbSettings(), dock));
             watcher.start();
             log.info("dock {} started: {} bay(s), hardware {}, telemetry {}, uploads {}", config.dockId(),
@@ -118,6 +128,21 @@ public final class DockAgent implements AutoCloseable {
         return new CustodySettings(config.dockId(), config.spool().partSizeBytes(), recipients,
                 PemFiles.readPrivateKey(config.identity().privateKey()), PemFiles.readCertificates(config.identity().certificate()),
                 Version.current(), Duration.ofMinutes(30), clock);
+    }
+
+    private SinkSettings sinkSettings(AgentConfig.Evidence e) throws IOException {
+        Optional<javax.net.ssl.SSLContext> tls = e.url().getScheme().equals("https")
+                ? Optional.of(TlsContexts.create(config.identity().certificate(), config.identity().privateKey(),
+                e.trustAnchors().orElseThrow()))
+                : Optional.empty();
+        return new SinkSettings(e.url(), tls, PemFiles.readCertificates(e.receiptSigners()), 8 << 20,
+                Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofSeconds(60),
+                e.bandwidthBytesPerSecond(), config.dockId());
+    }
+
+    /** Uploads, for the back office's pause/resume/bandwidth commands; empty when uploads are off. */
+    public Optional<Uploader> uploader() {
+        return Optional.ofNullable(uploader);
     }
 
     /** The one place that decides real or simulated mounting. */

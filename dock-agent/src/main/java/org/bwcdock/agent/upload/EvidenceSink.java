@@ -1,0 +1,41 @@
+package org.bwcdock.agent.upload;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where evidence goes: uploads a file's encrypted parts, commits its signed manifest, and returns
+ * the receiver's receipt — only after verifying it (signature and every hash).
+ */
+public interface EvidenceSink extends AutoCloseable {
+
+    /** One encrypted part in the spool; {@code uploadUrl} is where an earlier attempt left it, or null. */
+    record Part(int index, Path file, long length, String sha256, String uploadUrl) {
+    }
+
+    record Delivery(long fileId, String where, List<Part> parts, byte[] manifest, byte[] signature, String plaintextSha256) {
+        public Delivery {
+            parts = List.copyOf(parts);
+        }
+    }
+
+    /** Told as soon as the server has confirmed something, so a restart resumes from there. */
+    interface Listener {
+        void partCreated(int index, String url);
+
+        void partProgress(int index, long confirmedOffset);
+    }
+
+    /**
+     * @return the verified receipt, DER, to store verbatim
+     * @throws UploadException the delivery did not complete (retryable or not, as it says)
+     * @throws BadReceiptException the server answered with a receipt that must not count
+     */
+    byte[] deliver(Delivery delivery, Listener listener) throws UploadException, BadReceiptException, InterruptedException;
+
+    /** Bytes per second for all uploads together; 0 = unlimited. Takes effect at once. */
+    void bandwidth(long bytesPerSecond);
+
+    @Override
+    void close();
+}

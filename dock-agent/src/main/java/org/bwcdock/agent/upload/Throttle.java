@@ -1,0 +1,62 @@
+package org.bwcdock.agent.upload;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A token bucket shared by all uploads: the bandwidth limit, changeable while uploads run. */
+final class Throttle {
+    private final AtomicLong bytesPerSecond;
+    private long available;
+    private long last = System.nanoTime();
+
+    Throttle(long bytesPerSecond) {
+        this.bytesPerSecond = new AtomicLong(bytesPerSecond);
+    }
+
+    void set(long bps) {
+        bytesPerSecond.set(Math.max(0, bps));
+    }
+
+    /** Blocks until {@code n} bytes may go; sleeping here is the rate limit itself. */
+    void take(int n) throws InterruptedException {
+        while (true) {
+            long rate = bytesPerSecond.get();
+            if (rate <= 0) {
+                return;
+            }
+            long wait;
+            synchronized (this) {
+                long now = System.nanoTime();
+                available = Math.min(rate, available + (now - last) * rate / 1_000_000_000L);
+                last = now;
+                if (available >= n || available >= rate) {
+                    available -= n;
+                    return;
+                }
+                wait = (n - available) * 1_000_000_000L / rate;
+            }
+            Thread.sleep(Math.max(1, wait / 1_000_000), 0);
+        }
+    }
+
+    InputStream wrap(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, Math.min(len, 64 * 1024));
+                if (n > 0) {
+                    try {
+                        take(n);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("upload interrupted");
+                    }
+                }
+                return n;
+            }
+        };
+    }
+}

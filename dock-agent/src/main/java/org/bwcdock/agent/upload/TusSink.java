@@ -1,0 +1,312 @@
+package org.bwcdock.agent.upload;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * tus 1.0 over java.net.http (a real PATCH), resuming from the server's offset after any failure,
+ * then the commit. See docs/evidence-upload.md for every status and what the dock does with it.
+ */
+final class TusSink implements EvidenceSink {
+    private static final Logger log = LoggerFactory.getLogger(TusSink.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SinkSettings settings;
+    private final HttpClient http;
+    private final Throttle throttle;
+    private final URI uploads;
+    private final URI commit;
+    private volatile Boolean checksums;
+
+    TusSink(SinkSettings settings) {
+        this.settings = settings;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
+                .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER);
+        settings.tls().ifPresent(b::sslContext);
+        this.http = b.build();
+        this.throttle = new Throttle(settings.bandwidthBytesPerSecond());
+        String base = settings.base().toString().endsWith("/") ? settings.base().toString() : settings.base() + "/";
+        this.uploads = URI.create(base + "uploads");
+        this.commit = URI.create(base + "commit");
+    }
+
+    @Override
+    public void bandwidth(long bytesPerSecond) {
+        throttle.set(bytesPerSecond);
+    }
+
+    /** A server error or network failure: back off and try again, within the delivery's deadline. */
+    private static final class Retry extends Exception {
+        Retry(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public byte[] deliver(Delivery d, Listener listener) throws UploadException, BadReceiptException, InterruptedException {
+        long deadline = System.nanoTime() + settings.deadline().toNanos();
+        long backoffMillis = 1000;
+        List<String> urls = new ArrayList<>();
+        for (Part p : d.parts()) {
+            urls.add(p.uploadUrl());
+        }
+        while (true) {
+            try {
+                for (Part p : d.parts()) {
+                    sendPart(d, p, urls, listener);
+                }
+                return commitAndVerify(d, urls);
+            } catch (Retry | IOException e) {
+                if (tlsRefused(e)) {
+                    throw new UploadException(d.where() + ": TLS with the receiver failed (certificate refused or "
+                            + "not trusted): " + e.getMessage(), false, e);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new UploadException(d.where() + ": upload did not complete within " + settings.deadline()
+                            + ": " + e.getMessage(), true, e);
+                }
+                long sleep = jitter(backoffMillis);
+                log.warn("{}: {}; retrying in {} ms", d.where(), e.getMessage(), sleep);
+                Thread.sleep(sleep); // backoff: the wait is the point
+                backoffMillis = Math.min(backoffMillis * 2, settings.maxBackoff().toMillis());
+            }
+        }
+    }
+
+    /** Certificates do not fix themselves by waiting: no retries for a refused handshake. */
+    private static boolean tlsRefused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException
+                    || (t instanceof javax.net.ssl.SSLException && String.valueOf(t.getMessage()).contains("certificate"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long jitter(long millis) {
+        return (long) (millis * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
+    }
+
+    /** Uploads one part to completion; {@code urls} keeps its upload URL across retries of the delivery. */
+    private void sendPart(Delivery d, Part p, List<String> urls, Listener listener)
+            throws Retry, IOException, UploadException, InterruptedException {
+        long offset = -1;
+        String url = urls.get(p.index());
+        for (int round = 0; round < 10_000; round++) {
+            if (url == null) {
+                url = create(p);
+                urls.set(p.index(), url);
+                listener.partCreated(p.index(), url);
+                offset = 0;
+            }
+            if (offset < 0) {
+                offset = head(url);
+                if (offset < 0) {
+                    url = null; // gone or expired at the server: start this part again
+                    urls.set(p.index(), null);
+                    continue;
+                }
+            }
+            if (offset > p.length()) {
+                throw new UploadException(d.where() + ": part " + p.index() + ": server claims offset " + offset
+                        + " beyond the part's " + p.length() + " bytes", false, null);
+            }
+            listener.partProgress(p.index(), offset);
+            if (offset == p.length()) {
+                return;
+            }
+            int n = (int) Math.min(settings.chunkBytes(), p.length() - offset);
+            HttpResponse<String> r = patch(URI.create(absolute(url)), p, offset, n);
+            switch (r.statusCode()) {
+                case 204 -> {
+                    long confirmed = r.headers().firstValueAsLong("Upload-Offset").orElse(-1);
+                    if (confirmed != offset + n) {
+                        throw new UploadException(d.where() + ": part " + p.index() + ": server confirmed offset " + confirmed
+                                + " after " + n + " bytes at " + offset, false, null);
+                    }
+                    offset = confirmed;
+                }
+                case 409 -> offset = -1;                // out of step: ask where the server is
+                case 460 -> log.warn("{}: part {}: checksum mismatch at {}; sending the chunk again", d.where(), p.index(), offset);
+                case 404, 410 -> {
+                    url = null;
+                    urls.set(p.index(), null);
+                    offset = -1;
+                }
+                default -> {
+                    if (r.statusCode() >= 500) {
+                        throw new Retry("PATCH " + url + ": " + r.statusCode());
+                    }
+                    throw new UploadException(d.where() + ": part " + p.index() + ": PATCH answered " + r.statusCode()
+                            + ": " + r.body().strip(), false, null);
+                }
+            }
+        }
+        throw new Retry("part " + p.index() + " made no progress");
+    }
+
+    private String create(Part p) throws IOException, InterruptedException, Retry, UploadException {
+        String meta = "filename " + b64(p.file().getFileName().toString()) + ",dock " + b64(settings.dockId())
+                + ",sha256 " + b64(p.sha256());
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uploads).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Upload-Length", Long.toString(p.length())).header("Upload-Metadata", meta));
+        if (r.statusCode() == 201) {
+            return r.headers().firstValue("Location").map(this::absolute)
+                    .orElseThrow(() -> new IOException("201 without Location"));
+        }
+        if (r.statusCode() >= 500) {
+            throw new Retry("POST " + uploads + ": " + r.statusCode());
+        }
+        throw new UploadException("creating an upload: " + r.statusCode() + ": " + r.body().strip(), false, null);
+    }
+
+    /** The server's offset, or -1 when the upload is gone (404/410). */
+    private long head(String url) throws IOException, InterruptedException, Retry {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(absolute(url))).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        if (r.statusCode() == 404 || r.statusCode() == 410) {
+            return -1;
+        }
+        if (r.statusCode() != 200) {
+            throw new Retry("HEAD " + url + ": " + r.statusCode());
+        }
+        return r.headers().firstValueAsLong("Upload-Offset").orElseThrow(() -> new IOException("HEAD without Upload-Offset"));
+    }
+
+    private HttpResponse<String> patch(URI url, Part p, long offset, int n) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(url)
+                .header("Content-Type", "application/offset+octet-stream")
+                .header("Upload-Offset", Long.toString(offset));
+        if (serverChecksums()) {
+            b.header("Upload-Checksum", "sha256 " + Base64.getEncoder().encodeToString(sha256(p, offset, n)));
+        }
+        b.method("PATCH", HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                () -> throttle.wrap(slice(p, offset, n))), n));
+        return send(b);
+    }
+
+    private boolean serverChecksums() throws IOException, InterruptedException {
+        if (checksums == null) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(uploads).method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+            checksums = r.headers().firstValue("Tus-Extension").orElse("").contains("checksum")
+                    && r.headers().firstValue("Tus-Checksum-Algorithm").orElse("").contains("sha256");
+        }
+        return checksums;
+    }
+
+    private static InputStream slice(Part p, long offset, int n) {
+        try {
+            FileChannel c = FileChannel.open(p.file(), StandardOpenOption.READ);
+            c.position(offset);
+            InputStream in = Channels.newInputStream(c);
+            return new java.io.FilterInputStream(in) {
+                private long left = n;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int r = super.read(b, off, (int) Math.min(len, left));
+                    if (r > 0) {
+                        left -= r;
+                    }
+                    return r;
+                }
+            };
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] sha256(Part p, long offset, int n) throws IOException {
+        try (FileChannel c = FileChannel.open(p.file(), StandardOpenOption.READ)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            long pos = offset;
+            long end = offset + n;
+            while (pos < end) {
+                buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+                int r = c.read(buf, pos);
+                if (r < 0) {
+                    throw new IOException(p.file() + " is shorter than its recorded length");
+                }
+                buf.flip();
+                d.update(buf);
+                pos += r;
+            }
+            return d.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] commitAndVerify(Delivery d, List<String> urls)
+            throws IOException, InterruptedException, Retry, UploadException, BadReceiptException {
+        ObjectNode body = JSON.createObjectNode()
+                .put("manifest", Base64.getEncoder().encodeToString(d.manifest()))
+                .put("signature", Base64.getEncoder().encodeToString(d.signature()));
+        var parts = body.putArray("parts");
+        for (String u : urls) {
+            parts.add(URI.create(absolute(u)).getPath());
+        }
+        HttpResponse<byte[]> r = http.send(request(HttpRequest.newBuilder(commit)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() >= 500) {
+            throw new Retry("commit: " + r.statusCode());
+        }
+        if (r.statusCode() != 200) {
+            // 409: a part is incomplete or differs at the server; start the uploads again next time.
+            throw new UploadException(d.where() + ": commit refused (" + r.statusCode() + "): "
+                    + new String(r.body(), StandardCharsets.UTF_8).strip(), r.statusCode() == 409, null);
+        }
+        byte[] receipt = r.body();
+        Receipts.Receipt content = Receipts.verify(receipt, settings.receiptSigners());
+        List<String> hashes = d.parts().stream().map(Part::sha256).toList();
+        Receipts.check(content, d.manifest(), d.plaintextSha256(), hashes);
+        log.info("{}: receipted as evidence {}", d.where(), content.evidenceId());
+        return receipt;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        return http.send(request(b), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(HttpRequest.Builder b) {
+        return b.header("Tus-Resumable", "1.0.0").timeout(settings.requestTimeout()).build();
+    }
+
+    private String absolute(String url) {
+        return uploads.resolve(url).toString();
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

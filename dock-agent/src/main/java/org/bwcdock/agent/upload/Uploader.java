@@ -1,0 +1,185 @@
+package org.bwcdock.agent.upload;
+
+import org.bwcdock.agent.ledger.EvidenceFile;
+import org.bwcdock.agent.ledger.FileState;
+import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.ledger.PartRecord;
+import org.bwcdock.agent.spool.Spool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Moves ingested files to the evidence server, oldest first (or one camera first, on request),
+ * with a fixed number of workers. Every step is recorded in the ledger before the next, so a
+ * restart resumes: UPLOADING files continue from their stored upload URLs and offsets.
+ */
+public final class Uploader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Uploader.class);
+    private static final long IDLE_NANOS = 500_000_000L;
+
+    private final Ledger ledger;
+    private final Spool spool;
+    private final EvidenceSink sink;
+    private final Consumer<EvidenceFile> receipted;
+    private final List<Thread> workers = new ArrayList<>();
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private final AtomicReference<String> firstCamera = new AtomicReference<>();
+    private volatile boolean running = true;
+
+    public Uploader(Ledger ledger, Spool spool, EvidenceSink sink, int concurrency, Consumer<EvidenceFile> receipted) {
+        this.ledger = ledger;
+        this.spool = spool;
+        this.sink = sink;
+        this.receipted = receipted;
+        for (int i = 1; i <= concurrency; i++) {
+            workers.add(new Thread(this::work, "bwcdock-upload-" + i));
+        }
+    }
+
+    public void start() {
+        workers.forEach(Thread::start);
+    }
+
+    /** Wakes idle workers: new evidence was ingested. */
+    public void poke() {
+        workers.forEach(LockSupport::unpark);
+    }
+
+    public void pause() {
+        paused.set(true);
+    }
+
+    public void resume() {
+        paused.set(false);
+        poke();
+    }
+
+    public boolean paused() {
+        return paused.get();
+    }
+
+    /** Uploads this camera's evidence before anyone else's (null: back to oldest first). */
+    public void prioritise(String cameraId) {
+        firstCamera.set(cameraId);
+        poke();
+    }
+
+    public void bandwidth(long bytesPerSecond) {
+        sink.bandwidth(bytesPerSecond);
+    }
+
+    private void work() {
+        while (running) {
+            EvidenceFile next = paused.get() ? null : claim();
+            if (next == null) {
+                LockSupport.parkNanos(IDLE_NANOS);
+                continue;
+            }
+            try {
+                upload(next);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("camera {}: {}: upload failed: {}", next.cameraId(), next.relativePath(), e.toString());
+            } finally {
+                inFlight.remove(next.id());
+            }
+        }
+    }
+
+    private synchronized EvidenceFile claim() {
+        String first = firstCamera.get();
+        return ledger.filesIn(FileState.INGESTED, FileState.UPLOADING, FileState.UPLOADED).stream()
+                .filter(f -> !inFlight.contains(f.id()))
+                .min(Comparator.comparing((EvidenceFile f) -> !f.cameraId().equals(first)).thenComparingLong(EvidenceFile::id))
+                .filter(f -> inFlight.add(f.id()))
+                .orElse(null);
+    }
+
+    private void upload(EvidenceFile f) throws InterruptedException {
+        String where = "camera " + f.cameraId() + ": " + f.relativePath();
+        if (f.state() == FileState.INGESTED) {
+            ledger.transition(f.id(), FileState.INGESTED, FileState.UPLOADING, null);
+        } else if (f.state() == FileState.UPLOADED) {
+            ledger.transition(f.id(), FileState.UPLOADED, FileState.UPLOADING, "commit again after a restart");
+        }
+        List<EvidenceSink.Part> parts = new ArrayList<>();
+        for (PartRecord p : ledger.parts(f.id())) {
+            parts.add(new EvidenceSink.Part(p.index(), spool.resolve(p.spoolFile()), p.ciphertextLength(),
+                    p.ciphertextSha256(), p.uploadUrl()));
+        }
+        byte[] manifest = ledger.manifest(f.id()).orElseThrow();
+        byte[] signature = spoolSignature(f);
+        try {
+            byte[] receipt = sink.deliver(new EvidenceSink.Delivery(f.id(), where, parts, manifest, signature, f.plaintextSha256()),
+                    new EvidenceSink.Listener() {
+                        @Override
+                        public void partCreated(int index, String url) {
+                            ledger.recordPartUpload(f.id(), index, url, 0);
+                        }
+
+                        @Override
+                        public void partProgress(int index, long confirmedOffset) {
+                            ledger.recordPartUpload(f.id(), index, ledger.parts(f.id()).get(index).uploadUrl(), confirmedOffset);
+                        }
+                    });
+            ledger.transition(f.id(), FileState.UPLOADING, FileState.UPLOADED, null);
+            ledger.recordReceipt(f.id(), receipt);
+            try {
+                spool.deleteAll(f.id());
+            } catch (IOException e) {
+                log.warn("{}: receipted, but its spool files could not be removed: {}", where, e.getMessage());
+            }
+            receipted.accept(ledger.file(f.id()).orElseThrow());
+        } catch (UploadException e) {
+            log.warn("{}: {}", where, e.getMessage());
+            if (!e.retryable()) {
+                ledger.transition(f.id(), FileState.UPLOADING, FileState.FAILED, e.getMessage());
+            } else {
+                for (PartRecord p : ledger.parts(f.id())) {
+                    if (e.getMessage().contains("commit refused")) {
+                        ledger.recordPartUpload(f.id(), p.index(), null, 0); // the server lost or rejected them
+                    }
+                }
+                LockSupport.parkNanos(5_000_000_000L); // not the next file at once: the server is in trouble
+            }
+        } catch (BadReceiptException e) {
+            log.error("{}: receipt rejected: {}", where, e.getMessage());
+            ledger.transition(f.id(), FileState.UPLOADING, FileState.FAILED, "receipt rejected: " + e.getMessage());
+        }
+    }
+
+    private byte[] spoolSignature(EvidenceFile f) {
+        try {
+            return java.nio.file.Files.readAllBytes(spool.resolve(Spool.signatureName(f.id())));
+        } catch (IOException e) {
+            throw new IllegalStateException("manifest signature of file " + f.id() + " missing from the spool", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        workers.forEach(Thread::interrupt);
+        for (Thread t : workers) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        sink.close();
+    }
+}

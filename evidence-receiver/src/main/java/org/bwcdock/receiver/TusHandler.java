@@ -1,0 +1,174 @@
+package org.bwcdock.receiver;
+
+import com.sun.net.httpserver.HttpExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Optional;
+
+/** tus 1.0 core + creation, checksum (sha256), expiration, termination on {@code /uploads}. */
+final class TusHandler {
+    private static final Logger log = LoggerFactory.getLogger(TusHandler.class);
+    static final String BASE = "/uploads";
+
+    private final UploadStore store;
+    private final long maxSize;
+    private final Faults faults;
+
+    TusHandler(UploadStore store, long maxSize, Faults faults) {
+        this.store = store;
+        this.maxSize = maxSize;
+        this.faults = faults;
+    }
+
+    void handle(HttpExchange x, String client) throws IOException {
+        String method = x.getRequestMethod();
+        String path = x.getRequestURI().getPath();
+        x.getResponseHeaders().set("Tus-Resumable", "1.0.0");
+        Faults.Fault fault = faults.next(method, path);
+        if (fault instanceof Faults.Status s) {
+            Http.empty(x, s.code());
+            return;
+        }
+        if (method.equals("OPTIONS")) {
+            x.getResponseHeaders().set("Tus-Version", "1.0.0");
+            x.getResponseHeaders().set("Tus-Extension", "creation,checksum,expiration,termination");
+            x.getResponseHeaders().set("Tus-Checksum-Algorithm", "sha256");
+            x.getResponseHeaders().set("Tus-Max-Size", Long.toString(maxSize));
+            Http.empty(x, 204);
+            return;
+        }
+        if (!"1.0.0".equals(x.getRequestHeaders().getFirst("Tus-Resumable"))) {
+            Http.text(x, 412, "Tus-Resumable: 1.0.0 required");
+            return;
+        }
+        if (method.equals("POST") && path.equals(BASE)) {
+            create(x, client);
+            return;
+        }
+        String id = path.startsWith(BASE + "/") ? path.substring(BASE.length() + 1) : "";
+        Optional<UploadStore.Upload> found = store.find(id, client);
+        if (found.isEmpty()) {
+            Http.empty(x, 404);
+            return;
+        }
+        UploadStore.Upload u = found.get();
+        if (store.expired(u)) {
+            store.delete(u);
+            Http.empty(x, 410);
+            return;
+        }
+        switch (method) {
+            case "HEAD" -> {
+                long offset = fault instanceof Faults.LieOffset lie ? lie.offset() : store.offset(u);
+                x.getResponseHeaders().set("Upload-Offset", Long.toString(offset));
+                x.getResponseHeaders().set("Upload-Length", Long.toString(u.length()));
+                x.getResponseHeaders().set("Cache-Control", "no-store");
+                x.getResponseHeaders().set("Upload-Expires", Http.date(u.expires()));
+                x.sendResponseHeaders(200, -1);
+                x.close();
+            }
+            case "PATCH" -> patch(x, u, fault instanceof Faults.ResetAfter r ? r.bytes() : -1);
+            case "DELETE" -> {
+                store.delete(u);
+                Http.empty(x, 204);
+            }
+            default -> Http.empty(x, 405);
+        }
+    }
+
+    private void create(HttpExchange x, String client) throws IOException {
+        long length;
+        try {
+            length = Long.parseLong(x.getRequestHeaders().getFirst("Upload-Length"));
+        } catch (NumberFormatException | NullPointerException e) {
+            Http.text(x, 400, "Upload-Length missing or not a number");
+            return;
+        }
+        if (length < 0 || length > maxSize) {
+            Http.text(x, 413, "Upload-Length " + length + " outside 0.." + maxSize);
+            return;
+        }
+        UploadStore.Upload u = store.create(client, length);
+        x.getResponseHeaders().set("Location", BASE + "/" + u.id());
+        x.getResponseHeaders().set("Upload-Expires", Http.date(u.expires()));
+        Http.empty(x, 201);
+    }
+
+    /** Appends the body at the offset; with a checksum, keeps the bytes only if it matches. Durable before 204. */
+    private void patch(HttpExchange x, UploadStore.Upload u, long resetAfter) throws IOException {
+        if (!"application/offset+octet-stream".equals(x.getRequestHeaders().getFirst("Content-Type"))) {
+            Http.text(x, 415, "Content-Type must be application/offset+octet-stream");
+            return;
+        }
+        long offset;
+        try {
+            offset = Long.parseLong(x.getRequestHeaders().getFirst("Upload-Offset"));
+        } catch (NumberFormatException | NullPointerException e) {
+            Http.text(x, 400, "Upload-Offset missing or not a number");
+            return;
+        }
+        long current = store.offset(u);
+        if (offset != current) {
+            Http.text(x, 409, "Upload-Offset " + offset + " but the upload is at " + current);
+            return;
+        }
+        MessageDigest digest = null;
+        byte[] expected = null;
+        String checksum = x.getRequestHeaders().getFirst("Upload-Checksum");
+        if (checksum != null) {
+            String[] parts = checksum.split(" ", 2);
+            if (parts.length != 2 || !parts[0].equals("sha256")) {
+                Http.text(x, 400, "Upload-Checksum must be 'sha256 <base64>'");
+                return;
+            }
+            try {
+                expected = Base64.getDecoder().decode(parts[1]);
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (IllegalArgumentException | NoSuchAlgorithmException e) {
+                Http.text(x, 400, "Upload-Checksum is not base64");
+                return;
+            }
+        }
+        long written = 0;
+        try (FileChannel out = FileChannel.open(store.bin(u.id()), StandardOpenOption.WRITE); InputStream in = x.getRequestBody()) {
+            out.position(offset);
+            byte[] buf = new byte[256 * 1024];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                if (offset + written + n > u.length()) {
+                    out.truncate(offset);
+                    Http.text(x, 400, "body runs past Upload-Length " + u.length());
+                    return;
+                }
+                if (digest != null) {
+                    digest.update(buf, 0, n);
+                }
+                out.write(ByteBuffer.wrap(buf, 0, n));
+                written += n;
+                if (resetAfter >= 0 && written >= resetAfter) {
+                    out.force(false);
+                    log.info("fault: resetting the connection after {} bytes", written);
+                    throw new IOException("injected reset");
+                }
+            }
+            if (digest != null && !MessageDigest.isEqual(digest.digest(), expected)) {
+                out.truncate(offset);
+                out.force(true);
+                Http.text(x, 460, "checksum mismatch: the " + written + " bytes were not kept");
+                return;
+            }
+            out.force(false);
+        }
+        x.getResponseHeaders().set("Upload-Offset", Long.toString(offset + written));
+        Http.empty(x, 204);
+    }
+}
