@@ -40,8 +40,10 @@ final class TusSink implements EvidenceSink {
 
     TusSink(SinkSettings settings) {
         this.settings = settings;
+        // HTTP/2 where TLS negotiates it (ALPN), else HTTP/1.1; never h2c upgrades on plain loopback http.
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
-                .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER);
+                .version(settings.tls().isPresent() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER);
         settings.tls().ifPresent(b::sslContext);
         this.http = b.build();
         this.throttle = new Throttle(settings.bandwidthBytesPerSecond());
