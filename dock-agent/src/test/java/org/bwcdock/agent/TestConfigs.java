@@ -1,6 +1,6 @@
 package org.bwcdock.agent;
 
-import org.bwcdock.agent.testing.TestPki;
+import org.bwcdock.agent.pki.ThrowawayPki;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +16,9 @@ public final class TestConfigs {
 
     /** {@code extra} is appended (more sections, e.g. [policy]). */
     public static Path minimal(Path dir, String extra) throws Exception {
-        TestPki pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
-        TestPki.Leaf dock = pki.issue("dock-test-01", TestPki.Kind.EC, TestPki.Use.CLIENT);
-        pki.issue("evidence", TestPki.Kind.EC, TestPki.Use.RECIPIENT);
+        ThrowawayPki pki = new ThrowawayPki(Files.createDirectories(dir.resolve("pki")));
+        ThrowawayPki.Leaf dock = pki.issue("dock-test-01", ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT);
+        pki.issue("evidence", ThrowawayPki.Kind.EC, ThrowawayPki.Use.RECIPIENT);
         for (String d : new String[] {"sys", "dev", "cameras"}) {
             Files.createDirectories(dir.resolve(d));
         }

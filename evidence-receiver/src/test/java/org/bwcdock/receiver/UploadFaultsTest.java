@@ -1,6 +1,6 @@
 package org.bwcdock.receiver;
 
-import org.bwcdock.agent.testing.TestPki;
+import org.bwcdock.agent.pki.ThrowawayPki;
 import org.bwcdock.agent.upload.BadReceiptException;
 import org.bwcdock.agent.upload.EvidenceSink;
 import org.bwcdock.agent.upload.Receipts;
@@ -142,8 +142,8 @@ class UploadFaultsTest {
 
     @Test
     void receiptFromAnUntrustedSignerIsRejected(@TempDir Path other) throws Exception {
-        TestPki otherPki = new TestPki(other);
-        TestPki.Leaf stranger = otherPki.issue("stranger", TestPki.Kind.EC, TestPki.Use.SIGNER);
+        ThrowawayPki otherPki = new ThrowawayPki(other);
+        ThrowawayPki.Leaf stranger = otherPki.issue("stranger", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SIGNER);
         UploadFixture.Ingested in = f.ingest(f.dock, 500_000, 1 << 20);
         EvidenceSink sink = f.sink(f.receiver.port(), f.dock, stranger.certFile(), 0);
         BadReceiptException e = assertThrows(BadReceiptException.class, () -> sink.deliver(in.delivery(null), UploadFixture.QUIET));
@@ -165,8 +165,8 @@ class UploadFaultsTest {
 
     @Test
     void clientWithACertificateFromAnotherCaIsRefused(@TempDir Path other) throws Exception {
-        TestPki otherPki = new TestPki(other);
-        TestPki.Leaf intruder = otherPki.issue("dock-test-01", TestPki.Kind.EC, TestPki.Use.CLIENT);
+        ThrowawayPki otherPki = new ThrowawayPki(other);
+        ThrowawayPki.Leaf intruder = otherPki.issue("dock-test-01", ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT);
         UploadFixture.Ingested in = f.ingest(f.dock, 100_000, 1 << 20);
         EvidenceSink sink = f.sink(f.receiver.port(), intruder, f.receiptSigner.certFile(), 0);
         Exception e = assertThrows(Exception.class, () -> sink.deliver(in.delivery(null), UploadFixture.QUIET));
@@ -176,7 +176,7 @@ class UploadFaultsTest {
 
     @Test
     void manifestSignedByAnotherDockThanTheClientIsRefused() throws Exception {
-        TestPki.Leaf otherDock = f.pki.issue("dock-test-02", TestPki.Kind.EC, TestPki.Use.CLIENT);
+        ThrowawayPki.Leaf otherDock = f.pki.issue("dock-test-02", ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT);
         UploadFixture.Ingested in = f.ingest(otherDock, 100_000, 1 << 20);
         UploadException e = assertThrows(UploadException.class, () -> f.sink().deliver(in.delivery(null), UploadFixture.QUIET));
         assertTrue(e.getMessage().contains("403"), e.getMessage());

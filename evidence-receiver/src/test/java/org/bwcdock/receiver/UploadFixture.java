@@ -11,7 +11,7 @@ import org.bwcdock.agent.ledger.PartRecord;
 import org.bwcdock.agent.pki.TlsContexts;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
-import org.bwcdock.agent.testing.TestPki;
+import org.bwcdock.agent.pki.ThrowawayPki;
 import org.bwcdock.agent.upload.EvidenceSink;
 import org.bwcdock.agent.upload.SinkSettings;
 import org.bwcdock.agent.upload.Sinks;
@@ -32,21 +32,21 @@ import java.util.Random;
 /** Real PKI, a real receiver, real custody output to upload, and a TusSink pointed at it. */
 final class UploadFixture implements AutoCloseable {
     final Path dir;
-    final TestPki pki;
-    final TestPki.Leaf dock;
-    final TestPki.Leaf server;
-    final TestPki.Leaf receiptSigner;
+    final ThrowawayPki pki;
+    final ThrowawayPki.Leaf dock;
+    final ThrowawayPki.Leaf server;
+    final ThrowawayPki.Leaf receiptSigner;
     final QueuedFaults faults = new QueuedFaults();
     EvidenceReceiver receiver;
     final List<AutoCloseable> closeables = new ArrayList<>();
 
     UploadFixture(Path dir) throws Exception {
         this.dir = dir;
-        pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
-        dock = pki.issue("dock-test-01", TestPki.Kind.EC, TestPki.Use.CLIENT);
-        server = pki.issue("receiver", TestPki.Kind.EC, TestPki.Use.SERVER);
-        receiptSigner = pki.issue("receipt-signer", TestPki.Kind.EC, TestPki.Use.SIGNER);
-        pki.issue("evidence", TestPki.Kind.EC, TestPki.Use.RECIPIENT);
+        pki = new ThrowawayPki(Files.createDirectories(dir.resolve("pki")));
+        dock = pki.issue("dock-test-01", ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT);
+        server = pki.issue("receiver", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SERVER);
+        receiptSigner = pki.issue("receipt-signer", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SIGNER);
+        pki.issue("evidence", ThrowawayPki.Kind.EC, ThrowawayPki.Use.RECIPIENT);
         receiver = startReceiver(0);
     }
 
@@ -69,7 +69,7 @@ final class UploadFixture implements AutoCloseable {
         }
     }
 
-    Ingested ingest(TestPki.Leaf signer, int size, int partSize) throws Exception {
+    Ingested ingest(ThrowawayPki.Leaf signer, int size, int partSize) throws Exception {
         byte[] data = new byte[size];
         new Random(size).nextBytes(data);
         Spool spool = Spools.open(dir.resolve("spool-" + signer.certificate().getSerialNumber()), Long.MAX_VALUE);
@@ -93,7 +93,7 @@ final class UploadFixture implements AutoCloseable {
         }
     }
 
-    EvidenceSink sink(int port, TestPki.Leaf client, Path receiptSigners, long bandwidth) throws Exception {
+    EvidenceSink sink(int port, ThrowawayPki.Leaf client, Path receiptSigners, long bandwidth) throws Exception {
         SinkSettings s = new SinkSettings(URI.create("https://127.0.0.1:" + port + "/"),
                 Optional.of(TlsContexts.create(client.chainFile(), client.keyFile(), pki.caFile())),
                 org.bwcdock.agent.pki.PemFiles.readCertificates(receiptSigners), 1 << 20, Duration.ofSeconds(5),

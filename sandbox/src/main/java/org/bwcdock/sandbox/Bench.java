@@ -7,6 +7,7 @@ import org.bwcdock.agent.custody.IngestSource;
 import org.bwcdock.agent.custody.Ingestor;
 import org.bwcdock.agent.custody.Ingestors;
 import org.bwcdock.agent.pki.PemFiles;
+import org.bwcdock.agent.pki.ThrowawayPki;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
 
@@ -62,8 +63,9 @@ public final class Bench {
         Path file = work.resolve("footage.mp4");
         System.out.printf("bench: writing %d MiB of random footage to %s%n", size >> 20, file);
         writeRandom(file, size);
-        ThrowawayPki.selfSigned("bench-dock", work.resolve("dock.crt"), work.resolve("dock.key"));
-        ThrowawayPki.selfSigned("bench-evidence", true, work.resolve("recipient.crt"), work.resolve("recipient.key"));
+        ThrowawayPki pki = new ThrowawayPki(Files.createDirectories(work.resolve("pki")));
+        ThrowawayPki.Leaf dock = pki.issue("bench-dock", ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT);
+        ThrowawayPki.Leaf recipient = pki.issue("bench-evidence", ThrowawayPki.Kind.RSA, ThrowawayPki.Use.RECIPIENT);
         // Warm the page cache so every contender reads from memory, like the JIT warm-up below.
         time(List.of("cat", file.toString()), work);
 
@@ -71,10 +73,10 @@ public final class Bench {
         rows.add(new Row("openssl dgst -sha256", time(List.of("openssl", "dgst", "-sha256", file.toString()), work), size));
         rows.add(new Row("openssl cms -encrypt -aes-256-gcm", time(List.of("openssl", "cms", "-encrypt", "-binary",
                 "-aes-256-gcm", "-stream", "-outform", "DER", "-in", file.toString(), "-out",
-                work.resolve("openssl.cms").toString(), work.resolve("recipient.crt").toString()), work), size));
+                work.resolve("openssl.cms").toString(), recipient.certFile().toString()), work), size));
         Files.deleteIfExists(work.resolve("openssl.cms"));
-        ingest(work, file, Math.min(size, 256L << 20)); // JIT warm-up, not measured
-        rows.add(new Row("bwcdock ingest (sha256 + CMS parts + fsync)", ingest(work, file, size), size));
+        ingest(work, dock, recipient, file, Math.min(size, 256L << 20)); // JIT warm-up, not measured
+        rows.add(new Row("bwcdock ingest (sha256 + CMS parts + fsync)", ingest(work, dock, recipient, file, size), size));
 
         System.out.println();
         System.out.printf("%-46s %10s %10s%n", "on " + (size >> 20) + " MiB, " + Runtime.getRuntime().availableProcessors()
@@ -87,11 +89,11 @@ public final class Bench {
         System.out.printf("ratio ingest / openssl cms -encrypt: %.2f (target > 1.00)%n", ours.mbps() / rows.get(1).mbps());
     }
 
-    private static double ingest(Path work, Path file, long size) throws Exception {
+    private static double ingest(Path work, ThrowawayPki.Leaf dock, ThrowawayPki.Leaf recipient, Path file, long size)
+            throws Exception {
         Path spoolDir = work.resolve("spool");
-        var settings = new CustodySettings("bench-dock", 64 << 20, PemFiles.readCertificates(work.resolve("recipient.crt")),
-                PemFiles.readPrivateKey(work.resolve("dock.key")), PemFiles.readCertificates(work.resolve("dock.crt")),
-                "bench", Duration.ofMinutes(1), Clock.systemUTC());
+        var settings = new CustodySettings("bench-dock", 64 << 20, List.of(recipient.certificate()), dock.key(),
+                PemFiles.readCertificates(dock.chainFile()), "bench", Duration.ofMinutes(1), Clock.systemUTC());
         try (Spool spool = Spools.open(spoolDir, Long.MAX_VALUE); Ingestor ingestor = Ingestors.create(settings, spool)) {
             IngestSource source = new IngestSource() {
                 @Override

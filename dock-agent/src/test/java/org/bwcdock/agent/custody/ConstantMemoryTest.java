@@ -4,7 +4,7 @@ import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
 import org.bwcdock.agent.testing.Jvm;
 import org.bwcdock.agent.testing.Openssl;
-import org.bwcdock.agent.testing.TestPki;
+import org.bwcdock.agent.pki.ThrowawayPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConstantMemoryTest {
     static final long TWO_GIB = 2L << 30;
 
-    private static List<String> args(Path dir, TestPki pki, TestPki.Leaf dock, TestPki.Leaf recipient, long size, int part) {
+    private static List<String> args(Path dir, ThrowawayPki pki, ThrowawayPki.Leaf dock, ThrowawayPki.Leaf recipient, long size, int part) {
         return List.of(dir.resolve("spool").toString(), dock.chainFile().toString(), dock.keyFile().toString(),
                 recipient.certFile().toString(), Long.toString(size), Integer.toString(part));
     }
@@ -35,9 +35,9 @@ class ConstantMemoryTest {
     @Test
     @Timeout(240)
     void twoGibFileIngestsWithin64MibOfHeap(@TempDir Path dir) throws Exception {
-        TestPki pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
-        var dock = pki.issue("dock-test-01", TestPki.Kind.EC, TestPki.Use.CLIENT);
-        var recipient = pki.issue("evidence", TestPki.Kind.RSA, TestPki.Use.RECIPIENT);
+        ThrowawayPki pki = new ThrowawayPki(Files.createDirectories(dir.resolve("pki")));
+        var dock = pki.issue("dock-test-01", ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT);
+        var recipient = pki.issue("evidence", ThrowawayPki.Kind.RSA, ThrowawayPki.Use.RECIPIENT);
         Process p = Jvm.fork(List.of("-Xmx64m"), IngestMain.class,
                 args(dir, pki, dock, recipient, TWO_GIB, 64 << 20).toArray(String[]::new)).start();
         String done = null;
@@ -74,9 +74,9 @@ class ConstantMemoryTest {
     @Test
     @Timeout(120)
     void killNineDuringIngestLeavesOnlyCompleteParts(@TempDir Path dir) throws Exception {
-        TestPki pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
-        var dock = pki.issue("dock-test-01", TestPki.Kind.EC, TestPki.Use.CLIENT);
-        var recipient = pki.issue("evidence", TestPki.Kind.EC, TestPki.Use.RECIPIENT);
+        ThrowawayPki pki = new ThrowawayPki(Files.createDirectories(dir.resolve("pki")));
+        var dock = pki.issue("dock-test-01", ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT);
+        var recipient = pki.issue("evidence", ThrowawayPki.Kind.EC, ThrowawayPki.Use.RECIPIENT);
         long size = 400L << 20;
         int part = 8 << 20;
         Process p = Jvm.fork(List.of("-Xmx64m"), IngestMain.class,

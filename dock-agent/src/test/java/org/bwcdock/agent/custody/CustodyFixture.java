@@ -2,7 +2,7 @@ package org.bwcdock.agent.custody;
 
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
-import org.bwcdock.agent.testing.TestPki;
+import org.bwcdock.agent.pki.ThrowawayPki;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,18 +12,18 @@ import java.util.List;
 
 /** A CA, the dock's identity, an RSA and an EC recipient, a spool and an ingestor. */
 final class CustodyFixture implements AutoCloseable {
-    final TestPki pki;
-    final TestPki.Leaf dock;
-    final TestPki.Leaf rsaRecipient;
-    final TestPki.Leaf ecRecipient;
+    final ThrowawayPki pki;
+    final ThrowawayPki.Leaf dock;
+    final ThrowawayPki.Leaf rsaRecipient;
+    final ThrowawayPki.Leaf ecRecipient;
     final Spool spool;
     final Ingestor ingestor;
 
     CustodyFixture(Path dir, int partSize, long quota, List<String> recipients) throws Exception {
-        pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
-        dock = pki.issue("dock-test-01", TestPki.Kind.EC, TestPki.Use.CLIENT);
-        rsaRecipient = pki.issue("evidence-rsa", TestPki.Kind.RSA, TestPki.Use.RECIPIENT);
-        ecRecipient = pki.issue("evidence-ec", TestPki.Kind.EC, TestPki.Use.RECIPIENT);
+        pki = new ThrowawayPki(Files.createDirectories(dir.resolve("pki")));
+        dock = pki.issue("dock-test-01", ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT);
+        rsaRecipient = pki.issue("evidence-rsa", ThrowawayPki.Kind.RSA, ThrowawayPki.Use.RECIPIENT);
+        ecRecipient = pki.issue("evidence-ec", ThrowawayPki.Kind.EC, ThrowawayPki.Use.RECIPIENT);
         spool = Spools.open(dir.resolve("spool"), quota);
         var certs = recipients.stream().map(r -> r.equals("rsa") ? rsaRecipient.certificate() : ecRecipient.certificate()).toList();
         ingestor = Ingestors.create(new CustodySettings("dock-test-01", partSize, certs, dock.key(), pki.chain(dock),

@@ -1,4 +1,4 @@
-package org.bwcdock.agent.testing;
+package org.bwcdock.agent.pki;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -34,19 +34,20 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * A throwaway agency PKI for tests: a CA, and certificates it issues, written as PEM files that
- * openssl, mosquitto and our own loaders read.
+ * A throwaway agency PKI for the sandbox and the tests: a CA, and certificates it issues, written
+ * as PEM files that openssl, brokers and our own loaders read. Never for a real dock: real
+ * identities come from the provisioning CLI, with the CA key kept off the dock.
  */
-public final class TestPki {
+public final class ThrowawayPki {
     public final Path dir;
     public final KeyPair caKeys;
     public final X509Certificate ca;
     private final SecureRandom random = new SecureRandom();
 
-    public TestPki(Path dir) throws Exception {
+    public ThrowawayPki(Path dir) throws Exception {
         this.dir = dir;
         this.caKeys = ec();
-        X500Name name = new X500Name("CN=Test Agency Dock CA");
+        X500Name name = new X500Name("CN=Throwaway Agency Dock CA");
         X509v3CertificateBuilder b = builder(name, name, caKeys, Duration.ofDays(30))
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                 .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
