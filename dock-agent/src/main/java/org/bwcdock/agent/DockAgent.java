@@ -87,7 +87,7 @@ public final class DockAgent implements AutoCloseable {
                     cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged));
             if (config.evidence().isPresent()) {
                 uploader = own(new Uploader(ledger, spool, Sinks.tus(sinkSettings(config.evidence().get())),
-                        config.evidence().get().concurrency(), dock::receipted));
+                        config.evidence().get().concurrency(), dock));
                 uploader.start();
             }
             CameraWatcher watcher = own(CameraWatcher.sysfs(usbSettings(), dock));
@@ -180,7 +180,15 @@ public final class DockAgent implements AutoCloseable {
 
     /** True while every part the agent relies on works; the systemd watchdog is fed only then. */
     public boolean healthy() {
-        return started && !closed;
+        if (!started || closed) {
+            return false;
+        }
+        try {
+            ledger.pendingEventCount(); // the ledger answers: the database is reachable and not locked up
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     public Ledger ledger() {

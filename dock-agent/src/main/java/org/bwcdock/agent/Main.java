@@ -4,6 +4,8 @@ import org.bwcdock.agent.config.AgentConfig;
 import org.bwcdock.agent.config.ConfigException;
 import org.bwcdock.agent.config.ConfigLoader;
 import org.bwcdock.agent.ledger.AuditCommand;
+import org.bwcdock.agent.system.SystemdNotifier;
+import org.bwcdock.agent.system.Watchdog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,16 +54,25 @@ public final class Main {
             }
             CountDownLatch stopped = new CountDownLatch(1);
             DockAgent agent = DockAgent.create(cfg, Clock.systemUTC());
+            SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+            Watchdog[] watchdog = new Watchdog[1];
             Thread hook = new Thread(() -> {
+                systemd.stopping();
+                if (watchdog[0] != null) {
+                    watchdog[0].close();
+                }
                 agent.close();
                 stopped.countDown();
             }, "bwcdock-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             agent.start();
+            systemd.status("dock " + cfg.dockId() + ": " + cfg.bays().size() + " bay(s) watched");
+            systemd.ready();
+            watchdog[0] = systemd.watchdogInterval().map(i -> Watchdog.start(systemd, i, agent::healthy)).orElse(null);
             if (runForSeconds != null) {
                 if (!stopped.await(runForSeconds, TimeUnit.SECONDS)) {
-                    agent.close();
                     Runtime.getRuntime().removeShutdownHook(hook);
+                    hook.run();
                 }
                 return 0;
             }

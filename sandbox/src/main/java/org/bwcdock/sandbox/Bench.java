@@ -53,7 +53,7 @@ public final class Bench {
         }
     }
 
-    private record Row(String what, double seconds, long bytes) {
+    record Row(String what, double seconds, long bytes) {
         double mbps() {
             return bytes / seconds / 1e6;
         }
@@ -78,6 +78,8 @@ public final class Bench {
         ingest(work, dock, recipient, file, Math.min(size, 256L << 20)); // JIT warm-up, not measured
         rows.add(new Row("bwcdock ingest (sha256 + CMS parts + fsync)", ingest(work, dock, recipient, file, size), size));
 
+        rows.addAll(UploadBench.run(work, pki, dock, file, size));
+
         System.out.println();
         System.out.printf("%-46s %10s %10s%n", "on " + (size >> 20) + " MiB, " + Runtime.getRuntime().availableProcessors()
                 + " cores", "seconds", "MB/s");
@@ -87,6 +89,7 @@ public final class Bench {
         Row ours = rows.get(2);
         System.out.printf("%nratio ingest / openssl dgst -sha256:  %.2f (target >= 0.80)%n", ours.mbps() / rows.get(0).mbps());
         System.out.printf("ratio ingest / openssl cms -encrypt: %.2f (target > 1.00)%n", ours.mbps() / rows.get(1).mbps());
+        System.out.printf("ratio TusSink / curl -T:             %.2f (target >= 0.90)%n", rows.get(4).mbps() / rows.get(3).mbps());
     }
 
     private static double ingest(Path work, ThrowawayPki.Leaf dock, ThrowawayPki.Leaf recipient, Path file, long size)
@@ -143,7 +146,7 @@ public final class Bench {
         };
     }
 
-    private static double time(List<String> cmd, Path work) throws IOException, InterruptedException {
+    static double time(List<String> cmd, Path work) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

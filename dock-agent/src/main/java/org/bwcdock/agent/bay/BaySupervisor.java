@@ -94,6 +94,11 @@ final class BaySupervisor implements AutoCloseable {
         thread.submit(() -> guarded("undock", () -> onUndocked(d)));
     }
 
+    void uploadProgress(long confirmed, long total) {
+        BayStatus s = status.get();
+        publish(s.upload(confirmed, total).with(s.phase().equals("ingesting") ? "ingesting" : "uploading", null));
+    }
+
     /** A file of this bay's camera may have been receipted: wipe if everything is. */
     void receiptsChanged() {
         thread.submit(() -> guarded("release", this::tryRelease));
@@ -146,6 +151,7 @@ final class BaySupervisor implements AutoCloseable {
             before += f.size();
             publish(status.get().ingest(before, total));
         }
+        publish(status.get().with("uploading", "ingested " + listing.files().size() + " file(s)"));
         tryRelease();
     }
 

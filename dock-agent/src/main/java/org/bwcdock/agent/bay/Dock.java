@@ -6,6 +6,7 @@ import org.bwcdock.agent.ledger.EventClass;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.usb.CameraListener;
+import org.bwcdock.agent.upload.UploadListener;
 import org.bwcdock.agent.usb.UsbDevice;
 import org.bwcdock.agent.volume.Mounter;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /** All bays: routes USB events to the bay they belong to, and receipts to the bay holding that camera. */
-public final class Dock implements CameraListener, AutoCloseable {
+public final class Dock implements CameraListener, UploadListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dock.class);
 
     private final Ledger ledger;
@@ -53,7 +54,17 @@ public final class Dock implements CameraListener, AutoCloseable {
                 .put("reason", reason).toString());
     }
 
+    @Override
+    public void progress(EvidenceFile file, long confirmed, long total) {
+        for (BaySupervisor b : bays.values()) {
+            if (b.holds(file.cameraId())) {
+                b.uploadProgress(confirmed, total);
+            }
+        }
+    }
+
     /** The evidence file was receipted: its camera's bay may now wipe it. */
+    @Override
     public void receipted(EvidenceFile file) {
         for (BaySupervisor b : bays.values()) {
             if (b.holds(file.cameraId())) {

@@ -87,8 +87,14 @@ final class CmsIngestor implements Ingestor {
         for (int i = 0; i < BUFFERS; i++) {
             free.add(new byte[CHUNK]);
         }
+        // The encrypt task may not have started when an ingest fails early: whoever flips "claimed"
+        // first decides whether the task runs, so the abort path never waits for a task that never ran.
         java.util.concurrent.CountDownLatch writerDone = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
         Future<List<PartRecord>> writer = encryptors.submit(() -> {
+            if (!claimed.compareAndSet(false, true)) {
+                return List.of();
+            }
             try {
                 return writeParts(req, work, free, listener);
             } finally {
@@ -112,6 +118,9 @@ final class CmsIngestor implements Ingestor {
             throw new IngestException(req.where() + ": " + e.getMessage(), true, e);
         } finally {
             if (!ok) {
+                if (claimed.compareAndSet(false, true)) {
+                    writerDone.countDown(); // the task never started and now never will
+                }
                 writer.cancel(true);
                 work.clear();
                 work.offer(Chunk.ABORT);

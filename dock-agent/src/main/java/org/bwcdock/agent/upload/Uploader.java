@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
  * Moves ingested files to the evidence server, oldest first (or one camera first, on request),
@@ -31,18 +30,18 @@ public final class Uploader implements AutoCloseable {
     private final Ledger ledger;
     private final Spool spool;
     private final EvidenceSink sink;
-    private final Consumer<EvidenceFile> receipted;
+    private final UploadListener listener;
     private final List<Thread> workers = new ArrayList<>();
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicReference<String> firstCamera = new AtomicReference<>();
     private volatile boolean running = true;
 
-    public Uploader(Ledger ledger, Spool spool, EvidenceSink sink, int concurrency, Consumer<EvidenceFile> receipted) {
+    public Uploader(Ledger ledger, Spool spool, EvidenceSink sink, int concurrency, UploadListener listener) {
         this.ledger = ledger;
         this.spool = spool;
         this.sink = sink;
-        this.receipted = receipted;
+        this.listener = listener;
         for (int i = 1; i <= concurrency; i++) {
             workers.add(new Thread(this::work, "bwcdock-upload-" + i));
         }
@@ -116,7 +115,10 @@ public final class Uploader implements AutoCloseable {
             ledger.transition(f.id(), FileState.UPLOADED, FileState.UPLOADING, "commit again after a restart");
         }
         List<EvidenceSink.Part> parts = new ArrayList<>();
-        for (PartRecord p : ledger.parts(f.id())) {
+        List<PartRecord> records = ledger.parts(f.id());
+        long total = records.stream().mapToLong(PartRecord::ciphertextLength).sum();
+        long[] confirmed = new long[records.size()];
+        for (PartRecord p : records) {
             parts.add(new EvidenceSink.Part(p.index(), spool.resolve(p.spoolFile()), p.ciphertextLength(),
                     p.ciphertextSha256(), p.uploadUrl()));
         }
@@ -133,6 +135,8 @@ public final class Uploader implements AutoCloseable {
                         @Override
                         public void partProgress(int index, long confirmedOffset) {
                             ledger.recordPartUpload(f.id(), index, ledger.parts(f.id()).get(index).uploadUrl(), confirmedOffset);
+                            confirmed[index] = confirmedOffset;
+                            listener.progress(f, java.util.Arrays.stream(confirmed).sum(), total);
                         }
                     });
             ledger.transition(f.id(), FileState.UPLOADING, FileState.UPLOADED, null);
@@ -142,7 +146,7 @@ public final class Uploader implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("{}: receipted, but its spool files could not be removed: {}", where, e.getMessage());
             }
-            receipted.accept(ledger.file(f.id()).orElseThrow());
+            listener.receipted(ledger.file(f.id()).orElseThrow());
         } catch (UploadException e) {
             log.warn("{}: {}", where, e.getMessage());
             if (!e.retryable()) {

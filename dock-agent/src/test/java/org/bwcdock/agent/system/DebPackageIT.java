@@ -1,0 +1,64 @@
+package org.bwcdock.agent.system;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The .deb built by `package`: lintian-clean, right files with right owners and modes, clean scripts. */
+@Timeout(300)
+class DebPackageIT {
+    static Path deb;
+
+    @BeforeAll
+    static void find() throws Exception {
+        try (Stream<Path> s = Files.list(Path.of("target"))) {
+            deb = s.filter(p -> p.getFileName().toString().endsWith("_all.deb")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no .deb in target/: run mvn package"));
+        }
+    }
+
+    @Test
+    void lintianReportsNoErrorsOrWarnings() throws Exception {
+        Tools.Result r = Tools.run("lintian", "--fail-on", "error,warning", deb.toString());
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().lines().noneMatch(l -> l.startsWith("E:") || l.startsWith("W:")), r.output());
+    }
+
+    @Test
+    void everyFileHasItsOwnerAndMode() throws Exception {
+        Tools.Result r = Tools.run("dpkg-deb", "-c", deb.toString());
+        assertEquals(0, r.exit(), r.output());
+        Map<String, String> expected = Map.of(
+                "./usr/bin/bwcdock-agent", "-rwxr-xr-x root/root",
+                "./usr/share/bwcdock/dock-agent.jar", "-rw-r--r-- root/root",
+                "./lib/systemd/system/bwcdock-agent.service", "-rw-r--r-- root/root",
+                "./usr/lib/sysusers.d/bwcdock.conf", "-rw-r--r-- root/root",
+                "./usr/lib/tmpfiles.d/bwcdock.conf", "-rw-r--r-- root/root",
+                "./lib/udev/rules.d/70-bwcdock-cameras.rules", "-rw-r--r-- root/root",
+                "./usr/share/polkit-1/rules.d/50-bwcdock.rules", "-rw-r--r-- root/root",
+                "./etc/bwcdock/agent.toml", "-rw-r--r-- root/root",
+                "./usr/share/doc/bwcdock-dock-agent/copyright", "-rw-r--r-- root/root");
+        for (var e : expected.entrySet()) {
+            assertTrue(r.output().lines().anyMatch(l -> l.endsWith(" " + e.getKey()) && l.startsWith(e.getValue())),
+                    () -> e.getKey() + " with " + e.getValue() + " missing from:\n" + r.output());
+        }
+        assertTrue(r.output().lines().filter(l -> l.contains("./usr/share/bwcdock/lib/")).count() > 5, "runtime libraries");
+        Tools.Result conf = Tools.run("dpkg-deb", "-f", deb.toString(), "Depends");
+        assertTrue(conf.output().contains("openjdk-21-jre-headless | java21-runtime-headless") && conf.output().contains("udisks2"));
+    }
+
+    @Test
+    void maintainerScriptsPassShellcheck() throws Exception {
+        Tools.Result r = Tools.run("shellcheck", "src/deb/control/postinst", "src/deb/control/prerm", "src/deb/control/postrm",
+                "src/deb/bwcdock-agent");
+        assertEquals(0, r.exit(), r.output());
+    }
+}

@@ -1,0 +1,91 @@
+package org.bwcdock.sandbox;
+
+import org.bwcdock.agent.pki.ThrowawayPki;
+import org.bwcdock.agent.pki.TlsContexts;
+import org.bwcdock.agent.upload.EvidenceSink;
+import org.bwcdock.agent.upload.SinkSettings;
+import org.bwcdock.agent.upload.Sinks;
+import org.bwcdock.agent.upload.UploadException;
+import org.bwcdock.receiver.EvidenceReceiver;
+import org.bwcdock.receiver.Faults;
+import org.bwcdock.receiver.ReceiverSettings;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Upload of one big part over loopback TLS to the reference receiver: curl -T versus our TusSink. */
+final class UploadBench {
+    private UploadBench() {
+    }
+
+    static List<Bench.Row> run(Path work, ThrowawayPki pki, ThrowawayPki.Leaf dock, Path file, long size) throws Exception {
+        ThrowawayPki.Leaf server = pki.issue("bench-receiver", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SERVER);
+        ThrowawayPki.Leaf signer = pki.issue("bench-receipts", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SIGNER);
+        try (EvidenceReceiver receiver = EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0),
+                work.resolve("receiver"), server.chainFile(), server.keyFile(), pki.caFile(), signer.certFile(), signer.keyFile(),
+                Duration.ofHours(1), 1L << 40, Faults.NONE))) {
+            String base = "https://127.0.0.1:" + receiver.port();
+            List<String> tls = List.of("--cacert", pki.caFile().toString(), "--cert", dock.chainFile().toString(),
+                    "--key", dock.keyFile().toString());
+            String location = create(base, tls, size, work);
+            List<String> curl = new java.util.ArrayList<>(List.of("curl", "-sS", "-f", "-o", "/dev/null", "-X", "PATCH",
+                    "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0", "-H", "Content-Type: application/offset+octet-stream",
+                    "-T", file.toString()));
+            curl.addAll(tls);
+            curl.add(base + location);
+            double curlSeconds = Bench.time(curl, work);
+
+            EvidenceSink sink = Sinks.tus(new SinkSettings(URI.create(base + "/"),
+                    Optional.of(TlsContexts.create(dock.chainFile(), dock.keyFile(), pki.caFile())), List.of(pki.ca),
+                    8 << 20, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofSeconds(5), 0,
+                    "bench-dock"));
+            // Not a real manifest: the receiver refuses the commit at once, after the whole part is uploaded.
+            EvidenceSink.Delivery d = new EvidenceSink.Delivery(1, "bench", List.of(new EvidenceSink.Part(0, file, size,
+                    "0".repeat(64), null)), "{}".getBytes(StandardCharsets.UTF_8), new byte[] {0}, "0".repeat(64));
+            long t0 = System.nanoTime();
+            try {
+                sink.deliver(d, new EvidenceSink.Listener() {
+                    @Override
+                    public void partCreated(int index, String url) {
+                    }
+
+                    @Override
+                    public void partProgress(int index, long confirmedOffset) {
+                    }
+                });
+                throw new IllegalStateException("the bench commit should have been refused");
+            } catch (UploadException expected) {
+                // upload done, commit refused as intended
+            } finally {
+                sink.close();
+            }
+            double oursSeconds = (System.nanoTime() - t0) / 1e9;
+            return List.of(new Bench.Row("curl -T (PATCH, one request, TLS)", curlSeconds, size),
+                    new Bench.Row("bwcdock TusSink (8 MiB PATCHes + sha256, TLS)", oursSeconds, size));
+        }
+    }
+
+    private static String create(String base, List<String> tls, long size, Path work) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "-f", "-i", "-X", "POST", "-H", "Tus-Resumable: 1.0.0",
+                "-H", "Upload-Length: " + size));
+        cmd.addAll(tls);
+        cmd.add(base + "/uploads");
+        Process p = new ProcessBuilder(cmd).directory(work.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Matcher m = Pattern.compile("(?im)^location:\\s*(\\S+)").matcher(out);
+        if (!m.find()) {
+            throw new IOException("curl could not create an upload: " + out);
+        }
+        return m.group(1);
+    }
+}
