@@ -1,0 +1,139 @@
+package org.bwcdock.provisioning;
+
+import org.bwcdock.agent.pki.PemFiles;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "evidence", description = "The evidence side: keys that open footage, receipts, servers.",
+        subcommands = {EvidenceCommands.Keygen.class, EvidenceCommands.Open.class})
+final class EvidenceCommands {
+    @ParentCommand
+    Main main;
+
+    @Command(name = "keygen", description = "A key and a certificate issued by the agency CA: footage recipient, receipt signer, or TLS server.")
+    static final class Keygen implements Callable<Integer> {
+        @ParentCommand
+        EvidenceCommands parent;
+
+        @Option(names = "--ca-dir", required = true)
+        Path caDir;
+
+        @Option(names = "--name", required = true, description = "common name; also the file names NAME.pem and NAME.key")
+        String name;
+
+        @Option(names = "--purpose", defaultValue = "recipient", description = "recipient, receipt-signer or server")
+        String purpose;
+
+        @Option(names = "--kind", defaultValue = "ec", description = "ec (P-384) or rsa (3072); recipients only may be rsa")
+        String kind;
+
+        @Option(names = "--host", description = "server names or addresses (repeat)")
+        List<String> hosts = List.of();
+
+        @Option(names = "--days", defaultValue = "825")
+        int days;
+
+        @Option(names = "--out", required = true)
+        Path out;
+
+        @ArgGroup(exclusive = true)
+        Passphrase passphrase = new Passphrase();
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            DockCommands.checkDockId(name);
+            Pki.Use use = switch (purpose) {
+                case "recipient" -> Pki.Use.RECIPIENT;
+                case "receipt-signer" -> Pki.Use.RECEIPT_SIGNER;
+                case "server" -> Pki.Use.SERVER;
+                default -> throw new ProvisioningException("--purpose must be recipient, receipt-signer or server, not " + purpose);
+            };
+            if (!kind.equals("ec") && !(kind.equals("rsa") && use == Pki.Use.RECIPIENT)) {
+                throw new ProvisioningException("--kind " + kind + " is not possible for a " + purpose + " (ec always; rsa for recipients)");
+            }
+            if (use == Pki.Use.SERVER && hosts.isEmpty()) {
+                throw new ProvisioningException("a server certificate needs at least one --host");
+            }
+            X509Certificate ca = Pki.readValidCa(caDir.resolve("ca.pem"), parent.main.clock);
+            PrivateKey caKey = Pki.readEncryptedKey(caDir.resolve("ca.key"), passphrase.read(parent.main.environment));
+            KeyPair keys = kind.equals("rsa") ? Pki.rsa() : Pki.ec();
+            X509Certificate cert = Pki.issue(ca, caKey, name, keys.getPublic(), use, Duration.ofDays(days), hosts, parent.main.clock);
+            new Pki.Output().secret(out.resolve(name + ".key"), Pki.keyPem(keys.getPrivate(), null))
+                    .add(out.resolve(name + ".pem"), Pki.pem(cert, ca)).write(false);
+            spec.commandLine().getOut().println(purpose + " " + name + ": key in " + out.resolve(name + ".key") + ", certificate in "
+                    + out.resolve(name + ".pem"));
+            return 0;
+        }
+    }
+
+    @Command(name = "open", description = "Verify and decrypt one evidence file: manifest, parts, optional receipt.")
+    static final class Open implements Callable<Integer> {
+        @Option(names = "--manifest", required = true)
+        Path manifest;
+
+        @Option(names = "--signature", required = true)
+        Path signature;
+
+        @Option(names = "--parts", required = true, description = "directory with the encrypted parts")
+        Path parts;
+
+        @Option(names = "--key", required = true, description = "the recipient's private key (mode 0600)")
+        Path key;
+
+        @Option(names = "--cert", required = true, description = "the recipient's certificate")
+        Path cert;
+
+        @Option(names = "--ca", required = true, description = "agency CA certificate(s) that issue dock certificates")
+        Path ca;
+
+        @Option(names = "--receipt")
+        Path receipt;
+
+        @Option(names = "--receipt-signer", description = "certificate(s) trusted to sign receipts")
+        Path receiptSigner;
+
+        @Option(names = "--out", required = true)
+        Path out;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (Files.exists(out)) {
+                throw new ProvisioningException(out + " already exists; not overwritten");
+            }
+            if ((receipt == null) != (receiptSigner == null)) {
+                throw new ProvisioningException("--receipt and --receipt-signer go together");
+            }
+            try {
+                Optional<EvidenceOpener.ReceiptCheck> check = receipt == null ? Optional.empty()
+                        : Optional.of(new EvidenceOpener.ReceiptCheck(Files.readAllBytes(receipt), PemFiles.readCertificates(receiptSigner)));
+                String sha = new EvidenceOpener().open(Files.readAllBytes(manifest), Files.readAllBytes(signature), parts,
+                        PemFiles.readPrivateKey(key), PemFiles.readCertificates(cert).get(0), PemFiles.readCertificates(ca), check, out);
+                spec.commandLine().getOut().println(out + ": restored, SHA-256 " + sha + " as the dock recorded it");
+                return 0;
+            } catch (IOException e) {
+                throw new ProvisioningException(e.getMessage());
+            }
+        }
+    }
+}

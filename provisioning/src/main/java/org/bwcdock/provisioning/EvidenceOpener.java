@@ -1,0 +1,223 @@
+package org.bwcdock.provisioning;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataParser;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.KeyAgreeRecipientInformation;
+import org.bouncycastle.cms.KeyTransRecipientInformation;
+import org.bouncycastle.cms.Recipient;
+import org.bouncycastle.cms.RecipientInformation;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient;
+import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bwcdock.agent.upload.BadReceiptException;
+import org.bwcdock.agent.upload.Receipts;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The evidence side of custody: verifies a file's manifest, decrypts its parts one at a time
+ * (memory bounded by one read buffer; each part lands in a temp file until its GCM tag and hashes
+ * check), verifies the whole-file hash and, if given, the receipt, and only then writes the
+ * original file.
+ */
+public final class EvidenceOpener {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Provider bc = new BouncyCastleProvider();
+
+    /** A receipt to check too, with the certificates trusted to sign receipts. */
+    public record ReceiptCheck(byte[] receipt, List<X509Certificate> signers) {
+    }
+
+    /** @return the whole file's SHA-256, as verified */
+    public String open(byte[] manifest, byte[] signature, Path partsDir, PrivateKey key, X509Certificate recipient,
+                       List<X509Certificate> agencyCas, Optional<ReceiptCheck> receipt, Path out) throws ProvisioningException {
+        verifySignature(manifest, signature, agencyCas);
+        JsonNode m;
+        try {
+            m = JSON.readTree(manifest);
+        } catch (IOException e) {
+            throw new ProvisioningException("manifest is not JSON: " + e.getMessage());
+        }
+        String fileSha = m.path("file").path("sha256").asText();
+        if (receipt.isPresent()) {
+            try {
+                Receipts.Receipt r = Receipts.verify(receipt.get().receipt(), receipt.get().signers());
+                if (!r.plaintextSha256().equals(fileSha) || !r.manifestSha256().equals(Receipts.sha256Hex(manifest))) {
+                    throw new ProvisioningException("receipt is for another file or manifest");
+                }
+            } catch (BadReceiptException e) {
+                throw new ProvisioningException("receipt: " + e.getMessage());
+            }
+        }
+        Path tmp = out.toAbsolutePath().resolveSibling(out.getFileName() + ".partial");
+        try {
+            MessageDigest whole = MessageDigest.getInstance("SHA-256");
+            try (OutputStream dst = Files.newOutputStream(tmp)) {
+                JsonNode parts = m.path("parts");
+                for (int i = 0; i < parts.size(); i++) {
+                    JsonNode p = parts.get(i);
+                    Path cipher = findPart(partsDir, i);
+                    String actual = sha256(cipher);
+                    if (!actual.equals(p.path("ciphertextSha256").asText())) {
+                        throw new ProvisioningException("part " + i + " (" + cipher.getFileName() + "): ciphertext SHA-256 " + actual
+                                + " is not the manifest's");
+                    }
+                    Path plain = decrypt(cipher, key, recipient, i, p);
+                    try (InputStream in = Files.newInputStream(plain)) {
+                        byte[] buf = new byte[64 * 1024];
+                        int n;
+                        while ((n = in.read(buf)) > 0) {
+                            whole.update(buf, 0, n);
+                            dst.write(buf, 0, n);
+                        }
+                    } finally {
+                        Files.deleteIfExists(plain);
+                    }
+                }
+            }
+            String got = HexFormat.of().formatHex(whole.digest());
+            if (!got.equals(fileSha)) {
+                throw new ProvisioningException("the decrypted file's SHA-256 " + got + " is not the manifest's " + fileSha);
+            }
+            try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                c.force(true);
+            }
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            return got;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new ProvisioningException("opening the evidence failed: " + e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    private void verifySignature(byte[] manifest, byte[] signature, List<X509Certificate> cas) throws ProvisioningException {
+        try {
+            CMSSignedData signed = new CMSSignedData(new CMSProcessableByteArray(manifest), signature);
+            SignerInformation si = signed.getSignerInfos().getSigners().iterator().next();
+            @SuppressWarnings("unchecked")
+            var match = signed.getCertificates().getMatches(si.getSID());
+            X509Certificate signer = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) match.iterator().next());
+            boolean chained = false;
+            for (X509Certificate ca : cas) {
+                try {
+                    signer.verify(ca.getPublicKey());
+                    chained = true;
+                } catch (java.security.GeneralSecurityException e) {
+                    // another CA, perhaps
+                }
+            }
+            if (!chained) {
+                throw new ProvisioningException("manifest signed by " + signer.getSubjectX500Principal() + ", not a dock of this agency");
+            }
+            if (!si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(signer))) {
+                throw new ProvisioningException("manifest signature does not verify: the manifest was changed");
+            }
+        } catch (ProvisioningException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ProvisioningException("manifest signature does not verify: " + e.getMessage());
+        }
+    }
+
+    private static Path findPart(Path dir, int index) throws ProvisioningException {
+        Path receiverName = dir.resolve("part-" + index + ".cms");
+        if (Files.isRegularFile(receiverName)) {
+            return receiverName;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "f*-p" + index + ".cms")) {
+            for (Path p : s) {
+                return p;
+            }
+        } catch (IOException e) {
+            throw new ProvisioningException(dir + ": " + e.getMessage());
+        }
+        throw new ProvisioningException("part " + index + " not found in " + dir);
+    }
+
+    /** Decrypts one part to a temp file; the plaintext counts only after the tag and both hashes check. */
+    private Path decrypt(Path cipher, PrivateKey key, X509Certificate recipient, int index, JsonNode expected)
+            throws ProvisioningException, IOException, java.security.GeneralSecurityException {
+        Path plain = Files.createTempFile(cipher.toAbsolutePath().getParent(), "open-", ".plain");
+        try (InputStream in = Files.newInputStream(cipher); OutputStream out = Files.newOutputStream(plain)) {
+            CMSAuthEnvelopedDataParser parser = new CMSAuthEnvelopedDataParser(in);
+            X509CertificateHolder holder = new X509CertificateHolder(recipient.getEncoded());
+            RecipientInformation info = null;
+            for (RecipientInformation ri : parser.getRecipientInfos().getRecipients()) {
+                if (ri.getRID().match(holder)) {
+                    info = ri;
+                }
+            }
+            if (info == null) {
+                throw new ProvisioningException("part " + index + " is not encrypted for " + recipient.getSubjectX500Principal());
+            }
+            Recipient r = info instanceof KeyAgreeRecipientInformation
+                    ? new JceKeyAgreeAuthEnvelopedRecipient(key).setProvider(bc)
+                    : new JceKeyTransAuthEnvelopedRecipient(key).setProvider(bc);
+            if (!(info instanceof KeyAgreeRecipientInformation) && !(info instanceof KeyTransRecipientInformation)) {
+                throw new ProvisioningException("part " + index + ": unsupported recipient kind");
+            }
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            long length = 0;
+            try (InputStream content = info.getContentStream(r).getContentStream()) {
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = content.read(buf)) > 0) {
+                    d.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                    length += n;
+                }
+            }
+            String sha = HexFormat.of().formatHex(d.digest());
+            if (length != expected.path("length").asLong() || !sha.equals(expected.path("plaintextSha256").asText())) {
+                throw new ProvisioningException("part " + index + ": decrypted bytes do not match the manifest");
+            }
+            return plain;
+        } catch (ProvisioningException e) {
+            Files.deleteIfExists(plain);
+            throw e;
+        } catch (Exception e) {
+            Files.deleteIfExists(plain);
+            throw new ProvisioningException("part " + index + " (" + cipher.getFileName() + "): decryption failed (wrong key, "
+                    + "or the part was altered): " + e.getMessage());
+        }
+    }
+
+    private static String sha256(Path f) throws IOException, java.security.GeneralSecurityException {
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(f)) {
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+}
