@@ -13,7 +13,7 @@ import java.util.Map;
  */
 @Command(name = "bwcdock-provision", mixinStandardHelpOptions = true, version = "bwcdock-provision 0.1.0",
         description = "Agency CA, dock identities, evidence keys, config bundles, and evidence opening.",
-        subcommands = {CaCommands.class, DockCommands.class, EvidenceCommands.class, BundleCommands.class})
+        subcommands = {CaCommands.class, DockCommands.class, EvidenceCommands.class, BundleCommands.class, Doctor.class})
 public final class Main {
     final Map<String, String> environment;
     final Clock clock;
