@@ -46,7 +46,7 @@ final class UploadBench {
 
             EvidenceSink sink = Sinks.tus(new SinkSettings(URI.create(base + "/"),
                     Optional.of(TlsContexts.create(dock.chainFile(), dock.keyFile(), pki.caFile())), List.of(pki.ca),
-                    8 << 20, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofSeconds(5), 0,
+                    64 << 20, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofSeconds(5), 0,
                     "bench-dock"));
             // Not a real manifest: the receiver refuses the commit at once, after the whole part is uploaded.
             EvidenceSink.Delivery d = new EvidenceSink.Delivery(1, "bench", List.of(new EvidenceSink.Part(0, file, size,
@@ -70,7 +70,7 @@ final class UploadBench {
             }
             double oursSeconds = (System.nanoTime() - t0) / 1e9;
             return List.of(new Bench.Row("curl -T (PATCH, one request, TLS)", curlSeconds, size),
-                    new Bench.Row("bwcdock TusSink (8 MiB PATCHes + sha256, TLS)", oursSeconds, size));
+                    new Bench.Row("bwcdock TusSink (64 MiB PATCHes + sha256, TLS)", oursSeconds, size));
         }
     }
 

@@ -1,9 +1,5 @@
 package org.bwcdock.agent.upload;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A token bucket shared by all uploads: the bandwidth limit, changeable while uploads run. */
@@ -40,23 +36,5 @@ final class Throttle {
             }
             Thread.sleep(Math.max(1, wait / 1_000_000), 0);
         }
-    }
-
-    InputStream wrap(InputStream in) {
-        return new FilterInputStream(in) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, Math.min(len, 64 * 1024));
-                if (n > 0) {
-                    try {
-                        take(n);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("upload interrupted");
-                    }
-                }
-                return n;
-            }
-        };
     }
 }
