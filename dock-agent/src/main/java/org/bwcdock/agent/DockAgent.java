@@ -19,6 +19,10 @@ import org.bwcdock.agent.upload.Uploader;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
 import org.bwcdock.agent.system.LogLevel;
+import org.bwcdock.agent.telemetry.BayState;
+import org.bwcdock.agent.telemetry.MqttSettings;
+import org.bwcdock.agent.telemetry.Telemetries;
+import org.bwcdock.agent.telemetry.Telemetry;
 import org.bwcdock.agent.usb.CameraWatcher;
 import org.bwcdock.agent.usb.UsbSettings;
 import org.bwcdock.agent.volume.Mounter;
@@ -56,6 +60,8 @@ public final class DockAgent implements AutoCloseable {
     private Spool spool;
     private Dock dock;
     private Uploader uploader;
+    private CameraWatcher watcher;
+    private volatile Telemetry telemetry;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -90,7 +96,13 @@ public final class DockAgent implements AutoCloseable {
                         config.evidence().get().concurrency(), dock));
                 uploader.start();
             }
-            CameraWatcher watcher = own(CameraWatcher.sysfs(usbSettings(), dock));
+            watcher = own(CameraWatcher.sysfs(usbSettings(), dock));
+            if (config.mqtt().isPresent()) {
+                telemetry = own(Telemetries.mqtt(mqttSettings(config.mqtt().get()), ledger,
+                        new AgentCommands(ledger, this::uploader, () -> watcher), this::health, clock));
+                telemetry.start();
+                dock.statuses().forEach(this::bayChanged);
+            }
             watcher.start();
             log.info("dock {} started: {} bay(s), hardware {}, telemetry {}, uploads {}", config.dockId(),
                     config.bays().size(), config.hardware().name().toLowerCase(java.util.Locale.ROOT),
@@ -171,6 +183,35 @@ public final class DockAgent implements AutoCloseable {
 
     private void bayChanged(BayStatus s) {
         log.debug("bay {}: {} {}", s.bay(), s.phase(), s.lastEvent());
+        Telemetry t = telemetry;
+        if (t != null) {
+            t.bayChanged(new BayState(s.bay(), s.cameraId(), s.officerId(), s.batteryPercent(),
+                    s.cameraId() != null && s.batteryPercent() >= 0 && s.batteryPercent() < 100, s.phase(),
+                    percent(s.ingestDone(), s.ingestTotal()), percent(s.uploadDone(), s.uploadTotal()), s.lastEvent()));
+        }
+    }
+
+    private static int percent(long done, long total) {
+        return total <= 0 ? -1 : (int) Math.min(100, done * 100 / total);
+    }
+
+    private MqttSettings mqttSettings(AgentConfig.Mqtt m) throws IOException {
+        boolean tls = m.brokers().stream().anyMatch(u -> u.getScheme().equals("ssl"));
+        Optional<javax.net.ssl.SSLContext> ctx = tls
+                ? Optional.of(TlsContexts.create(config.identity().certificate(), config.identity().privateKey(), m.trustAnchors().orElseThrow()))
+                : Optional.empty();
+        return new MqttSettings(config.dockId(), m.brokers(), ctx, m.keepAlive(), m.sessionExpiry(), m.maxReconnectDelay(),
+                Version.current(), config.bays().stream().map(AgentConfig.Bay::number).toList());
+    }
+
+    private Map<String, Object> health() {
+        Map<String, Object> h = new java.util.LinkedHashMap<>();
+        h.put("spoolUsedBytes", spool.usedBytes());
+        h.put("spoolQuotaBytes", spool.quotaBytes());
+        h.put("spoolFull", spool.full());
+        h.put("uploadsPaused", uploader != null && uploader.paused());
+        h.put("healthy", healthy());
+        return h;
     }
 
     /** Every bay as it is now. */

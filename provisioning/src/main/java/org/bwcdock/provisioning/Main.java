@@ -28,7 +28,7 @@ public final class Main {
     }
 
     /** Runs in-process (tests inject the environment and the clock). */
-    static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Clock clock, String... args) {
+    public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, Clock clock, String... args) {
         CommandLine cl = new CommandLine(new Main(env, clock)).setOut(out).setErr(err);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof ProvisioningException p) {

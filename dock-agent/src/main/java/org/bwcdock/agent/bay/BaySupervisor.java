@@ -59,7 +59,6 @@ final class BaySupervisor implements AutoCloseable {
     private CameraVolume volume;
     private String cameraId;
     private Listing listing;
-    private UsbDevice device;
     private Future<?> current;
 
     BaySupervisor(int bay, Ledger ledger, Ingestor ingestor, Mounter mounter, boolean wipeAfterReceipt,
@@ -122,7 +121,6 @@ final class BaySupervisor implements AutoCloseable {
     }
 
     private void onDocked(UsbDevice d, CameraPolicy policy) throws Exception {
-        device = d;
         publish(BayStatus.empty(bay).with("mounting", "docked"));
         String where = "camera " + d.serial() + " bay " + bay;
         volume = Volumes.mount(mounter, d.devNode(), d.serial(), policy.limits(), where);
@@ -134,7 +132,8 @@ final class BaySupervisor implements AutoCloseable {
         }
         int battery = parsePercent(info.get("battery"));
         ledger.recordCamera(new CameraRecord(cameraId, d.vendorProduct(), d.serial(), false));
-        String officer = ledger.currentAssignment(cameraId).map(Assignment::officerId).orElse(null);
+        // The back office's assignment wins; the camera's own info file is the fallback.
+        String officer = ledger.currentAssignment(cameraId).map(Assignment::officerId).orElse(info.get("officer"));
         publish(status.get().camera(cameraId, officer, battery).with("listing", "docked"));
         event("docked", Map.of("cameraId", cameraId, "usbSerial", d.serial(), "model", d.vendorProduct(), "profile", policy.profile()));
 
@@ -241,6 +240,10 @@ final class BaySupervisor implements AutoCloseable {
         }
         event("wiped", Map.of("cameraId", cameraId, "files", Integer.toString(expected.size() - refused.size())));
         publish(status.get().with(refused.isEmpty() ? "safe" : "error", refused.isEmpty() ? "wiped: safe to take" : "wipe refused"));
+        if (refused.isEmpty()) {
+            volume.close(); // released: nothing more to read or delete on this camera
+            volume = null;
+        }
     }
 
     private void onUndocked(UsbDevice d) {
@@ -252,7 +255,6 @@ final class BaySupervisor implements AutoCloseable {
         event("undocked", Map.of("cameraId", id, "usbSerial", d.serial()));
         listing = null;
         cameraId = null;
-        device = null;
         publish(BayStatus.empty(bay).with("empty", "undocked " + id));
     }
 

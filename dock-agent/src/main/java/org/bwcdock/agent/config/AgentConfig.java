@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param hardware which bay lights, badge reader and gauges to drive
  * @param stateDirectory where the ledger lives
  * @param mqtt absent: telemetry is off (logged at start)
- * @param evidence absent: uploads are off (logged at start); footage stays in the spool
+ * @param evidence always present once loaded (the loader requires it: without recipients nothing can be encrypted)
  * @param badges badge UID (upper-case hex) → officer id, for self-assignment
  */
 public record AgentConfig(

@@ -106,6 +106,9 @@ public final class ConfigLoader {
         List<CameraProfile> profiles = profiles(root);
         Optional<Mqtt> mqtt = root.table("mqtt").map(this::mqtt);
         Optional<Evidence> evidence = root.table("evidence").map(this::evidence);
+        if (!root.has("evidence")) {
+            root.problem("evidence", "missing (required: the recipients' certificates the footage is encrypted for, and the receiver)");
+        }
         Policy policy = root.table("policy").map(this::policy).orElse(new Policy(true, 80));
         Map<String, String> badges = root.table("badges").map(this::badges).orElse(Map.of());
         root.rejectUnknownKeys();

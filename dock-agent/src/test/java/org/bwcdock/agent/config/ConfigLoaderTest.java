@@ -96,11 +96,13 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void mqttAndEvidenceAreOptional() throws Exception {
-        String toml = VALID.substring(0, VALID.indexOf("[mqtt]"));
-        AgentConfig c = ConfigLoader.load(write(toml));
+    void mqttIsOptionalEvidenceIsNot() throws Exception {
+        String noMqtt = VALID.replace("[mqtt]\nbrokers = [\"ssl://mqtt.example:8883\"]\ntrustAnchors = \"ca.pem\"\n", "");
+        AgentConfig c = ConfigLoader.load(write(noMqtt));
         assertTrue(c.mqtt().isEmpty());
-        assertTrue(c.evidence().isEmpty());
+        String noEvidence = VALID.substring(0, VALID.indexOf("[evidence]"));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(write(noEvidence)));
+        assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("evidence: missing")), e.problems()::toString);
     }
 
     static Stream<Arguments> invalid() {

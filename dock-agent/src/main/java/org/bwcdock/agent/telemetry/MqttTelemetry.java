@@ -1,0 +1,380 @@
+package org.bwcdock.agent.telemetry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.ledger.OutboxEvent;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * One long-lived Paho MQTT 5 client driven by one thread of ours: connect (our own backoff with
+ * jitter; Paho's automatic reconnect is off, it has open bugs), announce (status, birth, bay
+ * states), then publish the outbox in sequence order, removing each event only after its PUBACK.
+ * Paho's file persistence is never used: the ledger's outbox is the persistence.
+ */
+final class MqttTelemetry implements Telemetry, MqttCallback {
+    private static final Logger log = LoggerFactory.getLogger(MqttTelemetry.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long PUBACK_TIMEOUT_MS = 10_000;
+    private static final long HEALTH_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final MqttSettings settings;
+    private final Ledger ledger;
+    private final Commands commands;
+    private final Supplier<Map<String, Object>> health;
+    private final Clock clock;
+    private final String sessionId = UUID.randomUUID().toString();
+    private final Thread thread;
+    private final ScheduledExecutorService pahoExecutor;
+    private final Map<Integer, String> bayStates = new ConcurrentHashMap<>();
+    private final Map<Integer, Boolean> dirtyBays = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<MqttMessageOut> replies = new ConcurrentLinkedQueue<>();
+    private volatile boolean running;
+    private volatile MqttAsyncClient client;
+    private int brokerIndex;
+
+    private record MqttMessageOut(String topic, byte[] payload, byte[] correlation) {
+    }
+
+    MqttTelemetry(MqttSettings settings, Ledger ledger, CommandHandler handler, Supplier<Map<String, Object>> health, Clock clock) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.commands = new Commands(handler, new HashSet<>(settings.bays()));
+        this.health = health;
+        this.clock = clock;
+        AtomicInteger n = new AtomicInteger();
+        // Paho runs its sender, receiver, callback and ping tasks on this pool at once: two threads deadlock it.
+        this.pahoExecutor = Executors.newScheduledThreadPool(6, r -> new Thread(r, "bwcdock-mqtt-io-" + n.incrementAndGet()));
+        this.thread = new Thread(this::run, "bwcdock-mqtt");
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread.start();
+    }
+
+    @Override
+    public void bayChanged(BayState s) {
+        ObjectNode j = JSON.createObjectNode().put("bay", s.bay());
+        putNullable(j, "cameraId", s.cameraId());
+        putNullable(j, "officerId", s.officerId());
+        if (s.batteryPercent() < 0) {
+            j.putNull("batteryPercent");
+        } else {
+            j.put("batteryPercent", s.batteryPercent());
+        }
+        j.put("charging", s.charging()).put("phase", s.phase());
+        percent(j, "ingestPercent", s.ingestPercent());
+        percent(j, "uploadPercent", s.uploadPercent());
+        j.put("lastEvent", s.lastEvent() == null ? "" : s.lastEvent()).put("at", clock.instant().toString());
+        String json = j.toString();
+        if (!json.equals(bayStates.put(s.bay(), json))) {
+            dirtyBays.put(s.bay(), true);
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private static void percent(ObjectNode j, String k, int v) {
+        if (v < 0) {
+            j.putNull(k);
+        } else {
+            j.put(k, v);
+        }
+    }
+
+    private static void putNullable(ObjectNode j, String k, String v) {
+        if (v == null) {
+            j.putNull(k);
+        } else {
+            j.put(k, v);
+        }
+    }
+
+    @Override
+    public void eventsAppended() {
+        LockSupport.unpark(thread);
+    }
+
+    @Override
+    public boolean connected() {
+        MqttAsyncClient c = client;
+        return c != null && c.isConnected();
+    }
+
+    // ---- the one thread ------------------------------------------------------------------------
+
+    private void run() {
+        long backoff = 1000;
+        long nextHealth = 0;
+        while (running) {
+            try {
+                if (!connected()) {
+                    connect();
+                    backoff = 1000;
+                    nextHealth = 0;
+                }
+                publishReplies();
+                publishBays();
+                publishOutbox();
+                if (System.nanoTime() - nextHealth >= 0) {
+                    publishHealth();
+                    nextHealth = System.nanoTime() + HEALTH_EVERY_NANOS;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            } catch (MqttException e) {
+                if (!running) {
+                    break;
+                }
+                logFailure(e);
+                dropClient();
+                long sleep = (long) (backoff * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(sleep)); // the backoff itself
+                backoff = Math.min(backoff * 2, settings.maxReconnectDelay().toMillis());
+            } catch (RuntimeException e) {
+                log.error("MQTT publisher: {}", e.toString());
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+            }
+        }
+    }
+
+    private void logFailure(MqttException e) {
+        int rc = e.getReasonCode();
+        // MQTT 5 CONNACK 134 = bad user name or password, 135 = not authorised; a TLS refusal comes as SSLException.
+        if (rc == 134 || rc == 135 || e.getCause() instanceof javax.net.ssl.SSLException) {
+            log.error("MQTT broker refused the dock's identity ({}): check the dock certificate and the broker's CA", e.getMessage());
+        } else {
+            log.warn("MQTT: {} (reason {}); retrying with backoff", e.getMessage(), rc);
+        }
+    }
+
+    private void connect() throws MqttException {
+        URI broker = settings.brokers().get(brokerIndex++ % settings.brokers().size());
+        MqttAsyncClient c = new MqttAsyncClient(broker.toString(), settings.dockId(), new MemoryPersistence(), null, pahoExecutor);
+        c.setCallback(this);
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(settings.sessionExpiry().toSeconds());
+        o.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
+        o.setConnectionTimeout(10);
+        o.setAutomaticReconnect(false);
+        settings.tls().ifPresent(t -> o.setSocketFactory(t.getSocketFactory()));
+        MqttMessage will = message(status("offline"), true, 1);
+        o.setWill(settings.topic("status"), will);
+        client = c;
+        try {
+            c.connect(o).waitForCompletion(15_000);
+        } catch (MqttException e) {
+            dropClient();
+            throw e;
+        }
+        log.info("MQTT connected to {} as {} (session {})", broker, settings.dockId(), sessionId);
+        publish("status", status("online"), true, 1, null);
+        publish("birth", birth(), true, 1, null);
+        settings.bays().forEach(b -> dirtyBays.put(b, true));
+        c.subscribe(settings.topic("cmd/+"), 1).waitForCompletion(10_000);
+    }
+
+    private byte[] status(String state) {
+        return JSON.createObjectNode().put("state", state).put("sessionId", sessionId).put("dockId", settings.dockId())
+                .put("at", clock.instant().toString()).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] birth() {
+        ObjectNode b = JSON.createObjectNode().put("dockId", settings.dockId()).put("sessionId", sessionId)
+                .put("agentVersion", settings.agentVersion()).put("at", clock.instant().toString());
+        var bays = b.putArray("bays");
+        settings.bays().forEach(bays::add);
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void publishBays() throws MqttException {
+        for (Integer bay : List.copyOf(dirtyBays.keySet())) {
+            dirtyBays.remove(bay);
+            String json = bayStates.get(bay);
+            if (json != null) {
+                publish("bays/" + bay + "/state", json.getBytes(StandardCharsets.UTF_8), true, 1, null);
+            }
+        }
+    }
+
+    /** In sequence order; an event leaves the outbox only after the broker's PUBACK. */
+    private void publishOutbox() throws MqttException {
+        for (int round = 0; round < 100; round++) {
+            List<OutboxEvent> batch = ledger.pendingEvents(100);
+            if (batch.isEmpty()) {
+                return;
+            }
+            for (OutboxEvent e : batch) {
+                ObjectNode payload;
+                try {
+                    payload = (ObjectNode) JSON.readTree(e.payloadJson());
+                } catch (Exception ex) {
+                    payload = JSON.createObjectNode().put("raw", e.payloadJson());
+                }
+                payload.put("eventId", e.eventId()).put("sequence", e.sequence()).put("type", e.type())
+                        .put("dockId", settings.dockId());
+                publish("events/" + e.type(), payload.toString().getBytes(StandardCharsets.UTF_8), false, 1, null);
+                ledger.markPublished(e.sequence());
+            }
+        }
+    }
+
+    private void publishHealth() throws MqttException {
+        ObjectNode h = JSON.valueToTree(health.get());
+        h.put("dockId", settings.dockId()).put("outboxDepth", ledger.pendingEventCount()).put("at", clock.instant().toString());
+        MqttMessage m = message(h.toString().getBytes(StandardCharsets.UTF_8), true, 0);
+        MqttProperties p = new MqttProperties();
+        p.setMessageExpiryInterval(120L);
+        m.setProperties(p);
+        client.publish(settings.topic("health"), m);
+    }
+
+    private void publishReplies() throws MqttException {
+        MqttMessageOut r;
+        while ((r = replies.peek()) != null) {
+            MqttMessage m = message(r.payload(), false, 1);
+            MqttProperties p = new MqttProperties();
+            p.setCorrelationData(r.correlation());
+            m.setProperties(p);
+            waitForAck(client.publish(r.topic(), m), r.topic());
+            replies.poll();
+        }
+    }
+
+    private void publish(String suffix, byte[] payload, boolean retained, int qos, MqttProperties props) throws MqttException {
+        MqttMessage m = message(payload, retained, qos);
+        if (props != null) {
+            m.setProperties(props);
+        }
+        waitForAck(client.publish(settings.topic(suffix), m), suffix);
+    }
+
+    private static void waitForAck(IMqttToken t, String what) throws MqttException {
+        t.waitForCompletion(PUBACK_TIMEOUT_MS);
+        int[] codes = t.getReasonCodes();
+        if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+            throw new MqttException(codes[0], new IllegalStateException("broker refused " + what + " (reason " + codes[0] + ")"));
+        }
+    }
+
+    private static MqttMessage message(byte[] payload, boolean retained, int qos) {
+        MqttMessage m = new MqttMessage(payload);
+        m.setQos(qos);
+        m.setRetained(retained);
+        return m;
+    }
+
+    // ---- Paho callbacks (its thread: never publish synchronously here) --------------------------
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        String prefix = settings.topic("cmd/");
+        if (!topic.startsWith(prefix)) {
+            return;
+        }
+        String name = topic.substring(prefix.length());
+        MqttProperties p = message.getProperties();
+        String responseTopic = p == null ? null : p.getResponseTopic();
+        byte[] correlation = p == null ? null : p.getCorrelationData();
+        if (responseTopic == null || correlation == null || !responseTopic.startsWith(settings.topic("cmdresp/"))) {
+            // No way to answer: do nothing, and say so where the back office looks.
+            log.warn("MQTT command {} ignored: it needs a response topic under {} and correlation data", name, settings.topic("cmdresp/"));
+            ledger.appendEvent("command-rejected", org.bwcdock.agent.ledger.EventClass.OPERATIONAL, JSON.createObjectNode()
+                    .put("command", name).put("reason", "missing response topic or correlation data").toString());
+            LockSupport.unpark(thread);
+            return;
+        }
+        String reply = commands.execute(name, message.getPayload());
+        replies.add(new MqttMessageOut(responseTopic, reply.getBytes(StandardCharsets.UTF_8), correlation));
+        LockSupport.unpark(thread);
+    }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse response) {
+        log.warn("MQTT disconnected: {}", response.getReasonString());
+        LockSupport.unpark(thread);
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException exception) {
+        log.warn("MQTT error: {}", exception.getMessage());
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverURI) {
+    }
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {
+    }
+
+    private void dropClient() {
+        MqttAsyncClient c = client;
+        client = null;
+        if (c != null) {
+            try {
+                if (c.isConnected()) {
+                    c.disconnectForcibly(1000, 1000, false);
+                }
+                c.close(true);
+            } catch (MqttException e) {
+                log.debug("closing MQTT client: {}", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        MqttAsyncClient c = client;
+        if (c != null && c.isConnected()) {
+            try {
+                // A deliberate goodbye: retained offline with our session id, then a clean disconnect (no will).
+                c.publish(settings.topic("status"), message(status("offline"), true, 1)).waitForCompletion(5_000);
+                c.disconnect(5_000).waitForCompletion(6_000);
+            } catch (MqttException e) {
+                log.debug("MQTT goodbye failed: {}", e.getMessage());
+            }
+        }
+        dropClient();
+        pahoExecutor.shutdownNow();
+    }
+}

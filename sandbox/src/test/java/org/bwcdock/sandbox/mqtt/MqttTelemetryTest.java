@@ -1,0 +1,250 @@
+package org.bwcdock.sandbox.mqtt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bwcdock.agent.DockAgent;
+import org.bwcdock.agent.config.ConfigLoader;
+import org.bwcdock.agent.ledger.CameraRecord;
+import org.bwcdock.agent.ledger.EventClass;
+import org.bwcdock.agent.testing.Jvm;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The agent's MQTT side against a real mosquitto with TLS client certificates and the agency ACL. */
+@Timeout(120)
+class MqttTelemetryTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String TREE = "bwcdock/v1/docks/dock-a/";
+
+    @TempDir
+    Path dir;
+    AgencyPki pki;
+    Mosquitto broker;
+    Path dockA;
+    Path backoffice;
+    Observer office;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        pki = new AgencyPki(dir.resolve("pki"));
+        dockA = pki.client("dock-a");
+        backoffice = pki.client("backoffice");
+        pki.keygen("evidence");
+        broker = new Mosquitto(Files.createDirectories(dir.resolve("broker")), pki);
+        office = new Observer(broker.uri(), backoffice, pki.caCert(), "backoffice");
+        office.subscribe("bwcdock/v1/#");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        office.close();
+        broker.close();
+    }
+
+    private Path config() throws Exception {
+        for (String d : new String[] {"sys", "dev", "cameras"}) {
+            Files.createDirectories(dir.resolve(d));
+        }
+        return Files.writeString(dir.resolve("agent.toml"), """
+                dockId = "dock-a"
+                stateDirectory = "state"
+                [identity]
+                certificate = "%s"
+                privateKey = "%s"
+                [spool]
+                directory = "state/spool"
+                quota = "64 MiB"
+                [usb]
+                sysRoot = "sys"
+                devRoot = "dev"
+                simulatedVolumes = "cameras"
+                [[bays]]
+                number = 1
+                usbPort = "1-1.1"
+                [[bays]]
+                number = 2
+                usbPort = "1-1.2"
+                [[cameraProfiles]]
+                name = "c"
+                usbIds = ["2a3b:0001"]
+                footage = ["DCIM/**/*.MP4"]
+                [mqtt]
+                brokers = ["%s"]
+                trustAnchors = "%s"
+                maxReconnectDelay = "2s"
+                [evidence]
+                url = "http://127.0.0.1:9/"
+                recipients = ["%s"]
+                receiptSigners = "%s"
+                """.formatted(dockA.resolve("dock.crt"), dockA.resolve("dock.key"), broker.uri(), pki.caCert(),
+                pki.dir.resolve("keys/evidence.pem"), pki.caCert()));
+    }
+
+    private DockAgent agent() throws Exception {
+        DockAgent a = DockAgent.create(ConfigLoader.load(config()), Clock.systemUTC());
+        a.start();
+        return a;
+    }
+
+    private static JsonNode json(Observer.Seen s) {
+        try {
+            return JSON.readTree(s.payload());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void dockPublishesItsTree() throws Exception {
+        try (DockAgent a = agent()) {
+            var status = office.await(s -> s.topic().equals(TREE + "status") && s.payload().contains("\"online\""), 20_000);
+            assertNotNull(status, "no online status");
+            assertNotNull(office.await(s -> s.topic().equals(TREE + "birth"), 10_000), "no birth");
+            assertNotNull(office.await(s -> s.topic().equals(TREE + "bays/2/state"), 10_000), "no bay state");
+            assertNotNull(office.await(s -> s.topic().equals(TREE + "health"), 10_000), "no health");
+            a.ledger().appendEvent("test-event", EventClass.OPERATIONAL, "{\"n\":1}");
+            var ev = office.await(s -> s.topic().equals(TREE + "events/test-event"), 10_000);
+            assertNotNull(ev, "no event");
+            assertEquals(36, json(ev).get("eventId").asText().length());
+            assertEquals("dock-a", json(status).get("dockId").asText());
+        }
+        var offline = office.await(s -> s.topic().equals(TREE + "status") && s.payload().contains("\"offline\""), 10_000);
+        assertNotNull(offline, "a deliberate stop says offline");
+    }
+
+    @Test
+    void aDockCannotPublishIntoAnotherDocksTree() throws Exception {
+        Path dockB = pki.client("dock-b");
+        try (Observer intruder = new Observer(broker.uri(), dockB, pki.caCert(), "dock-b")) {
+            MqttMessage m = new MqttMessage("{\"state\":\"online\"}".getBytes(StandardCharsets.UTF_8));
+            m.setQos(1);
+            var t = intruder.publish(TREE + "status", m);
+            int[] codes = t.getReasonCodes();
+            assertTrue(codes != null && codes.length > 0 && codes[0] == 135, () -> "PUBACK reason " + java.util.Arrays.toString(codes));
+            assertNull(office.await(s -> s.topic().equals(TREE + "status"), 1_500), "the intruder's message was delivered");
+        }
+    }
+
+    @Test
+    void killNineLeavesRetainedOfflineWithTheSameSession() throws Exception {
+        Process agent = Jvm.fork(List.of("-Xmx128m"), AgentMain.class, "run", "--config", config().toString())
+                .redirectOutput(dir.resolve("agent.log").toFile()).start();
+        try {
+            var online = office.await(s -> s.topic().equals(TREE + "status") && s.payload().contains("\"online\""), 30_000);
+            assertNotNull(online, "agent never came online");
+            String session = json(online).get("sessionId").asText();
+            office.clear();
+            agent.destroyForcibly().waitFor();
+            var will = office.await(s -> s.topic().equals(TREE + "status") && s.payload().contains("\"offline\""), 60_000);
+            assertNotNull(will, "no will after kill -9");
+            assertEquals(session, json(will).get("sessionId").asText());
+        } finally {
+            Jvm.kill(agent);
+        }
+        // A late subscriber sees it retained.
+        try (Observer late = new Observer(broker.uri(), backoffice, pki.caCert(), "backoffice-late")) {
+            late.subscribe(TREE + "status");
+            var retained = late.await(s -> s.retained(), 10_000);
+            assertNotNull(retained);
+            assertTrue(retained.payload().contains("\"offline\""), retained.payload());
+        }
+    }
+
+    @Test
+    void hundredEventsSurviveABrokerOutageAndAnAgentRestartInOrder() throws Exception {
+        broker.stop();
+        try (DockAgent a = agent()) {
+            for (int i = 0; i < 100; i++) {
+                a.ledger().appendEvent("outage", EventClass.EVIDENCE, "{\"n\":" + i + "}");
+            }
+        }
+        try (DockAgent a = agent()) {
+            broker.start();
+            office.close();
+            office = new Observer(broker.uri(), backoffice, pki.caCert(), "backoffice");
+            office.subscribe(TREE + "events/#");
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (office.all(s -> s.topic().endsWith("/events/outage")).size() < 100 && System.currentTimeMillis() < deadline) {
+                office.await(s -> false, 200); // poll
+            }
+            List<Integer> order = office.all(s -> s.topic().endsWith("/events/outage")).stream()
+                    .map(s -> json(s).get("n").asInt()).distinct().toList();
+            assertEquals(java.util.stream.IntStream.range(0, 100).boxed().toList(), order);
+            assertEquals(0, a.ledger().pendingEvents(1000).stream().filter(e -> e.type().equals("outage")).count());
+        }
+    }
+
+    // ---- commands ------------------------------------------------------------------------------
+
+    private JsonNode command(String name, byte[] payload, boolean withCorrelation) throws Exception {
+        MqttMessage m = new MqttMessage(payload);
+        m.setQos(1);
+        MqttProperties p = new MqttProperties();
+        String corr = java.util.UUID.randomUUID().toString();
+        if (withCorrelation) {
+            p.setResponseTopic(TREE + "cmdresp/backoffice");
+            p.setCorrelationData(corr.getBytes(StandardCharsets.UTF_8));
+        }
+        m.setProperties(p);
+        office.publish(TREE + "cmd/" + name, m);
+        var reply = office.await(s -> s.topic().equals(TREE + "cmdresp/backoffice") && s.properties() != null
+                && s.properties().getCorrelationData() != null
+                && new String(s.properties().getCorrelationData(), StandardCharsets.UTF_8).equals(corr), withCorrelation ? 15_000 : 1_500);
+        return reply == null ? null : json(reply);
+    }
+
+    private JsonNode command(String name, String payload) throws Exception {
+        return command(name, payload.getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    @Test
+    void malformedCommandsAreRefusedPreciselyAndChangeNothing() throws Exception {
+        try (DockAgent a = agent()) {
+            assertNotNull(office.await(s -> s.topic().equals(TREE + "status") && s.payload().contains("online"), 20_000));
+            a.ledger().recordCamera(new CameraRecord("BWC-1", "2a3b:0001", "S1", false));
+            Map<String, String[]> bad = new java.util.LinkedHashMap<>();
+            bad.put("bad json", new String[] {"assign", "{not json", "bad-json"});
+            bad.put("wrong types", new String[] {"assign", "{\"cameraId\": 7, \"officerId\": \"o-1\"}", "bad-field"});
+            bad.put("unknown command", new String[] {"selfdestruct", "{}", "unknown-command"});
+            bad.put("unknown bay", new String[] {"locate", "{\"bay\": 9, \"seconds\": 10}", "unknown-bay"});
+            bad.put("unknown field", new String[] {"hold", "{\"cameraId\": \"BWC-1\", \"hold\": true, \"x\": 1}", "unknown-field"});
+            bad.put("unknown camera", new String[] {"assign", "{\"cameraId\": \"BWC-9\", \"officerId\": \"o-1\"}", "unknown-camera"});
+            for (var e : bad.entrySet()) {
+                JsonNode r = command(e.getValue()[0], e.getValue()[1]);
+                assertNotNull(r, e.getKey() + ": no reply");
+                assertFalse(r.get("ok").asBoolean(), e.getKey() + ": " + r);
+                assertEquals(e.getValue()[2], r.get("error").get("code").asText(), e.getKey() + ": " + r);
+            }
+            JsonNode big = command("assign", new byte[5000], true);
+            assertEquals("too-large", big.get("error").get("code").asText());
+            assertNull(command("assign", "{\"cameraId\": \"BWC-1\", \"officerId\": \"o-1\"}".getBytes(StandardCharsets.UTF_8), false),
+                    "a command without correlation data cannot be answered");
+            assertTrue(a.ledger().currentAssignment("BWC-1").isEmpty(), "a bad command changed nothing");
+            assertFalse(a.ledger().camera("BWC-1").orElseThrow().legalHold());
+
+            JsonNode ok = command("assign", "{\"cameraId\": \"BWC-1\", \"officerId\": \"officer-7\"}");
+            assertTrue(ok.get("ok").asBoolean(), ok::toString);
+            assertEquals("officer-7", a.ledger().currentAssignment("BWC-1").orElseThrow().officerId());
+            assertTrue(command("hold", "{\"cameraId\": \"BWC-1\", \"hold\": true}").get("ok").asBoolean());
+            assertTrue(a.ledger().camera("BWC-1").orElseThrow().legalHold());
+        }
+    }
+}
