@@ -196,10 +196,11 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
             throw e;
         }
         log.info("MQTT connected to {} as {} (session {})", broker, settings.dockId(), sessionId);
+        // Subscribed before "online": whoever sees the dock online may send it commands at once.
+        c.subscribe(settings.topic("cmd/+"), 1).waitForCompletion(10_000);
         publish("status", status("online"), true, 1, null);
         publish("birth", birth(), true, 1, null);
         settings.bays().forEach(b -> dirtyBays.put(b, true));
-        c.subscribe(settings.topic("cmd/+"), 1).waitForCompletion(10_000);
     }
 
     private byte[] status(String state) {

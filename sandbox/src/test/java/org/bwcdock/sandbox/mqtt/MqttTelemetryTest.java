@@ -55,8 +55,21 @@ class MqttTelemetryTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        office.close();
-        broker.close();
+        try {
+            everythingObservedMatchesTheApi();
+        } finally {
+            office.close();
+            broker.close();
+        }
+    }
+
+    /** Every payload any test saw on a described topic conforms to docs/mqtt-api.yaml. */
+    private void everythingObservedMatchesTheApi() throws Exception {
+        ApiSchemas api = new ApiSchemas();
+        for (Observer.Seen s : office.all(x -> true)) {
+            var problems = api.validate(s.topic(), s.payload());
+            assertTrue(problems.isEmpty(), () -> s.topic() + " " + s.payload() + ": " + problems);
+        }
     }
 
     private Path config() throws Exception {
