@@ -73,14 +73,16 @@ public final class Sandbox {
             totalBytes += footage(work.resolve("cameras").resolve(c.serial()), sizes, c.serial().hashCode());
         }
         LiveView view = new LiveView(System.out, terminal);
-        try (EvidenceReceiver receiver = EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0),
+        try (SandboxBroker broker = SandboxBroker.start(Files.createDirectories(work.resolve("hivemq")));
+             EvidenceReceiver receiver = EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0),
                 work.resolve("receiver"), server.chainFile(), server.keyFile(), pki.caFile(), signer.certFile(), signer.keyFile(),
-                Duration.ofDays(1), 1L << 30, Faults.NONE))) {
-            Path config = Files.writeString(work.resolve("agent.toml"), config(dock, recipient, pki, receiver.port()));
+                Duration.ofDays(1), 1L << 30, Faults.NONE));
+             BackOffice office = BackOffice.connect(broker.uri(), "sandbox-dock-01")) {
+            Path config = Files.writeString(work.resolve("agent.toml"), config(dock, recipient, pki, receiver.port(), broker.uri()));
             long t0 = System.nanoTime();
             try (DockAgent agent = DockAgent.create(ConfigLoader.load(config), Clock.systemUTC())) {
                 agent.start();
-                view.message("sandbox: dock up, receiver on 127.0.0.1:" + receiver.port() + "; " + cameras.size()
+                view.message("sandbox: dock up, MQTT broker (HiveMQ CE) on " + broker.uri() + ", receiver on 127.0.0.1:" + receiver.port() + "; " + cameras.size()
                         + " cameras with " + totalBytes / 1_000_000 + " MB of footage arrive");
                 SimulatedUsb usb = new SimulatedUsb(work.resolve("sys"), work.resolve("dev"));
                 for (Camera c : cameras) {
@@ -107,6 +109,9 @@ public final class Sandbox {
                 boolean ok = allSafe(agent, cameras);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 summary(agent, cameras, receiver, totalBytes, seconds, work, view);
+                office.awaitQuiet(agent);
+                view.message("sandbox: the back office saw " + office.messages() + " MQTT messages; retained bay states: "
+                        + office.retainedBays());
                 view.message(ok ? "sandbox: shift end complete: every bay safe to take" : "sandbox: FAILED: not every bay is safe within " + LIMIT.toSeconds() + " s");
                 return ok ? 0 : 1;
             }
@@ -175,7 +180,8 @@ public final class Sandbox {
         return total;
     }
 
-    private static String config(ThrowawayPki.Leaf dock, ThrowawayPki.Leaf recipient, ThrowawayPki pki, int receiverPort) {
+    private static String config(ThrowawayPki.Leaf dock, ThrowawayPki.Leaf recipient, ThrowawayPki pki, int receiverPort,
+                                 String brokerUri) {
         StringBuilder bays = new StringBuilder();
         for (int n = 1; n <= 4; n++) {
             bays.append("[[bays]]\nnumber = ").append(n).append("\nusbPort = \"1-1.").append(n).append("\"\n\n");
@@ -209,12 +215,17 @@ public final class Sandbox {
                 cameraId = "device-info"
                 deviceInfoFile = "DEVICE.TXT"
 
+                [mqtt]
+                brokers = ["%s"]
+                maxReconnectDelay = "2s"
+
                 [evidence]
                 url = "https://127.0.0.1:%d/"
                 trustAnchors = "%s"
                 recipients = ["%s"]
                 receiptSigners = "%s"
-                """.formatted(dock.chainFile(), dock.keyFile(), bays, receiverPort, pki.caFile(), recipient.certFile(), pki.caFile());
+                """.formatted(dock.chainFile(), dock.keyFile(), bays, brokerUri, receiverPort, pki.caFile(), recipient.certFile(),
+                pki.caFile());
     }
 
     static void deleteTree(Path root) throws IOException {
