@@ -2,7 +2,7 @@ package org.bwcdock.provisioning;
 
 import org.bwcdock.agent.custody.CanonicalJson;
 import org.bwcdock.agent.pki.PemFiles;
-import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,8 +31,8 @@ final class BundleCommands {
         @ParentCommand
         BundleCommands parent;
 
-        @Option(names = "--ca-dir", required = true)
-        Path caDir;
+        @Mixin
+        CaOptions ca;
 
         @Option(names = "--config", required = true, description = "the dock's agent.toml")
         Path config;
@@ -44,15 +44,13 @@ final class BundleCommands {
         @Option(names = "--out", required = true)
         Path out;
 
-        @ArgGroup(exclusive = true)
-        Passphrase passphrase = new Passphrase();
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            X509Certificate ca = Pki.readValidCa(caDir.resolve("ca.pem"), parent.main.clock);
+            X509Certificate caCert = ca.certificate(parent.main.clock);
             Map<String, byte[]> entries = new TreeMap<>();
             entries.put("agent.toml", read(config));
             for (var e : files.entrySet()) {
@@ -67,10 +65,10 @@ final class BundleCommands {
                 }
                 entries.put(e.getKey(), b);
             }
-            PrivateKey caKey = Pki.readEncryptedKey(caDir.resolve("ca.key"), passphrase.read(parent.main.environment));
-            byte[] zip = Bundles.create(entries, caKey, ca, parent.main.clock);
+            PrivateKey caKey = ca.key(parent.main.environment);
+            byte[] zip = Bundles.create(entries, caKey, caCert, parent.main.clock);
             Files.write(out, zip);
-            spec.commandLine().getOut().println("bundle " + out + ": " + entries.size() + " file(s), signed by " + ca.getSubjectX500Principal());
+            spec.commandLine().getOut().println("bundle " + out + ": " + entries.size() + " file(s), signed by " + caCert.getSubjectX500Principal());
             return 0;
         }
 

@@ -8,7 +8,7 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,8 +70,8 @@ final class DockCommands {
         @ParentCommand
         DockCommands parent;
 
-        @Option(names = "--ca-dir", required = true)
-        Path caDir;
+        @Mixin
+        CaOptions ca;
 
         @Option(names = "--csr", required = true)
         Path csrFile;
@@ -85,8 +85,6 @@ final class DockCommands {
         @Option(names = "--out", required = true, description = "certificate chain file (dock certificate, then the CA)")
         Path out;
 
-        @ArgGroup(exclusive = true)
-        Passphrase passphrase = new Passphrase();
 
         @Spec
         CommandSpec spec;
@@ -94,7 +92,7 @@ final class DockCommands {
         @Override
         public Integer call() throws Exception {
             checkDockId(dockId);
-            X509Certificate ca = Pki.readValidCa(caDir.resolve("ca.pem"), parent.main.clock);
+            X509Certificate caCert = ca.certificate(parent.main.clock);
             JcaPKCS10CertificationRequest csr = readCsr(csrFile);
             if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))) {
                 throw new ProvisioningException(csrFile + ": the request's signature is not valid");
@@ -104,10 +102,10 @@ final class DockCommands {
             if (!cn.equals(dockId)) {
                 throw new ProvisioningException(csrFile + ": the request is for dock \"" + cn + "\", not \"" + dockId + "\"");
             }
-            PrivateKey caKey = Pki.readEncryptedKey(caDir.resolve("ca.key"), passphrase.read(parent.main.environment));
-            X509Certificate cert = Pki.issue(ca, caKey, dockId, csr.getPublicKey(), Pki.Use.DOCK, Duration.ofDays(days), List.of(),
+            PrivateKey caKey = ca.key(parent.main.environment);
+            X509Certificate cert = Pki.issue(caCert, caKey, dockId, csr.getPublicKey(), Pki.Use.DOCK, Duration.ofDays(days), List.of(),
                     parent.main.clock);
-            new Pki.Output().add(out, Pki.pem(cert, ca)).write(false);
+            new Pki.Output().add(out, Pki.pem(cert, caCert)).write(false);
             spec.commandLine().getOut().println("dock " + dockId + ": certificate issued, valid " + days + " days, in " + out);
             return 0;
         }

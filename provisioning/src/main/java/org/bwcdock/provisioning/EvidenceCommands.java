@@ -1,7 +1,7 @@
 package org.bwcdock.provisioning;
 
 import org.bwcdock.agent.pki.PemFiles;
-import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,8 +30,8 @@ final class EvidenceCommands {
         @ParentCommand
         EvidenceCommands parent;
 
-        @Option(names = "--ca-dir", required = true)
-        Path caDir;
+        @Mixin
+        CaOptions ca;
 
         @Option(names = "--name", required = true, description = "common name; also the file names NAME.pem and NAME.key")
         String name;
@@ -51,8 +51,6 @@ final class EvidenceCommands {
         @Option(names = "--out", required = true)
         Path out;
 
-        @ArgGroup(exclusive = true)
-        Passphrase passphrase = new Passphrase();
 
         @Spec
         CommandSpec spec;
@@ -72,12 +70,12 @@ final class EvidenceCommands {
             if (use == Pki.Use.SERVER && hosts.isEmpty()) {
                 throw new ProvisioningException("a server certificate needs at least one --host");
             }
-            X509Certificate ca = Pki.readValidCa(caDir.resolve("ca.pem"), parent.main.clock);
-            PrivateKey caKey = Pki.readEncryptedKey(caDir.resolve("ca.key"), passphrase.read(parent.main.environment));
+            X509Certificate caCert = ca.certificate(parent.main.clock);
+            PrivateKey caKey = ca.key(parent.main.environment);
             KeyPair keys = kind.equals("rsa") ? Pki.rsa() : Pki.ec();
-            X509Certificate cert = Pki.issue(ca, caKey, name, keys.getPublic(), use, Duration.ofDays(days), hosts, parent.main.clock);
+            X509Certificate cert = Pki.issue(caCert, caKey, name, keys.getPublic(), use, Duration.ofDays(days), hosts, parent.main.clock);
             new Pki.Output().secret(out.resolve(name + ".key"), Pki.keyPem(keys.getPrivate(), null))
-                    .add(out.resolve(name + ".pem"), Pki.pem(cert, ca)).write(false);
+                    .add(out.resolve(name + ".pem"), Pki.pem(cert, caCert)).write(false);
             spec.commandLine().getOut().println(purpose + " " + name + ": key in " + out.resolve(name + ".key") + ", certificate in "
                     + out.resolve(name + ".pem"));
             return 0;
