@@ -147,7 +147,8 @@ public final class DockAgent implements AutoCloseable {
                 ? Optional.of(TlsContexts.create(config.identity().certificate(), config.identity().privateKey(),
                 e.trustAnchors().orElseThrow()))
                 : Optional.empty();
-        return new SinkSettings(e.url(), tls, PemFiles.readCertificates(e.receiptSigners()), 8 << 20,
+        // One PATCH per part: its checksum is the hash recorded at ingest, and a broken PATCH resumes from the server's offset.
+        return new SinkSettings(e.url(), tls, PemFiles.readCertificates(e.receiptSigners()), config.spool().partSizeBytes(),
                 Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofSeconds(60),
                 e.bandwidthBytesPerSecond(), config.dockId());
     }

@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -35,6 +36,7 @@ final class TusSink implements EvidenceSink {
     private final URI uploads;
     private final URI commit;
     private volatile Boolean checksums;
+    private final PatchWriter patches;
 
     TusSink(SinkSettings settings) {
         this.settings = settings;
@@ -45,6 +47,7 @@ final class TusSink implements EvidenceSink {
         settings.tls().ifPresent(b::sslContext);
         this.http = b.build();
         this.throttle = new Throttle(settings.bandwidthBytesPerSecond());
+        this.patches = new PatchWriter(settings.tls(), settings.connectTimeout(), settings.requestTimeout(), throttle);
         String base = settings.base().toString().endsWith("/") ? settings.base().toString() : settings.base() + "/";
         this.uploads = URI.create(base + "uploads");
         this.commit = URI.create(base + "commit");
@@ -137,10 +140,10 @@ final class TusSink implements EvidenceSink {
                 return;
             }
             int n = (int) Math.min(settings.chunkBytes(), p.length() - offset);
-            HttpResponse<String> r = patch(URI.create(absolute(url)), p, offset, n);
-            switch (r.statusCode()) {
+            PatchWriter.Response r = patch(URI.create(absolute(url)), p, offset, n);
+            switch (r.status()) {
                 case 204 -> {
-                    long confirmed = r.headers().firstValueAsLong("Upload-Offset").orElse(-1);
+                    long confirmed = r.longHeader("Upload-Offset").orElse(-1L);
                     if (confirmed != offset + n) {
                         throw new UploadException(d.where() + ": part " + p.index() + ": server confirmed offset " + confirmed
                                 + " after " + n + " bytes at " + offset, false, null);
@@ -148,17 +151,23 @@ final class TusSink implements EvidenceSink {
                     offset = confirmed;
                 }
                 case 409 -> offset = -1;                // out of step: ask where the server is
-                case 460 -> log.warn("{}: part {}: checksum mismatch at {}; sending the chunk again", d.where(), p.index(), offset);
+                case 460 -> {
+                    if (offset == 0 && n == p.length() && !HexFormat.of().formatHex(sha256(p, 0, n)).equals(p.sha256())) {
+                        throw new UploadException(d.where() + ": part " + p.index() + ": the spool file no longer has the "
+                                + "SHA-256 recorded at ingest (" + p.file() + " is damaged)", false, null);
+                    }
+                    log.warn("{}: part {}: checksum mismatch at {}; sending the chunk again", d.where(), p.index(), offset);
+                }
                 case 404, 410 -> {
                     url = null;
                     urls.set(p.index(), null);
                     offset = -1;
                 }
                 default -> {
-                    if (r.statusCode() >= 500) {
-                        throw new Retry("PATCH " + url + ": " + r.statusCode());
+                    if (r.status() >= 500) {
+                        throw new Retry("PATCH " + url + ": " + r.status());
                     }
-                    throw new UploadException(d.where() + ": part " + p.index() + ": PATCH answered " + r.statusCode()
+                    throw new UploadException(d.where() + ": part " + p.index() + ": PATCH answered " + r.status()
                             + ": " + r.body().strip(), false, null);
                 }
             }
@@ -193,16 +202,17 @@ final class TusSink implements EvidenceSink {
         return r.headers().firstValueAsLong("Upload-Offset").orElseThrow(() -> new IOException("HEAD without Upload-Offset"));
     }
 
-    private HttpResponse<String> patch(URI url, Part p, long offset, int n) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url)
-                .header("Content-Type", "application/offset+octet-stream")
-                .header("Upload-Offset", Long.toString(offset));
+    private PatchWriter.Response patch(URI url, Part p, long offset, int n) throws IOException, InterruptedException {
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Tus-Resumable", "1.0.0");
+        headers.put("Content-Type", "application/offset+octet-stream");
+        headers.put("Upload-Offset", Long.toString(offset));
         if (serverChecksums()) {
-            b.header("Upload-Checksum", "sha256 " + Base64.getEncoder().encodeToString(sha256(p, offset, n)));
+            // A whole part's checksum is the ciphertext hash recorded at ingest: no second pass over the part.
+            byte[] sum = offset == 0 && n == p.length() ? HexFormat.of().parseHex(p.sha256()) : sha256(p, offset, n);
+            headers.put("Upload-Checksum", "sha256 " + Base64.getEncoder().encodeToString(sum));
         }
-        b.method("PATCH", HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(
-                () -> blocks(p, offset, n)), n));
-        return send(b);
+        return patches.patch(url, headers, p.file(), offset, n);
     }
 
     private boolean serverChecksums() throws IOException, InterruptedException {
@@ -212,44 +222,6 @@ final class TusSink implements EvidenceSink {
                     && r.headers().firstValue("Tus-Checksum-Algorithm").orElse("").contains("sha256");
         }
         return checksums;
-    }
-
-    /**
-     * The chunk as 256 KiB arrays read lazily from the spool file, the bandwidth limit applied per
-     * block. One file open per block: negligible next to the network.
-     */
-    private java.util.Iterator<byte[]> blocks(Part p, long offset, int n) {
-        return new java.util.Iterator<>() {
-            private long pos = offset;
-            private final long end = offset + n;
-
-            @Override
-            public boolean hasNext() {
-                return pos < end;
-            }
-
-            @Override
-            public byte[] next() {
-                int len = (int) Math.min(256 * 1024, end - pos);
-                byte[] block = new byte[len];
-                try (FileChannel c = FileChannel.open(p.file(), StandardOpenOption.READ)) {
-                    ByteBuffer buf = ByteBuffer.wrap(block);
-                    while (buf.hasRemaining()) {
-                        if (c.read(buf, pos + buf.position()) < 0) {
-                            throw new java.io.UncheckedIOException(new IOException(p.file() + " is shorter than its recorded length"));
-                        }
-                    }
-                    throttle.take(len);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.UncheckedIOException(new java.io.InterruptedIOException("upload interrupted"));
-                }
-                pos += len;
-                return block;
-            }
-        };
     }
 
     private static byte[] sha256(Part p, long offset, int n) throws IOException {
