@@ -1,5 +1,6 @@
 package org.bwcdock.agent;
 
+import org.bwcdock.agent.hardware.DockHardware;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.telemetry.CommandException;
 import org.bwcdock.agent.telemetry.CommandHandler;
@@ -18,11 +19,14 @@ final class AgentCommands implements CommandHandler {
     private final Ledger ledger;
     private final Supplier<Optional<Uploader>> uploader;
     private final Supplier<CameraWatcher> watcher;
+    private final Supplier<DockHardware> hardware;
 
-    AgentCommands(Ledger ledger, Supplier<Optional<Uploader>> uploader, Supplier<CameraWatcher> watcher) {
+    AgentCommands(Ledger ledger, Supplier<Optional<Uploader>> uploader, Supplier<CameraWatcher> watcher,
+                  Supplier<DockHardware> hardware) {
         this.ledger = ledger;
         this.uploader = uploader;
         this.watcher = watcher;
+        this.hardware = hardware;
     }
 
     private void known(String cameraId) throws CommandException {
@@ -46,7 +50,11 @@ final class AgentCommands implements CommandHandler {
     @Override
     public void locate(int bay, int seconds) {
         ledger.audit("mqtt", "locate", "bay " + bay, seconds + " s");
-        log.info("locate: bay {} for {} s (bay lights need hardware = pi4j or simulated)", bay, seconds);
+        DockHardware h = hardware.get();
+        if (h != null) {
+            h.indicators().locate(bay, java.time.Duration.ofSeconds(seconds));
+        }
+        log.info("locate: bay {} blinks for {} s", bay, seconds);
     }
 
     @Override

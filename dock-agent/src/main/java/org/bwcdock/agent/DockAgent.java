@@ -7,6 +7,9 @@ import org.bwcdock.agent.config.AgentConfig;
 import org.bwcdock.agent.custody.CustodySettings;
 import org.bwcdock.agent.custody.Ingestor;
 import org.bwcdock.agent.custody.Ingestors;
+import org.bwcdock.agent.hardware.BatteryReading;
+import org.bwcdock.agent.hardware.ChargeStatus;
+import org.bwcdock.agent.hardware.DockHardware;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
@@ -60,6 +63,7 @@ public final class DockAgent implements AutoCloseable {
     private Spool spool;
     private Dock dock;
     private Uploader uploader;
+    private volatile DockHardware hardware;
     private CameraWatcher watcher;
     private volatile Telemetry telemetry;
     private volatile boolean started;
@@ -90,7 +94,9 @@ public final class DockAgent implements AutoCloseable {
             recoverInterruptedIngests();
             Ingestor ingestor = own(Ingestors.create(custodySettings(), spool));
             dock = own(new Dock(config.bays().stream().map(AgentConfig.Bay::number).toList(), ledger, ingestor, mounter(),
-                    cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged));
+                    cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged, clock));
+            hardware = own(DockHardware.create(config, ledger, dock, clock));
+            dock.onUndock((bay, camera) -> hardware.badges().undocked(bay, camera));
             if (config.evidence().isPresent()) {
                 uploader = own(new Uploader(ledger, spool, Sinks.tus(sinkSettings(config.evidence().get())),
                         config.evidence().get().concurrency(), dock));
@@ -99,7 +105,7 @@ public final class DockAgent implements AutoCloseable {
             watcher = own(CameraWatcher.sysfs(usbSettings(), dock));
             if (config.mqtt().isPresent()) {
                 telemetry = own(Telemetries.mqtt(mqttSettings(config.mqtt().get()), ledger,
-                        new AgentCommands(ledger, this::uploader, () -> watcher), this::health, clock));
+                        new AgentCommands(ledger, this::uploader, () -> watcher, () -> hardware), this::health, clock));
                 telemetry.start();
                 dock.statuses().forEach(this::bayChanged);
             }
@@ -184,10 +190,18 @@ public final class DockAgent implements AutoCloseable {
 
     private void bayChanged(BayStatus s) {
         log.debug("bay {}: {} {}", s.bay(), s.phase(), s.lastEvent());
+        DockHardware h = hardware;
+        if (h != null) {
+            h.indicators().refresh(s.bay()); // the light is re-derived from the ledger, never set here
+        }
         Telemetry t = telemetry;
         if (t != null) {
-            t.bayChanged(new BayState(s.bay(), s.cameraId(), s.officerId(), s.batteryPercent(),
-                    s.cameraId() != null && s.batteryPercent() >= 0 && s.batteryPercent() < 100, s.phase(),
+            // The bay's gauge (or the camera's own report, through the hardware) is the battery truth.
+            BatteryReading battery = h == null ? null : h.gauges().reading(s.bay());
+            int percent = battery != null && battery.known() ? battery.roundedPercent() : s.batteryPercent();
+            boolean charging = battery != null && battery.known() ? battery.status() == ChargeStatus.CHARGING
+                    : s.cameraId() != null && percent >= 0 && percent < 100;
+            t.bayChanged(new BayState(s.bay(), s.cameraId(), s.officerId(), percent, charging, s.phase(),
                     percent(s.ingestDone(), s.ingestTotal()), percent(s.uploadDone(), s.uploadTotal()), s.lastEvent()));
         }
     }

@@ -96,11 +96,18 @@ final class TusSink implements EvidenceSink {
         }
     }
 
-    /** Certificates do not fix themselves by waiting: no retries for a refused handshake. */
+    /**
+     * Certificates do not fix themselves by waiting: no retries for a refused or untrusted
+     * certificate. A handshake cut short by a dying server is a network failure, and is retried.
+     */
     private static boolean tlsRefused(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLHandshakeException
-                    || (t instanceof javax.net.ssl.SSLException && String.valueOf(t.getMessage()).contains("certificate"))) {
+            if (t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (t instanceof javax.net.ssl.SSLException && (m.contains("certificate") || m.contains("pkix")
+                    || m.contains("unknown_ca") || m.contains("access_denied"))) {
                 return true;
             }
         }
