@@ -270,8 +270,9 @@ final class TusSink implements EvidenceSink {
         }
         if (r.statusCode() != 200) {
             // 409: a part is incomplete or differs at the server; start the uploads again next time.
+            boolean lost = r.statusCode() == 409;
             throw new UploadException(d.where() + ": commit refused (" + r.statusCode() + "): "
-                    + new String(r.body(), StandardCharsets.UTF_8).strip(), r.statusCode() == 409, null);
+                    + new String(r.body(), StandardCharsets.UTF_8).strip(), lost, lost, null);
         }
         byte[] receipt = r.body();
         Receipts.Receipt content = Receipts.verify(receipt, settings.receiptSigners());

@@ -152,9 +152,9 @@ public final class Uploader implements AutoCloseable {
             if (!e.retryable()) {
                 ledger.transition(f.id(), FileState.UPLOADING, FileState.FAILED, e.getMessage());
             } else {
-                for (PartRecord p : ledger.parts(f.id())) {
-                    if (e.getMessage().contains("commit refused")) {
-                        ledger.recordPartUpload(f.id(), p.index(), null, 0); // the server lost or rejected them
+                if (e.uploadsLost()) {
+                    for (PartRecord p : ledger.parts(f.id())) {
+                        ledger.recordPartUpload(f.id(), p.index(), null, 0);
                     }
                 }
                 LockSupport.parkNanos(5_000_000_000L); // not the next file at once: the server is in trouble
