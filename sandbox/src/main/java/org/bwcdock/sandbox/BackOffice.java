@@ -72,12 +72,13 @@ final class BackOffice implements AutoCloseable {
         return messages.get();
     }
 
-    /** Each bay's camera and officer as the retained state shows them. */
+    /** Each bay's camera, officer and battery as the retained state shows them. */
     String retainedBays() {
         StringBuilder b = new StringBuilder();
         synchronized (retainedBays) {
             retainedBays.forEach((bay, json) -> b.append(bay).append(' ')
-                    .append(json.replaceAll(".*\"cameraId\":(\"[^\"]*\"|null).*\"officerId\":(\"[^\"]*\"|null).*", "camera $1 officer $2"))
+                    .append(json.replaceAll(".*\"cameraId\":(\"[^\"]*\"|null).*\"officerId\":(\"[^\"]*\"|null)"
+                            + ".*\"batteryPercent\":([0-9]+|null).*", "camera $1 officer $2 battery $3"))
                     .append("; "));
         }
         return b.toString();

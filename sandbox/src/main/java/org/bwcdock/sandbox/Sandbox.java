@@ -183,8 +183,13 @@ public final class Sandbox {
     private static String config(ThrowawayPki.Leaf dock, ThrowawayPki.Leaf recipient, ThrowawayPki pki, int receiverPort,
                                  String brokerUri) {
         StringBuilder bays = new StringBuilder();
+        int[][] leds = {{5, 6, 13}, {19, 26, 12}, {16, 20, 21}, {17, 27, 22}};
         for (int n = 1; n <= 4; n++) {
-            bays.append("[[bays]]\nnumber = ").append(n).append("\nusbPort = \"1-1.").append(n).append("\"\n\n");
+            // Simulated hardware (Pi4J mock plugin): each bay's LEDs and a MAX17048 gauge on its own bus.
+            int[] l = leds[n - 1];
+            bays.append("[[bays]]\nnumber = ").append(n).append("\nusbPort = \"1-1.").append(n).append("\"\n")
+                    .append("leds = { green = ").append(l[0]).append(", amber = ").append(l[1]).append(", red = ").append(l[2]).append(" }\n")
+                    .append("batteryGauge = { bus = ").append(n).append(", address = 0x36 }\n\n");
         }
         return """
                 dockId = "sandbox-dock-01"
