@@ -102,6 +102,8 @@ class BatteryGaugeTest {
 
         sim.gaugeAnswers(2, true);
         await("recovered", Duration.ofSeconds(5), () -> hw.gauges().reading(2).roundedPercent() == 60);
+        // The reading is updated before the event is appended: wait for the event, then check it is the only one.
+        await("recovered event", Duration.ofSeconds(5), () -> !events("battery-gauge-recovered").isEmpty());
         assertEquals(1, events("battery-gauge-recovered").size());
     }
 
