@@ -66,7 +66,8 @@ class SdNotifyTest {
                 pings.add(System.nanoTime() - t0);
             }
             long gap = (pings.get(3) - pings.get(1)) / 2 / 1_000_000;
-            assertTrue(gap >= 120 && gap <= 400, "pings every " + gap + " ms; expected about 200 (WATCHDOG_USEC/2)");
+            // Generous bounds: CI shares two cores; the point is "about every 200 ms", not a real-time guarantee.
+            assertTrue(gap >= 100 && gap <= 700, "pings every " + gap + " ms; expected about 200 (WATCHDOG_USEC/2)");
 
             OutputStream in = agent.getOutputStream();
             in.write('\n');
