@@ -3,18 +3,13 @@ package org.bwcdock.receiver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cms.CMSProcessableByteArray;
-import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bwcdock.agent.custody.ManifestSignatures;
+import org.bwcdock.agent.pki.Certificates;
+import org.bwcdock.agent.pki.Digests;
 import org.bwcdock.agent.upload.Receipts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -22,13 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -129,7 +122,7 @@ final class CommitHandler {
             if (u.get().length() != length || uploads.offset(u.get()) != length) {
                 throw new Refused(409, "part " + i + ": upload holds " + uploads.offset(u.get()) + " of " + length + " bytes");
             }
-            String sha = sha256(uploads.bin(id));
+            String sha = Digests.sha256Hex(uploads.bin(id));
             if (!sha.equals(parts.get(i).path("ciphertextSha256").asText())) {
                 throw new Refused(409, "part " + i + ": SHA-256 " + sha + " is not the manifest's");
             }
@@ -168,36 +161,16 @@ final class CommitHandler {
     }
 
     private void verifySignature(byte[] manifest, byte[] signature, String client) throws Refused {
+        X509Certificate signer;
         try {
-            CMSSignedData signed = new CMSSignedData(new CMSProcessableByteArray(manifest), signature);
-            SignerInformation si = signed.getSignerInfos().getSigners().iterator().next();
-            @SuppressWarnings("unchecked")
-            var matches = signed.getCertificates().getMatches(si.getSID());
-            X509Certificate signer = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) matches.iterator().next());
-            signer.checkValidity();
-            boolean chained = false;
-            for (X509Certificate ca : agencyCas) {
-                try {
-                    signer.verify(ca.getPublicKey());
-                    chained = true;
-                    break;
-                } catch (java.security.GeneralSecurityException e) {
-                    // not this CA
-                }
-            }
-            if (!chained) {
-                throw new Refused(403, "manifest signer " + signer.getSubjectX500Principal() + " is not issued by an agency CA");
-            }
-            if (!si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(signer))) {
-                throw new Refused(403, "manifest signature does not verify");
-            }
-            if (!client.equals(commonName(signer))) {
-                throw new Refused(403, "manifest signed by " + commonName(signer) + ", uploaded by " + client);
-            }
-        } catch (Refused r) {
-            throw r;
-        } catch (Exception e) {
-            throw new Refused(403, "manifest signature invalid: " + e.getMessage());
+            signer = ManifestSignatures.verify(manifest, signature, agencyCas);
+            signer.checkValidity(); // the dock committing now must hold a valid certificate now
+        } catch (java.security.GeneralSecurityException e) {
+            throw new Refused(403, e.getMessage());
+        }
+        String cn = Certificates.commonName(signer);
+        if (!client.equals(cn)) {
+            throw new Refused(403, "manifest signed by " + cn + ", uploaded by " + client);
         }
     }
 
@@ -209,33 +182,6 @@ final class CommitHandler {
                 }
             }
             Files.delete(dir);
-        }
-    }
-
-    static String commonName(X509Certificate c) {
-        try {
-            for (Rdn rdn : new LdapName(c.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return rdn.getValue().toString();
-                }
-            }
-        } catch (javax.naming.InvalidNameException e) {
-            return "";
-        }
-        return "";
-    }
-
-    private static String sha256(Path f) throws IOException {
-        try (InputStream in = Files.newInputStream(f)) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[256 * 1024];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                d.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import org.bwcdock.agent.pki.Certificates;
 import org.bwcdock.agent.pki.PemFiles;
 import org.bwcdock.agent.pki.TlsContexts;
 import org.slf4j.Logger;
@@ -81,7 +82,7 @@ public final class EvidenceReceiver implements AutoCloseable {
     private static String clientName(HttpExchange x) throws IOException {
         try {
             var cert = (X509Certificate) ((HttpsExchange) x).getSSLSession().getPeerCertificates()[0];
-            return CommitHandler.commonName(cert);
+            return Certificates.commonName(cert);
         } catch (SSLPeerUnverifiedException e) {
             throw new IOException("client presented no certificate", e);
         }

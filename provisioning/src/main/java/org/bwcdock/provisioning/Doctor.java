@@ -3,6 +3,7 @@ package org.bwcdock.provisioning;
 import org.bwcdock.agent.config.AgentConfig;
 import org.bwcdock.agent.config.ConfigException;
 import org.bwcdock.agent.config.ConfigLoader;
+import org.bwcdock.agent.pki.Certificates;
 import org.bwcdock.agent.pki.PemFiles;
 import org.bwcdock.agent.pki.TlsContexts;
 import picocli.CommandLine.Command;
@@ -61,7 +62,7 @@ final class Doctor implements Callable<Integer> {
             ok("dock key", cfg.identity().privateKey() + " readable by its owner only");
             List<X509Certificate> chain = PemFiles.readCertificates(cfg.identity().certificate());
             dock = chain.get(0);
-            String cn = CommonName.of(dock);
+            String cn = Certificates.commonName(dock);
             if (!cn.equals(cfg.dockId())) {
                 fail("dock certificate", "CN " + cn + " is not the dock id " + cfg.dockId());
             } else {

@@ -3,19 +3,16 @@ package org.bwcdock.provisioning;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataParser;
-import org.bouncycastle.cms.CMSProcessableByteArray;
-import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.KeyAgreeRecipientInformation;
 import org.bouncycastle.cms.KeyTransRecipientInformation;
 import org.bouncycastle.cms.Recipient;
 import org.bouncycastle.cms.RecipientInformation;
-import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bwcdock.agent.custody.ManifestSignatures;
+import org.bwcdock.agent.pki.Digests;
 import org.bwcdock.agent.upload.BadReceiptException;
 import org.bwcdock.agent.upload.Receipts;
 
@@ -79,7 +76,7 @@ public final class EvidenceOpener {
                 for (int i = 0; i < parts.size(); i++) {
                     JsonNode p = parts.get(i);
                     Path cipher = findPart(partsDir, i);
-                    String actual = sha256(cipher);
+                    String actual = Digests.sha256Hex(cipher);
                     if (!actual.equals(p.path("ciphertextSha256").asText())) {
                         throw new ProvisioningException("part " + i + " (" + cipher.getFileName() + "): ciphertext SHA-256 " + actual
                                 + " is not the manifest's");
@@ -117,32 +114,12 @@ public final class EvidenceOpener {
         }
     }
 
-    private void verifySignature(byte[] manifest, byte[] signature, List<X509Certificate> cas) throws ProvisioningException {
+    /** No validity check: evidence is opened long after the dock's certificate may have expired. */
+    private static void verifySignature(byte[] manifest, byte[] signature, List<X509Certificate> cas) throws ProvisioningException {
         try {
-            CMSSignedData signed = new CMSSignedData(new CMSProcessableByteArray(manifest), signature);
-            SignerInformation si = signed.getSignerInfos().getSigners().iterator().next();
-            @SuppressWarnings("unchecked")
-            var match = signed.getCertificates().getMatches(si.getSID());
-            X509Certificate signer = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) match.iterator().next());
-            boolean chained = false;
-            for (X509Certificate ca : cas) {
-                try {
-                    signer.verify(ca.getPublicKey());
-                    chained = true;
-                } catch (java.security.GeneralSecurityException e) {
-                    // another CA, perhaps
-                }
-            }
-            if (!chained) {
-                throw new ProvisioningException("manifest signed by " + signer.getSubjectX500Principal() + ", not a dock of this agency");
-            }
-            if (!si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(signer))) {
-                throw new ProvisioningException("manifest signature does not verify: the manifest was changed");
-            }
-        } catch (ProvisioningException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ProvisioningException("manifest signature does not verify: " + e.getMessage());
+            ManifestSignatures.verify(manifest, signature, cas);
+        } catch (java.security.SignatureException e) {
+            throw new ProvisioningException(e.getMessage());
         }
     }
 
@@ -207,17 +184,5 @@ public final class EvidenceOpener {
             throw new ProvisioningException("part " + index + " (" + cipher.getFileName() + "): decryption failed (wrong key, "
                     + "or the part was altered): " + e.getMessage());
         }
-    }
-
-    private static String sha256(Path f) throws IOException, java.security.GeneralSecurityException {
-        MessageDigest d = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(f)) {
-            byte[] buf = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                d.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(d.digest());
     }
 }

@@ -118,6 +118,7 @@ public final class Uploader implements AutoCloseable {
         List<PartRecord> records = ledger.parts(f.id());
         long total = records.stream().mapToLong(PartRecord::ciphertextLength).sum();
         long[] confirmed = new long[records.size()];
+        String[] urls = records.stream().map(PartRecord::uploadUrl).toArray(String[]::new);
         for (PartRecord p : records) {
             parts.add(new EvidenceSink.Part(p.index(), spool.resolve(p.spoolFile()), p.ciphertextLength(),
                     p.ciphertextSha256(), p.uploadUrl()));
@@ -129,12 +130,14 @@ public final class Uploader implements AutoCloseable {
                     new EvidenceSink.Listener() {
                         @Override
                         public void partCreated(int index, String url) {
+                            urls[index] = url;
                             ledger.recordPartUpload(f.id(), index, url, 0);
                         }
 
                         @Override
                         public void partProgress(int index, long confirmedOffset) {
-                            ledger.recordPartUpload(f.id(), index, ledger.parts(f.id()).get(index).uploadUrl(), confirmedOffset);
+                            // The URL is known here already: no ledger read on every progress report.
+                            ledger.recordPartUpload(f.id(), index, urls[index], confirmedOffset);
                             confirmed[index] = confirmedOffset;
                             listener.progress(f, java.util.Arrays.stream(confirmed).sum(), total);
                         }
