@@ -10,6 +10,7 @@ import org.bwcdock.agent.custody.Ingestors;
 import org.bwcdock.agent.hardware.BatteryReading;
 import org.bwcdock.agent.hardware.ChargeStatus;
 import org.bwcdock.agent.hardware.DockHardware;
+import org.bwcdock.agent.hardware.HardwareSimulation;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
@@ -227,6 +228,12 @@ public final class DockAgent implements AutoCloseable {
         h.put("uploadsPaused", uploader != null && uploader.paused());
         h.put("healthy", healthy());
         return h;
+    }
+
+    /** The simulated chips when hardware = "simulated" (the sandbox puts badges on the reader); empty otherwise. */
+    public Optional<HardwareSimulation> hardwareSimulation() {
+        DockHardware h = hardware;
+        return h == null ? Optional.empty() : h.simulation();
     }
 
     /** Every bay as it is now. */

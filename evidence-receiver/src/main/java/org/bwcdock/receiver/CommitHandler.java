@@ -1,5 +1,6 @@
 package org.bwcdock.receiver;
 
+import org.bwcdock.agent.system.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -132,7 +133,7 @@ final class CommitHandler {
         // Hard links, not moves: if the receiver dies before the final rename, the uploads are intact
         // and the dock's repeated commit starts over from a clean slate.
         Path tmp = evidence.resolve(evidenceId + ".tmp");
-        deleteTree(tmp);
+        FileTrees.delete(tmp);
         Files.createDirectories(tmp);
         for (int i = 0; i < found.size(); i++) {
             Files.createLink(tmp.resolve("part-" + i + ".cms"), uploads.bin(found.get(i).id()));
@@ -171,17 +172,6 @@ final class CommitHandler {
         String cn = Certificates.commonName(signer);
         if (!client.equals(cn)) {
             throw new Refused(403, "manifest signed by " + cn + ", uploaded by " + client);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    Files.delete(f);
-                }
-            }
-            Files.delete(dir);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.bwcdock.provisioning;
 
+import org.bwcdock.agent.system.FileTrees;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -140,7 +141,7 @@ final class Bundles {
         Path fresh = target.resolveSibling(target.getFileName() + ".new");
         Path old = target.resolveSibling(target.getFileName() + ".old");
         try {
-            deleteTree(fresh);
+            FileTrees.delete(fresh);
             Files.createDirectories(fresh, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
             for (var e : entries.entrySet()) {
                 Path f = fresh.resolve(e.getKey()).normalize();
@@ -152,12 +153,12 @@ final class Bundles {
                 Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(e.getKey().equals("agent.toml") ? "rw-r-----" : "rw-r--r--"));
             }
             giveToAgent(fresh);
-            deleteTree(old);
+            FileTrees.delete(old);
             if (Files.exists(target)) {
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(old);
+            FileTrees.delete(old);
         } catch (IOException e) {
             throw new ProvisioningException("cannot install into " + target + ": " + e.getMessage());
         }
@@ -175,17 +176,6 @@ final class Bundles {
         try (var files = Files.walk(dir)) {
             for (Path p : files.toList()) {
                 Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(group);
-            }
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var files = Files.walk(p)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
             }
         }
     }

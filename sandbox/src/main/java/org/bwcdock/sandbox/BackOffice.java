@@ -1,6 +1,7 @@
 package org.bwcdock.sandbox;
 
-import org.bwcdock.agent.DockAgent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -11,16 +12,27 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** The sandbox's back office: subscribes to the dock's tree like a fleet dashboard would. */
-final class BackOffice implements AutoCloseable {
+/**
+ * The sandbox's back office: subscribes to the dock's tree like a fleet dashboard would, with a
+ * persistent session so that events published while it is away (a broker restart) still reach it.
+ */
+public final class BackOffice implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern BAY_STATE = Pattern.compile(".*/bays/(\\d+)/state");
     private final MqttAsyncClient client;
     private final AtomicLong messages = new AtomicLong();
-    private final Map<String, String> retainedBays = new TreeMap<>();
+    private final Map<Integer, JsonNode> bays = new TreeMap<>();
+    private final List<JsonNode> events = new ArrayList<>();
 
     private BackOffice(MqttAsyncClient client) {
         this.client = client;
@@ -40,13 +52,7 @@ final class BackOffice implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage m) {
-                office.messages.incrementAndGet();
-                if (topic.matches(".*/bays/\\d+/state")) {
-                    synchronized (office.retainedBays) {
-                        office.retainedBays.put(topic.replaceAll(".*/bays/(\\d+)/state", "bay $1"),
-                                new String(m.getPayload(), StandardCharsets.UTF_8));
-                    }
-                }
+                office.arrived(topic, m);
             }
 
             @Override
@@ -62,34 +68,53 @@ final class BackOffice implements AutoCloseable {
             }
         });
         MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
+        o.setCleanStart(false); // on reconnects too: events queued while away are delivered
+        o.setSessionExpiryInterval(3600L);
+        o.setAutomaticReconnect(true);
+        o.setAutomaticReconnectDelay(1, 2);
         c.connect(o).waitForCompletion(10_000);
         c.subscribe("bwcdock/v1/docks/" + dockId + "/#", 1).waitForCompletion(10_000);
         return office;
     }
 
-    long messages() {
+    private void arrived(String topic, MqttMessage m) {
+        messages.incrementAndGet();
+        JsonNode payload;
+        try {
+            payload = JSON.readTree(new String(m.getPayload(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return; // not ours to judge here; the API tests check every payload against the schema
+        }
+        Matcher bay = BAY_STATE.matcher(topic);
+        synchronized (this) {
+            if (bay.matches()) {
+                bays.put(Integer.parseInt(bay.group(1)), payload);
+            } else if (topic.contains("/events/")) {
+                events.add(payload);
+            }
+        }
+    }
+
+    public long messages() {
         return messages.get();
     }
 
-    /** Each bay's camera, officer and battery as the retained state shows them. */
-    String retainedBays() {
-        StringBuilder b = new StringBuilder();
-        synchronized (retainedBays) {
-            retainedBays.forEach((bay, json) -> b.append(bay).append(' ')
-                    .append(json.replaceAll(".*\"cameraId\":(\"[^\"]*\"|null).*\"officerId\":(\"[^\"]*\"|null)"
-                            + ".*\"batteryPercent\":([0-9]+|null).*", "camera $1 officer $2 battery $3"))
-                    .append("; "));
-        }
-        return b.toString();
+    /** The newest state of each bay, by bay number (retained on the broker). */
+    public synchronized Map<Integer, JsonNode> bayStates() {
+        return new TreeMap<>(bays);
     }
 
-    /** Lets the dock's outbox drain before the summary (bounded wait). */
-    void awaitQuiet(DockAgent agent) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (agent.ledger().pendingEventCount() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50); // poll
-        }
+    /** Every event received, in arrival order (redeliveries included). */
+    public synchronized List<JsonNode> events() {
+        return List.copyOf(events);
+    }
+
+    /** Each bay's camera, officer and battery as the retained state shows them, for the summary. */
+    public String retainedBays() {
+        StringBuilder b = new StringBuilder();
+        bayStates().forEach((n, s) -> b.append("bay ").append(n).append(" camera ").append(s.path("cameraId"))
+                .append(" officer ").append(s.path("officerId")).append(" battery ").append(s.path("batteryPercent")).append("; "));
+        return b.toString();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.bwcdock.sandbox;
 
+import org.bwcdock.agent.system.FileTrees;
 import org.bwcdock.agent.custody.CustodySettings;
 import org.bwcdock.agent.custody.IngestRequest;
 import org.bwcdock.agent.custody.IngestResult;
@@ -49,7 +50,7 @@ public final class Bench {
         try {
             run(work, mib << 20);
         } finally {
-            Sandbox.deleteTree(work);
+            FileTrees.delete(work);
         }
     }
 

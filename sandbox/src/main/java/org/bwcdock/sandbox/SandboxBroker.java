@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * HiveMQ Community Edition, embedded: a real MQTT 5 broker on 127.0.0.1 for the demo. In-memory
  * persistence (starts in ~1.6 s) and no usage statistics: the sandbox never talks to the outside.
  */
-final class SandboxBroker implements AutoCloseable {
+public final class SandboxBroker implements AutoCloseable {
     private final EmbeddedHiveMQ hivemq;
     private final int port;
 
@@ -56,20 +56,20 @@ final class SandboxBroker implements AutoCloseable {
         return new SandboxBroker(hivemq, port);
     }
 
-    String uri() {
+    public String uri() {
         return "tcp://127.0.0.1:" + port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Stops the broker, as when the network to it is cut; {@link #resume()} starts it again. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         hivemq.stop().get(30, TimeUnit.SECONDS);
     }
 
-    void resume() throws Exception {
+    public void resume() throws Exception {
         hivemq.start().get(60, TimeUnit.SECONDS);
     }
 

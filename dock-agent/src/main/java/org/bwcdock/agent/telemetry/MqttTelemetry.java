@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.OutboxEvent;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -44,6 +45,7 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long PUBACK_TIMEOUT_MS = 10_000;
     private static final long HEALTH_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private final MqttSettings settings;
     private final Ledger ledger;
@@ -190,7 +192,7 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
         o.setWill(settings.topic("status"), will);
         client = c;
         try {
-            c.connect(o).waitForCompletion(15_000);
+            awaitWhileRunning(c.connect(o), CONNECT_TIMEOUT_NANOS);
         } catch (MqttException e) {
             dropClient();
             throw e;
@@ -201,6 +203,24 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
         publish("status", status("online"), true, 1, null);
         publish("birth", birth(), true, 1, null);
         settings.bays().forEach(b -> dirtyBays.put(b, true));
+    }
+
+    /**
+     * Waits for a token in short slices so that close() is not held up by a connect to a broker
+     * that never answers (a blackholed network): shutdown must stay quick.
+     */
+    private void awaitWhileRunning(IMqttToken token, long timeoutNanos) throws MqttException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            try {
+                token.waitForCompletion(250);
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttClientException.REASON_CODE_CLIENT_TIMEOUT || !running || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private byte[] status(String state) {

@@ -1,5 +1,7 @@
 package org.bwcdock.sandbox.mqtt;
 
+import org.bwcdock.sandbox.AgencyPki;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,5 +1,7 @@
 package org.bwcdock.sandbox.mqtt;
 
+import org.bwcdock.sandbox.AgencyPki;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bwcdock.agent.DockAgent;
@@ -108,7 +110,7 @@ class MqttTelemetryTest {
                 recipients = ["%s"]
                 receiptSigners = "%s"
                 """.formatted(dockA.resolve("dock.crt"), dockA.resolve("dock.key"), broker.uri(), pki.caCert(),
-                pki.dir.resolve("keys/evidence.pem"), pki.caCert()));
+                pki.keys().resolve("evidence.pem"), pki.caCert()));
     }
 
     private DockAgent agent() throws Exception {

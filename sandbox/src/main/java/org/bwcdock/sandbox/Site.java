@@ -1,0 +1,263 @@
+package org.bwcdock.sandbox;
+
+import org.bwcdock.agent.usb.SimulatedUsb;
+import org.bwcdock.receiver.EvidenceReceiver;
+import org.bwcdock.receiver.Faults;
+import org.bwcdock.receiver.ReceiverSettings;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything around one dock, on loopback: the agency PKI (made with the provisioning CLI), HiveMQ
+ * CE, the reference evidence receiver, a {@link FaultProxy} in front of each server, cameras with
+ * footage, the simulated USB bus and a back office subscribed to the dock's MQTT tree. The agent
+ * itself is not part of it: the sandbox runs one in-process, crash tests fork one.
+ */
+public final class Site implements AutoCloseable {
+    public static final String DOCK_ID = "sandbox-dock-01";
+    private static final String USB_IDS = "2a3b:0001";
+
+    /** A camera of the site: its USB serial, the dock port (bay) it goes into, the officer it is assigned to. */
+    public record Camera(String serial, String port, int bay, String officer, String badge) {
+    }
+
+    public static final List<Camera> CAMERAS = List.of(
+            new Camera("BWC-00411", "1-1.1", 1, "officer-1042", "04A1B2C3"),
+            new Camera("BWC-00412", "1-1.2", 2, "officer-2217", "04D4E5F6"),
+            new Camera("BWC-00413", "1-1.3", 3, "officer-3305", "04112233"),
+            new Camera("BWC-00414", "1-1.4", 4, "officer-4471", "04556677"));
+
+    private final Path work;
+    private final AgencyPki pki;
+    private final SandboxBroker broker;
+    private final FaultProxy brokerProxy;
+    private final FaultProxy receiverProxy;
+    private final SimulatedUsb usb;
+    private final BackOffice office;
+    private EvidenceReceiver receiver;
+
+    private Site(Path work, AgencyPki pki, SandboxBroker broker, FaultProxy brokerProxy, EvidenceReceiver receiver,
+                 FaultProxy receiverProxy, SimulatedUsb usb, BackOffice office) {
+        this.work = work;
+        this.pki = pki;
+        this.broker = broker;
+        this.brokerProxy = brokerProxy;
+        this.receiver = receiver;
+        this.receiverProxy = receiverProxy;
+        this.usb = usb;
+        this.office = office;
+    }
+
+    /** Makes the PKI and starts broker, receiver, proxies and back office under {@code work}. */
+    public static Site start(Path work) throws Exception {
+        AgencyPki pki = new AgencyPki(work.resolve("pki"));
+        pki.client(DOCK_ID);
+        pki.keygen("evidence-receiver", "--purpose", "server", "--host", "127.0.0.1");
+        pki.keygen("receipt-signer", "--purpose", "receipt-signer");
+        pki.keygen("evidence-recipient", "--kind", "rsa");
+        for (String d : new String[] {"sys", "dev", "cameras"}) {
+            Files.createDirectories(work.resolve(d));
+        }
+        SimulatedUsb usb = new SimulatedUsb(work.resolve("sys"), work.resolve("dev"));
+        SandboxBroker broker = null;
+        FaultProxy brokerProxy = null;
+        EvidenceReceiver receiver = null;
+        FaultProxy receiverProxy = null;
+        try {
+            broker = SandboxBroker.start(Files.createDirectories(work.resolve("hivemq")));
+            brokerProxy = new FaultProxy("broker", broker.port());
+            receiver = startReceiver(work, pki);
+            receiverProxy = new FaultProxy("receiver", receiver.port());
+            BackOffice office = BackOffice.connect(broker.uri(), DOCK_ID);
+            return new Site(work, pki, broker, brokerProxy, receiver, receiverProxy, usb, office);
+        } catch (Exception | Error e) {
+            closeAll(receiverProxy, receiver, brokerProxy, broker);
+            throw e;
+        }
+    }
+
+    private static EvidenceReceiver startReceiver(Path work, AgencyPki pki) throws IOException {
+        Path keys = pki.keys();
+        return EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0), work.resolve("receiver"),
+                keys.resolve("evidence-receiver.pem"), keys.resolve("evidence-receiver.key"), pki.caCert(),
+                keys.resolve("receipt-signer.pem"), keys.resolve("receipt-signer.key"), Duration.ofDays(1), 1L << 32, Faults.NONE));
+    }
+
+    /** Agent settings a scenario may change. */
+    public record AgentOptions(String spoolQuota, String partSize) {
+        public static final AgentOptions DEFAULT = new AgentOptions("2 GiB", "8 MiB");
+    }
+
+    /** Writes an agent.toml for this site's dock (state under DIR/state) and returns its path. */
+    public Path writeAgentConfig(Path dir, AgentOptions o) throws IOException {
+        Files.createDirectories(dir);
+        StringBuilder bays = new StringBuilder();
+        int[][] leds = {{5, 6, 13}, {19, 26, 12}, {16, 20, 21}, {17, 27, 22}};
+        for (Camera c : CAMERAS) {
+            // Simulated hardware (Pi4J mock plugin): each bay's LEDs and a MAX17048 gauge on its own bus.
+            int[] l = leds[c.bay() - 1];
+            bays.append("[[bays]]\nnumber = ").append(c.bay()).append("\nusbPort = \"").append(c.port()).append("\"\n")
+                    .append("leds = { green = ").append(l[0]).append(", amber = ").append(l[1]).append(", red = ").append(l[2]).append(" }\n")
+                    .append("batteryGauge = { bus = ").append(c.bay()).append(", address = 0x36 }\n\n");
+        }
+        StringBuilder badges = new StringBuilder();
+        CAMERAS.forEach(c -> badges.append(c.badge()).append(" = \"").append(c.officer()).append("\"\n"));
+        Path dock = work.resolve("pki").resolve(DOCK_ID);
+        Path keys = pki.keys();
+        String toml = """
+                dockId = "%s"
+                hardware = "simulated"
+                stateDirectory = "%s"
+
+                [identity]
+                certificate = "%s"
+                privateKey = "%s"
+
+                [spool]
+                directory = "%s"
+                quota = "%s"
+                partSize = "%s"
+
+                [usb]
+                sysRoot = "%s"
+                devRoot = "%s"
+                simulatedVolumes = "%s"
+                debounce = "300ms"
+                stableInterval = "500ms"
+
+                %s
+                [[cameraProfiles]]
+                name = "sandbox-camera"
+                usbIds = ["%s"]
+                footage = ["DCIM/**/*.MP4"]
+                cameraId = "device-info"
+                deviceInfoFile = "DEVICE.TXT"
+
+                [mqtt]
+                brokers = ["tcp://127.0.0.1:%d"]
+                maxReconnectDelay = "2s"
+
+                [evidence]
+                url = "https://127.0.0.1:%d/"
+                trustAnchors = "%s"
+                recipients = ["%s"]
+                receiptSigners = "%s"
+
+                [badges]
+                %s
+                """.formatted(DOCK_ID, dir.resolve("state"), dock.resolve("dock.crt"), dock.resolve("dock.key"),
+                dir.resolve("state/spool"), o.spoolQuota(), o.partSize(), work.resolve("sys"), work.resolve("dev"),
+                work.resolve("cameras"), bays, USB_IDS, brokerProxy.port(), receiverProxy.port(), pki.caCert(),
+                keys.resolve("evidence-recipient.pem"), keys.resolve("receipt-signer.pem"), badges);
+        return Files.writeString(dir.resolve("agent.toml"), toml);
+    }
+
+    /** Puts footage on the camera (its volume directory); returns the bytes written. */
+    public long footage(Camera c, long[] sizes) throws IOException {
+        return Footage.write(volume(c), c.serial(), sizes);
+    }
+
+    public Path volume(Camera c) {
+        return work.resolve("cameras").resolve(c.serial());
+    }
+
+    public void dock(Camera c) throws IOException {
+        usb.plug(c.port(), "2a3b", "0001", c.serial());
+    }
+
+    public void undock(Camera c) throws IOException {
+        usb.unplug(c.port());
+    }
+
+    public boolean docked(Camera c) {
+        return Files.exists(work.resolve("sys/devices/pci0000:00/0000:00:14.0/usb1").resolve(c.port()));
+    }
+
+    /** Cuts (false) or restores (true) the dock's network: both servers become unreachable. */
+    public void network(boolean up) {
+        FaultProxy.Mode m = up ? FaultProxy.Mode.PASS : FaultProxy.Mode.REFUSE;
+        receiverProxy.mode(m);
+        brokerProxy.mode(m);
+    }
+
+    public boolean networkUp() {
+        return receiverProxy.mode() == FaultProxy.Mode.PASS;
+    }
+
+    /** Stops the receiver and starts it again on the same store (a new port; the proxy follows). */
+    public synchronized void restartReceiver() throws IOException {
+        receiver.close();
+        receiver = startReceiver(work, pki);
+        receiverProxy.retarget(receiver.port());
+    }
+
+    public synchronized EvidenceReceiver receiver() {
+        return receiver;
+    }
+
+    public Path receiverStore() {
+        return work.resolve("receiver");
+    }
+
+    public FaultProxy receiverProxy() {
+        return receiverProxy;
+    }
+
+    public FaultProxy brokerProxy() {
+        return brokerProxy;
+    }
+
+    public SandboxBroker broker() {
+        return broker;
+    }
+
+    public BackOffice office() {
+        return office;
+    }
+
+    public AgencyPki pki() {
+        return pki;
+    }
+
+    public Path work() {
+        return work;
+    }
+
+    public static Optional<Camera> camera(String serialOrBay) {
+        return CAMERAS.stream().filter(c -> c.serial().equalsIgnoreCase(serialOrBay) || Integer.toString(c.bay()).equals(serialOrBay))
+                .findFirst();
+    }
+
+    @Override
+    public void close() throws Exception {
+        closeAll(office, receiverProxy, receiver, brokerProxy, broker);
+    }
+
+    /** Closes each, in order, even when one fails; rethrows the first failure. */
+    private static void closeAll(AutoCloseable... all) throws Exception {
+        Exception first = null;
+        for (AutoCloseable c : all) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
