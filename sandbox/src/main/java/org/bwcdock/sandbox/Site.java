@@ -27,11 +27,24 @@ public final class Site implements AutoCloseable {
     public record Camera(String serial, String port, int bay, String officer, String badge) {
     }
 
-    public static final List<Camera> CAMERAS = List.of(
-            new Camera("BWC-00411", "1-1.1", 1, "officer-1042", "04A1B2C3"),
-            new Camera("BWC-00412", "1-1.2", 2, "officer-2217", "04D4E5F6"),
-            new Camera("BWC-00413", "1-1.3", 3, "officer-3305", "04112233"),
-            new Camera("BWC-00414", "1-1.4", 4, "officer-4471", "04556677"));
+    /** The demo's four cameras and officers, one per bay. */
+    public static final List<Camera> CAMERAS = cameras(4);
+
+    /** Cameras for bays 1..n (up to 15, the ports of one hub): the demo's four first. */
+    public static List<Camera> cameras(int n) {
+        if (n < 1 || n > 15) {
+            throw new IllegalArgumentException("bays: 1 to 15, not " + n);
+        }
+        String[] officers = {"officer-1042", "officer-2217", "officer-3305", "officer-4471"};
+        String[] badges = {"04A1B2C3", "04D4E5F6", "04112233", "04556677"};
+        List<Camera> cameras = new java.util.ArrayList<>();
+        for (int bay = 1; bay <= n; bay++) {
+            cameras.add(bay <= 4 ? new Camera("BWC-0041" + bay, "1-1." + bay, bay, officers[bay - 1], badges[bay - 1])
+                    : new Camera(String.format("BWC-%05d", 410 + bay), "1-1." + bay, bay, String.format("officer-%04d", 5000 + bay),
+                    String.format("0477%04X", bay)));
+        }
+        return List.copyOf(cameras);
+    }
 
     private final Path work;
     private final AgencyPki pki;
@@ -89,9 +102,22 @@ public final class Site implements AutoCloseable {
                 keys.resolve("receipt-signer.pem"), keys.resolve("receipt-signer.key"), Duration.ofDays(1), 1L << 32, Faults.NONE));
     }
 
-    /** Agent settings a scenario may change. */
-    public record AgentOptions(String spoolQuota, String partSize) {
-        public static final AgentOptions DEFAULT = new AgentOptions("2 GiB", "8 MiB");
+    /**
+     * Agent settings a scenario may change.
+     *
+     * @param bays how many bays, each with its camera from {@link #cameras(int)}
+     * @param hardware "simulated" (Pi4J mock: LEDs on bays 1-4, a gauge on every bay) or "none"
+     */
+    public record AgentOptions(String spoolQuota, String partSize, int bays, String hardware) {
+        public static final AgentOptions DEFAULT = new AgentOptions("2 GiB", "8 MiB", 4, "simulated");
+
+        public AgentOptions withSpool(String quota, String part) {
+            return new AgentOptions(quota, part, bays, hardware);
+        }
+
+        public AgentOptions withBays(int n, String hw) {
+            return new AgentOptions(spoolQuota, partSize, n, hw);
+        }
     }
 
     /** Writes an agent.toml for this site's dock (state under DIR/state) and returns its path. */
@@ -99,20 +125,26 @@ public final class Site implements AutoCloseable {
         Files.createDirectories(dir);
         StringBuilder bays = new StringBuilder();
         int[][] leds = {{5, 6, 13}, {19, 26, 12}, {16, 20, 21}, {17, 27, 22}};
-        for (Camera c : CAMERAS) {
-            // Simulated hardware (Pi4J mock plugin): each bay's LEDs and a MAX17048 gauge on its own bus.
-            int[] l = leds[c.bay() - 1];
-            bays.append("[[bays]]\nnumber = ").append(c.bay()).append("\nusbPort = \"").append(c.port()).append("\"\n")
-                    .append("leds = { green = ").append(l[0]).append(", amber = ").append(l[1]).append(", red = ").append(l[2]).append(" }\n")
-                    .append("batteryGauge = { bus = ").append(c.bay()).append(", address = 0x36 }\n\n");
+        boolean simulated = o.hardware().equals("simulated");
+        for (Camera c : cameras(o.bays())) {
+            bays.append("[[bays]]\nnumber = ").append(c.bay()).append("\nusbPort = \"").append(c.port()).append("\"\n");
+            if (simulated && c.bay() <= leds.length) {
+                // Simulated hardware (Pi4J mock plugin): the bay's LEDs; the Pi has GPIOs for four bays' worth.
+                int[] l = leds[c.bay() - 1];
+                bays.append("leds = { green = ").append(l[0]).append(", amber = ").append(l[1]).append(", red = ").append(l[2]).append(" }\n");
+            }
+            if (simulated) {
+                bays.append("batteryGauge = { bus = ").append(c.bay()).append(", address = 0x36 }\n"); // a MAX17048 on its own bus
+            }
+            bays.append('\n');
         }
         StringBuilder badges = new StringBuilder();
-        CAMERAS.forEach(c -> badges.append(c.badge()).append(" = \"").append(c.officer()).append("\"\n"));
+        cameras(o.bays()).forEach(c -> badges.append(c.badge()).append(" = \"").append(c.officer()).append("\"\n"));
         Path dock = work.resolve("pki").resolve(DOCK_ID);
         Path keys = pki.keys();
         String toml = """
                 dockId = "%s"
-                hardware = "simulated"
+                hardware = "%s"
                 stateDirectory = "%s"
 
                 [identity]
@@ -151,7 +183,7 @@ public final class Site implements AutoCloseable {
 
                 [badges]
                 %s
-                """.formatted(DOCK_ID, dir.resolve("state"), dock.resolve("dock.crt"), dock.resolve("dock.key"),
+                """.formatted(DOCK_ID, o.hardware(), dir.resolve("state"), dock.resolve("dock.crt"), dock.resolve("dock.key"),
                 dir.resolve("state/spool"), o.spoolQuota(), o.partSize(), work.resolve("sys"), work.resolve("dev"),
                 work.resolve("cameras"), bays, USB_IDS, brokerProxy.port(), receiverProxy.port(), pki.caCert(),
                 keys.resolve("evidence-recipient.pem"), keys.resolve("receipt-signer.pem"), badges);
@@ -229,6 +261,7 @@ public final class Site implements AutoCloseable {
         return work;
     }
 
+    /** One of the demo's cameras by serial or bay number. */
     public static Optional<Camera> camera(String serialOrBay) {
         return CAMERAS.stream().filter(c -> c.serial().equalsIgnoreCase(serialOrBay) || Integer.toString(c.bay()).equals(serialOrBay))
                 .findFirst();

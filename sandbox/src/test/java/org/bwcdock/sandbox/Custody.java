@@ -1,0 +1,177 @@
+package org.bwcdock.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bwcdock.agent.ledger.AuditCommand;
+import org.bwcdock.agent.pki.Digests;
+import org.bwcdock.provisioning.Main;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Chain-of-custody checks on what a run left behind, read the way an auditor would: the receiver's
+ * store opened with the provisioning CLI, the dock's spool opened with Debian's openssl, and the
+ * dock's audit log read from its SQLite file in chain order.
+ */
+public final class Custody {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Custody() {
+    }
+
+    /** "CAMERA:relative/path" of a file on a camera: how the audit log names it. */
+    public static String subject(String cameraId, String relativePath) {
+        return cameraId + ":" + relativePath;
+    }
+
+    /**
+     * The receiver holds each expected file exactly once, and {@code evidence open} (manifest
+     * signature, parts, receipt) restores it with the expected SHA-256; nothing else is stored.
+     *
+     * @param expected subject → plaintext SHA-256 (hex)
+     */
+    public static void receiverHoldsEachFileOnce(Path work, Map<String, String> expected) throws IOException {
+        Map<String, Integer> copies = new HashMap<>();
+        List<Path> stored;
+        try (Stream<Path> dirs = Files.list(work.resolve("receiver/evidence"))) {
+            stored = dirs.filter(d -> !d.getFileName().toString().endsWith(".tmp")).sorted().toList();
+        }
+        Path keys = work.resolve("pki/keys");
+        Path scratch = Files.createTempDirectory(work, "opened-");
+        for (Path dir : stored) {
+            JsonNode manifest = JSON.readTree(dir.resolve("manifest.json").toFile());
+            String subject = subject(manifest.path("cameraId").asText(), manifest.path("file").path("path").asText());
+            copies.merge(subject, 1, Integer::sum);
+            Path restored = scratch.resolve(dir.getFileName().toString());
+            StringWriter err = new StringWriter();
+            int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), Map.of(), Clock.systemUTC(),
+                    "evidence", "open", "--manifest", dir.resolve("manifest.json").toString(),
+                    "--signature", dir.resolve("manifest.p7s").toString(), "--parts", dir.toString(),
+                    "--key", keys.resolve("evidence-recipient.key").toString(), "--cert", keys.resolve("evidence-recipient.pem").toString(),
+                    "--ca", work.resolve("pki/ca/ca.pem").toString(), "--receipt", dir.resolve("receipt.p7s").toString(),
+                    "--receipt-signer", keys.resolve("receipt-signer.pem").toString(), "--out", restored.toString());
+            assertEquals(0, code, dir + " (" + subject + "): " + err);
+            String sha = Digests.sha256Hex(restored);
+            Files.delete(restored);
+            assertTrue(expected.containsKey(subject), "the receiver holds " + subject + ", which no camera had");
+            assertEquals(expected.get(subject), sha, subject + " restored with another hash");
+        }
+        for (String subject : expected.keySet()) {
+            assertEquals(1, copies.getOrDefault(subject, 0), subject + ": copies at the receiver");
+        }
+    }
+
+    /** SHA-256 of every footage file on the camera volumes under {@code cameras}: subject → hash. */
+    public static Map<String, String> footageHashes(Path cameras) throws IOException {
+        Map<String, String> hashes = new HashMap<>();
+        try (Stream<Path> volumes = Files.list(cameras)) {
+            for (Path volume : volumes.toList()) {
+                Path dcim = volume.resolve("DCIM/100");
+                if (!Files.isDirectory(dcim)) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.list(dcim)) {
+                    for (Path f : files.toList()) {
+                        hashes.put(subject(volume.getFileName().toString(), volume.relativize(f).toString()), Digests.sha256Hex(f));
+                    }
+                }
+            }
+        }
+        return hashes;
+    }
+
+    /**
+     * From the audit log, in chain order: each file released (deleted from its camera) was
+     * receipted before its camera's wipe began, and the wipe began before the release.
+     *
+     * @return the subjects released
+     */
+    public static Set<String> noWipeBeforeReceipt(Path ledger) throws SQLException {
+        Map<String, Long> receipted = new HashMap<>();
+        Map<String, Long> wipeStarted = new HashMap<>();
+        Set<String> released = new HashSet<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + ledger);
+             ResultSet rs = c.createStatement().executeQuery("SELECT seq, action, subject FROM audit ORDER BY seq")) {
+            while (rs.next()) {
+                long seq = rs.getLong(1);
+                String subject = rs.getString(3);
+                switch (rs.getString(2)) {
+                    case "file-receipted" -> receipted.put(subject, seq);
+                    case "wipe-start" -> wipeStarted.put(subject, seq);
+                    case "file-released" -> {
+                        Long r = receipted.get(subject);
+                        Long w = wipeStarted.get(subject.substring(0, subject.indexOf(':')));
+                        if (r == null || w == null || !(r < w && w < seq)) {
+                            fail(subject + " released at audit row " + seq + " with its receipt at " + r + " and the wipe start at " + w);
+                        }
+                        released.add(subject);
+                    }
+                    default -> {
+                    }
+                }
+            }
+        }
+        return released;
+    }
+
+    /** A camera file that is gone was released after a receipt: checked from the files still on the cameras. */
+    public static void goneOnlyWithReceipt(Map<String, String> before, Path cameras, Set<String> released) throws IOException {
+        Set<String> present = footageHashes(cameras).keySet();
+        for (String subject : before.keySet()) {
+            if (!present.contains(subject)) {
+                assertTrue(released.contains(subject), subject + " is gone from its camera without a release after receipt");
+            }
+        }
+    }
+
+    /** {@code audit verify} on the ledger: the hash chain is intact. */
+    public static void auditChainVerifies(Path ledger) {
+        StringWriter out = new StringWriter();
+        int code = AuditCommand.verify(ledger, new PrintWriter(out, true));
+        assertEquals(0, code, out.toString());
+    }
+
+    /** Every part file in the spool is complete: Debian's openssl decrypts it (GCM tag checked) with the evidence key. */
+    public static int spoolPartsDecrypt(Path spool, Path work) throws IOException, InterruptedException {
+        if (!Files.isDirectory(spool)) {
+            return 0;
+        }
+        List<Path> parts;
+        try (Stream<Path> files = Files.list(spool)) {
+            parts = files.filter(f -> !f.getFileName().toString().endsWith(".tmp")).sorted().toList();
+        }
+        Path keys = work.resolve("pki/keys");
+        for (Path part : parts) {
+            Process p = new ProcessBuilder("openssl", "cms", "-decrypt", "-binary", "-inform", "DER", "-in", part.toString(),
+                    "-inkey", keys.resolve("evidence-recipient.key").toString(), "-recip", keys.resolve("evidence-recipient.pem").toString(),
+                    "-out", "/dev/null").redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("openssl cms -decrypt hung on " + part);
+            }
+            assertEquals(0, p.exitValue(), part + " does not decrypt: " + new String(out));
+        }
+        return parts.size();
+    }
+}
