@@ -33,6 +33,7 @@ public final class BackOffice implements AutoCloseable {
     private final AtomicLong messages = new AtomicLong();
     private final Map<Integer, JsonNode> bays = new TreeMap<>();
     private final List<JsonNode> events = new ArrayList<>();
+    private volatile java.time.Instant firstOnline;
 
     private BackOffice(MqttAsyncClient client) {
         this.client = client;
@@ -87,12 +88,20 @@ public final class BackOffice implements AutoCloseable {
         }
         Matcher bay = BAY_STATE.matcher(topic);
         synchronized (this) {
+            if (firstOnline == null && topic.endsWith("/status") && payload.path("state").asText().equals("online")) {
+                firstOnline = java.time.Instant.now();
+            }
             if (bay.matches()) {
                 bays.put(Integer.parseInt(bay.group(1)), payload);
             } else if (topic.contains("/events/")) {
                 events.add(payload);
             }
         }
+    }
+
+    /** When the dock was first seen online (the benchmark's start-to-online). */
+    public java.util.Optional<java.time.Instant> firstOnline() {
+        return java.util.Optional.ofNullable(firstOnline);
     }
 
     public long messages() {

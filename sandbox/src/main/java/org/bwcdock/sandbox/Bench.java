@@ -25,33 +25,71 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code ./bwcdock bench [--size-mib N] [--quick]}: measures our ingest against the tools a user would
- * otherwise reach for, on the same file in the same run, and prints a table. Not a test: it asserts
+ * {@code ./bwcdock bench}: measures our ingest and upload against the tools a user would otherwise
+ * reach for, on the same file in the same run, then how the whole agent scales with bays and file
+ * sizes ({@link ScaleBench}), and prints tables. Not a test: it asserts
  * nothing, CI only checks that it runs ({@code --quick}).
  */
 public final class Bench {
     private Bench() {
     }
 
+    private static final String USAGE = "usage: bench [--quick] [--size-mib N] [--scale-bays 1,2,4,8] [--scale-mib 100,1024,4096]"
+            + " [--no-scale]";
+
     public static void main(String[] args) throws Exception {
         System.setProperty("logback.configurationFile", "sandbox-logback.xml");
         long mib = 1024;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--size-mib" -> mib = Long.parseLong(args[++i]);
-                case "--quick" -> mib = 64;
-                default -> {
-                    System.err.println("usage: bench [--size-mib N] [--quick]");
-                    System.exit(2);
+        List<Integer> bays = List.of(1, 2, 4, 8);
+        List<Long> sizesMib = List.of(100L, 1024L, 4096L);
+        boolean scale = true;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--size-mib" -> mib = Long.parseLong(args[++i]);
+                    case "--quick" -> {
+                        mib = 64;
+                        bays = List.of(1, 2);
+                        sizesMib = List.of(16L);
+                    }
+                    case "--scale-bays" -> bays = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                    case "--scale-mib" -> sizesMib = java.util.Arrays.stream(args[++i].split(",")).map(Long::valueOf).toList();
+                    case "--no-scale" -> scale = false;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
+        } catch (RuntimeException e) {
+            System.err.println("bench: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
         }
         Path work = Files.createTempDirectory("bwcdock-bench-");
+        boolean ok = true;
         try {
             run(work, mib << 20);
+            if (scale) {
+                List<ScaleBench.Scenario> scenarios = scenarios(bays, sizesMib);
+                ScaleBench.requireDisk(work, scenarios);
+                ok = ScaleBench.ok(ScaleBench.run(work, scenarios));
+            }
         } finally {
             FileTrees.delete(work);
         }
+        System.exit(ok ? 0 : 1);
+    }
+
+    /** Every bay count with a 1 GiB file each (or the middle size), and one bay with every file size. */
+    static List<ScaleBench.Scenario> scenarios(List<Integer> bays, List<Long> sizesMib) {
+        long middle = sizesMib.contains(1024L) ? 1024L : sizesMib.get(sizesMib.size() / 2);
+        List<ScaleBench.Scenario> list = new ArrayList<>();
+        for (long size : sizesMib) {
+            list.add(new ScaleBench.Scenario(1, size << 20));
+        }
+        for (int n : bays) {
+            if (n != 1) {
+                list.add(new ScaleBench.Scenario(n, middle << 20));
+            }
+        }
+        return list;
     }
 
     record Row(String what, double seconds, long bytes) {

@@ -42,6 +42,12 @@ public final class SandboxBroker implements AutoCloseable {
                   </anonymous-usage-statistics>
                 </hivemq>
                 """.formatted(port));
+        // HiveMQ reconfigures logging from conf/logback.xml (else from its own defaults): give it ours.
+        try (var ours = SandboxBroker.class.getResourceAsStream("/sandbox-logback.xml")) {
+            if (ours != null) {
+                Files.write(conf.resolve("logback.xml"), ours.readAllBytes());
+            }
+        }
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(Files.createDirectories(home.resolve("data")))

@@ -1,0 +1,180 @@
+package org.bwcdock.sandbox;
+
+import org.bwcdock.agent.system.FileTrees;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How cost grows with bays and file sizes: the whole agent in its own JVM (-Xmx64m) against a
+ * {@link Site}, every camera docked before the agent starts, until every file is receipted and wiped.
+ * Prints one row per scenario: time, throughput, CPU per GB, peak heap and RSS, start-to-online
+ * and start-to-first-ingest.
+ */
+final class ScaleBench {
+    private static final Duration LIMIT = Duration.ofMinutes(30);
+    private static final String HEAP = "-Xmx64m";
+
+    /** One scenario: {@code bays} cameras docked at once, one file of {@code fileBytes} each. */
+    record Scenario(int bays, long fileBytes) {
+    }
+
+    record Result(Scenario s, double totalSeconds, double ingestSeconds, double cpuSeconds, long heapPeak, long heapPoolPeaks,
+                  long rssPeakKb, double onlineSeconds, double firstIngestSeconds, String failure) {
+    }
+
+    private ScaleBench() {
+    }
+
+    static List<Result> run(Path work, List<Scenario> scenarios) throws Exception {
+        List<Result> results = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            Path dir = work.resolve("scale-" + s.bays() + "x" + (s.fileBytes() >> 20));
+            try {
+                results.add(one(dir, s));
+            } finally {
+                FileTrees.delete(dir);
+            }
+            print(results.get(results.size() - 1), results.size() == 1);
+        }
+        return results;
+    }
+
+    private static Result one(Path dir, Scenario s) throws Exception {
+        try (Site site = Site.start(dir)) {
+            Path config = site.writeAgentConfig(dir.resolve("dock"),
+                    new Site.AgentOptions("64 GiB", "64 MiB", s.bays(), "none"));
+            for (Site.Camera c : Site.cameras(s.bays())) {
+                site.footage(c, new long[] {s.fileBytes()});
+                site.dock(c);
+            }
+            Path report = dir.resolve("agent-report.txt");
+            Path log = dir.resolve("agent.log");
+            List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), HEAP,
+                    "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=sandbox-logback.xml",
+                    "-cp", System.getProperty("java.class.path"), BenchAgent.class.getName(), config.toString(), report.toString());
+            Instant start = Instant.now();
+            long t0 = System.nanoTime();
+            Process agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Path ledger = dir.resolve("dock/state/ledger.db");
+            long ingestedAt = 0;
+            long releasedAt = 0;
+            String failure = null;
+            try {
+                long deadline = t0 + LIMIT.toNanos();
+                while (System.nanoTime() < deadline && agent.isAlive()) {
+                    Map<String, Integer> states = states(ledger);
+                    int released = states.getOrDefault("RELEASED", 0);
+                    int ingested = released + states.getOrDefault("RECEIPTED", 0) + states.getOrDefault("UPLOADED", 0)
+                            + states.getOrDefault("UPLOADING", 0) + states.getOrDefault("INGESTED", 0);
+                    if (ingestedAt == 0 && ingested == s.bays()) {
+                        ingestedAt = System.nanoTime();
+                    }
+                    if (released == s.bays()) {
+                        releasedAt = System.nanoTime();
+                        break;
+                    }
+                    Thread.sleep(100); // poll the ledger
+                }
+                if (releasedAt == 0) {
+                    failure = agent.isAlive() ? "not done within " + LIMIT.toMinutes() + " min" : "agent exited " + agent.exitValue();
+                }
+            } finally {
+                agent.destroy(); // SIGTERM: the agent stops cleanly and writes its report
+                if (!agent.waitFor(60, TimeUnit.SECONDS)) {
+                    agent.destroyForcibly().waitFor();
+                }
+            }
+            if (failure != null || !Files.exists(report)) {
+                List<String> lines = Files.readAllLines(log);
+                System.err.println(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+                return new Result(s, 0, 0, 0, 0, 0, 0, 0, 0, failure == null ? "no report" : failure);
+            }
+            Map<String, Long> m = parse(Files.readString(report));
+            double online = site.office().firstOnline().map(t -> Duration.between(start, t).toMillis() / 1e3).orElse(-1.0);
+            double firstIngest = firstIngest(ledger).map(at -> (at - start.toEpochMilli()) / 1e3).orElse(-1.0);
+            return new Result(s, (releasedAt - t0) / 1e9, (ingestedAt - t0) / 1e9, m.get("cpuNanos") / 1e9, m.get("heapPeakSampled"),
+                    m.get("heapPoolPeaks"), m.get("rssPeakKb"), online, firstIngest, null);
+        }
+    }
+
+    private static Map<String, Integer> states(Path ledger) throws SQLException {
+        Map<String, Integer> states = new HashMap<>();
+        if (!Files.exists(ledger)) {
+            return states;
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + ledger + "?mode=ro");
+             ResultSet rs = c.createStatement().executeQuery("SELECT state, count(*) FROM evidence_files GROUP BY state")) {
+            while (rs.next()) {
+                states.put(rs.getString(1), rs.getInt(2));
+            }
+        } catch (SQLException e) {
+            if (e.getMessage().contains("no such table")) {
+                return states; // the agent is still creating its ledger
+            }
+            throw e;
+        }
+        return states;
+    }
+
+    private static java.util.Optional<Long> firstIngest(Path ledger) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + ledger + "?mode=ro");
+             ResultSet rs = c.createStatement().executeQuery("SELECT min(at) FROM audit WHERE action = 'file-ingesting'")) {
+            long at = rs.next() ? rs.getLong(1) : 0;
+            return at > 0 ? java.util.Optional.of(at) : java.util.Optional.empty();
+        }
+    }
+
+    private static Map<String, Long> parse(String report) {
+        Map<String, Long> m = new HashMap<>();
+        for (String kv : report.trim().split("\\s+")) {
+            int eq = kv.indexOf('=');
+            m.put(kv.substring(0, eq), Long.parseLong(kv.substring(eq + 1)));
+        }
+        return m;
+    }
+
+    private static void print(Result r, boolean header) {
+        if (header) {
+            System.out.println();
+            System.out.printf("scale: the agent in its own JVM (%s), all cameras docked before it starts, until every file is wiped%n", HEAP);
+            System.out.printf("%4s %8s %8s %8s %8s %8s %8s %9s %9s %8s %8s%n", "bays", "file MB", "total s", "ingest s", "ingest",
+                    "e2e", "CPU s/GB", "heap MB", "RSS MB", "online s", "1st in s");
+            System.out.printf("%4s %8s %8s %8s %8s %8s %8s %9s %9s %8s %8s%n", "", "", "", "", "MB/s", "MB/s", "", "peak", "peak", "", "");
+        }
+        Scenario s = r.s();
+        if (r.failure() != null) {
+            System.out.printf("%4d %8d FAILED: %s%n", s.bays(), s.fileBytes() / 1_000_000, r.failure());
+            return;
+        }
+        double mb = s.bays() * s.fileBytes() / 1e6;
+        System.out.printf("%4d %8d %8.1f %8.1f %8.0f %8.0f %8.2f %9.1f %9.0f %8.2f %8.2f%n", s.bays(), s.fileBytes() / 1_000_000,
+                r.totalSeconds(), r.ingestSeconds(), mb / r.ingestSeconds(), mb / r.totalSeconds(), r.cpuSeconds() / (mb / 1e3),
+                r.heapPeak() / 1e6, r.rssPeakKb() / 1e3, r.onlineSeconds(), r.firstIngestSeconds());
+    }
+
+    static boolean ok(List<Result> results) {
+        return results.stream().allMatch(r -> r.failure() == null);
+    }
+
+    static void requireDisk(Path work, List<Scenario> scenarios) throws IOException {
+        long need = scenarios.stream().mapToLong(s -> 3L * s.bays() * s.fileBytes()).max().orElse(0) + (1L << 30);
+        long free = Files.getFileStore(work).getUsableSpace();
+        if (free < need) {
+            throw new IOException("scale benchmark needs " + need / (1L << 30) + " GiB free in " + work + " (camera copy, spool,"
+                    + " receiver store); " + free / (1L << 30) + " GiB free. Use --scale-sizes / --scale-bays for less.");
+        }
+    }
+}
