@@ -56,6 +56,7 @@ final class CmsIngestor implements Ingestor {
     private final ManifestSigner signer;
     private final ExecutorService encryptors;
     private final ExecutorService syncers;
+    private final Thread warmUp;
 
     CmsIngestor(CustodySettings settings, Spool spool) {
         this.settings = settings;
@@ -66,6 +67,7 @@ final class CmsIngestor implements Ingestor {
         this.encryptors = Executors.newCachedThreadPool(r -> new Thread(r, "bwcdock-encrypt-" + n.incrementAndGet()));
         AtomicInteger m = new AtomicInteger();
         this.syncers = Executors.newCachedThreadPool(r -> new Thread(r, "bwcdock-spool-sync-" + m.incrementAndGet()));
+        this.warmUp = CipherWarmUp.start();
     }
 
     /** A slice of plaintext on its way to the encrypt thread; {@code partSha256} is set on a part's last chunk. */
@@ -418,6 +420,12 @@ final class CmsIngestor implements Ingestor {
 
     @Override
     public void close() {
+        warmUp.interrupt();
+        try {
+            warmUp.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (ExecutorService pool : List.of(encryptors, syncers)) {
             pool.shutdownNow();
             try {
