@@ -1,5 +1,7 @@
 package org.bwcdock.sandbox;
 
+import org.bwcdock.agent.pki.Digests;
+import org.bwcdock.agent.system.FileTrees;
 import org.bwcdock.agent.pki.ThrowawayPki;
 import org.bwcdock.agent.pki.TlsContexts;
 import org.bwcdock.agent.upload.EvidenceSink;
@@ -27,70 +29,90 @@ final class UploadBench {
     private UploadBench() {
     }
 
+    /** Rounds of each contender, alternating, best kept: the order and the disk's write-back state otherwise decide. */
+    private static final int ROUNDS = 2;
+
     static List<Bench.Row> run(Path work, ThrowawayPki pki, ThrowawayPki.Leaf dock, Path file, long size) throws Exception {
         ThrowawayPki.Leaf server = pki.issue("bench-receiver", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SERVER);
         ThrowawayPki.Leaf signer = pki.issue("bench-receipts", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SIGNER);
+        Path store = store(work, size);
         try (EvidenceReceiver receiver = EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0),
-                work.resolve("receiver"), server.chainFile(), server.keyFile(), pki.caFile(), signer.certFile(), signer.keyFile(),
+                store, server.chainFile(), server.keyFile(), pki.caFile(), signer.certFile(), signer.keyFile(),
                 Duration.ofHours(1), 1L << 40, Faults.NONE))) {
             String base = "https://127.0.0.1:" + receiver.port();
             List<String> tls = List.of("--cacert", pki.caFile().toString(), "--cert", dock.chainFile().toString(),
                     "--key", dock.keyFile().toString());
-            String location = create(base, tls, size, work);
             // Same work at the receiver for both: it verifies an Upload-Checksum (computed for curl beforehand, untimed).
-            byte[] fileSha = sha256(file);
+            byte[] fileSha = java.util.HexFormat.of().parseHex(Digests.sha256Hex(file));
             String checksum = "sha256 " + java.util.Base64.getEncoder().encodeToString(fileSha);
-            List<String> curl = new java.util.ArrayList<>(List.of("curl", "-sS", "-f", "-o", "/dev/null", "-X", "PATCH",
-                    "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0", "-H", "Content-Type: application/offset+octet-stream",
-                    "-H", "Upload-Checksum: " + checksum, "-T", file.toString()));
-            curl.addAll(tls);
-            curl.add(base + location);
-            double curlSeconds = Bench.time(curl, work);
-
             EvidenceSink sink = Sinks.tus(new SinkSettings(URI.create(base + "/"),
                     Optional.of(TlsContexts.create(dock.chainFile(), dock.keyFile(), pki.caFile())), List.of(pki.ca),
                     (int) Math.min(Integer.MAX_VALUE, size), Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(10),
                     Duration.ofSeconds(5), 0,
                     "bench-dock"));
-            // Not a real manifest: the receiver refuses the commit at once, after the whole part is uploaded.
-            EvidenceSink.Delivery d = new EvidenceSink.Delivery(1, "bench", List.of(new EvidenceSink.Part(0, file, size,
-                    java.util.HexFormat.of().formatHex(fileSha), null)), "{}".getBytes(StandardCharsets.UTF_8), new byte[] {0},
-                    "0".repeat(64));
-            long t0 = System.nanoTime();
+            double curlBest = Double.MAX_VALUE;
+            double oursBest = Double.MAX_VALUE;
             try {
-                sink.deliver(d, new EvidenceSink.Listener() {
-                    @Override
-                    public void partCreated(int index, String url) {
-                    }
-
-                    @Override
-                    public void partProgress(int index, long confirmedOffset) {
-                    }
-                });
-                throw new IllegalStateException("the bench commit should have been refused");
-            } catch (UploadException expected) {
-                // upload done, commit refused as intended
+                for (int round = 0; round < ROUNDS; round++) {
+                    String location = create(base, tls, size, work);
+                    List<String> curl = new java.util.ArrayList<>(List.of("curl", "-sS", "-f", "-o", "/dev/null", "-X", "PATCH",
+                            "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0", "-H", "Content-Type: application/offset+octet-stream",
+                            "-H", "Upload-Checksum: " + checksum, "-T", file.toString()));
+                    curl.addAll(tls);
+                    curl.add(base + location);
+                    double c = Bench.time(curl, work);
+                    double o = ours(sink, file, size, fileSha);
+                    System.out.printf("bench: upload round %d: curl -T %.2f s, TusSink %.2f s%n", round + 1, c, o);
+                    curlBest = Math.min(curlBest, c);
+                    oursBest = Math.min(oursBest, o);
+                }
             } finally {
                 sink.close();
             }
-            double oursSeconds = (System.nanoTime() - t0) / 1e9;
-            return List.of(new Bench.Row("curl -T (PATCH + Upload-Checksum, one request, TLS)", curlSeconds, size),
-                    new Bench.Row("bwcdock TusSink (PATCH + Upload-Checksum, TLS)", oursSeconds, size));
+            return List.of(new Bench.Row("curl -T (PATCH + Upload-Checksum, one request, TLS)", curlBest, size),
+                    new Bench.Row("bwcdock TusSink (PATCH + Upload-Checksum, TLS)", oursBest, size));
+        } finally {
+            FileTrees.delete(store);
         }
     }
 
-    private static byte[] sha256(Path file) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            var d = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                d.update(buf, 0, n);
-            }
-            return d.digest();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /**
+     * The receiver's store in memory (/dev/shm) when it fits: the upload bench compares the two
+     * clients, and with a disk store the disk's write-back state decided the result (the same
+     * curl upload took 2.0 s and then 4.7 s on this machine).
+     */
+    private static Path store(Path work, long size) throws IOException {
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.getFileStore(shm).getUsableSpace() > (ROUNDS * 2 + 1) * size) {
+            Path dir = Files.createTempDirectory(shm, "bwcdock-bench-receiver-");
+            System.out.println("bench: the receiver stores uploads in " + dir + " (memory), so the disk is not measured");
+            return dir;
         }
+        System.out.println("bench: the receiver stores uploads on disk in " + work + "; disk speed is part of the upload figures");
+        return work.resolve("receiver");
+    }
+
+    private static double ours(EvidenceSink sink, Path file, long size, byte[] fileSha) throws Exception {
+        // Not a real manifest: the receiver refuses the commit at once, after the whole part is uploaded.
+        EvidenceSink.Delivery d = new EvidenceSink.Delivery(1, "bench", List.of(new EvidenceSink.Part(0, file, size,
+                java.util.HexFormat.of().formatHex(fileSha), null)), "{}".getBytes(StandardCharsets.UTF_8), new byte[] {0},
+                "0".repeat(64));
+        long t0 = System.nanoTime();
+        try {
+            sink.deliver(d, new EvidenceSink.Listener() {
+                @Override
+                public void partCreated(int index, String url) {
+                }
+
+                @Override
+                public void partProgress(int index, long confirmedOffset) {
+                }
+            });
+            throw new IllegalStateException("the bench commit should have been refused");
+        } catch (UploadException expected) {
+            // upload done, commit refused as intended
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static String create(String base, List<String> tls, long size, Path work) throws IOException, InterruptedException {
