@@ -38,7 +38,7 @@ public final class Sandbox implements AutoCloseable {
     private static final Set<FileState> INGESTED = EnumSet.of(FileState.INGESTED, FileState.UPLOADING, FileState.UPLOADED,
             FileState.RECEIPTED, FileState.RELEASED);
     private static final Set<FileState> RECEIPTED = EnumSet.of(FileState.RECEIPTED, FileState.RELEASED);
-    private static final String USAGE = "usage: demo [--big] [--keep-running]";
+    private static final String USAGE = "usage: demo [--big | --sizes 180K,2.5M,12M] [--keep-running]";
 
     private final Site site;
     private final DockAgent agent;
@@ -53,17 +53,20 @@ public final class Sandbox implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("logback.configurationFile", "sandbox-logback.xml");
-        boolean big = false;
+        long[] sizes = SMALL;
         boolean keepRunning = false;
-        for (String a : args) {
-            switch (a) {
-                case "--big" -> big = true;
-                case "--keep-running" -> keepRunning = true;
-                default -> {
-                    System.err.println("demo: unknown option " + a + "\n" + USAGE);
-                    System.exit(2);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--big" -> sizes = BIG;
+                    case "--sizes" -> sizes = sizes(i + 1 < args.length ? args[++i] : "");
+                    case "--keep-running" -> keepRunning = true;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
+        } catch (IllegalArgumentException e) {
+            System.err.println("demo: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
         }
         Path work = Files.createTempDirectory("bwcdock-sandbox-");
         Sandbox sandbox;
@@ -76,11 +79,39 @@ public final class Sandbox implements AutoCloseable {
         // Ctrl-C (SIGINT) and SIGTERM: stop agent, servers and threads, and leave nothing on disk.
         Thread stopper = new Thread(() -> sandbox.closeAndDelete(work), "sandbox-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
-        int status = sandbox.shiftEnd(big ? BIG : SMALL).ok() ? 0 : 1;
+        int status = sandbox.shiftEnd(sizes).ok() ? 0 : 1;
         if (keepRunning) {
             new ControlConsole(sandbox, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out).run();
         }
         System.exit(status); // the hook closes everything
+    }
+
+    /** "180K,2.5M,12M": each camera's file sizes in bytes (K, M, G are powers of 1000, as cameras label them). */
+    static long[] sizes(String list) {
+        String[] items = list.split(",");
+        if (list.isBlank() || items.length > 20) {
+            throw new IllegalArgumentException("--sizes wants 1 to 20 sizes like 180K,2.5M,12M, not '" + list + "'");
+        }
+        long[] sizes = new long[items.length];
+        for (int i = 0; i < items.length; i++) {
+            String item = items[i].trim().toUpperCase(java.util.Locale.ROOT);
+            double unit = switch (item.isEmpty() ? ' ' : item.charAt(item.length() - 1)) {
+                case 'K' -> 1e3;
+                case 'M' -> 1e6;
+                case 'G' -> 1e9;
+                default -> 1;
+            };
+            try {
+                double n = Double.parseDouble(unit == 1 ? item : item.substring(0, item.length() - 1));
+                sizes[i] = (long) (n * unit);
+            } catch (NumberFormatException e) {
+                sizes[i] = -1;
+            }
+            if (sizes[i] < 1 || sizes[i] > 8_000_000_000L) {
+                throw new IllegalArgumentException("--sizes: '" + items[i] + "' is not a size from 1 byte to 8G");
+            }
+        }
+        return sizes;
     }
 
     /** Starts the site and the agent under {@code work}; nothing is docked yet. */
