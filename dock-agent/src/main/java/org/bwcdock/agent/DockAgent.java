@@ -65,6 +65,8 @@ public final class DockAgent implements AutoCloseable {
     private Dock dock;
     private Uploader uploader;
     private volatile DockHardware hardware;
+    /** The camera last seen in each bay: a new one has its battery read at once. */
+    private final Map<Integer, String> camerasInBays = new java.util.concurrent.ConcurrentHashMap<>();
     private CameraWatcher watcher;
     private volatile Telemetry telemetry;
     private volatile boolean started;
@@ -194,6 +196,10 @@ public final class DockAgent implements AutoCloseable {
         DockHardware h = hardware;
         if (h != null) {
             h.indicators().refresh(s.bay()); // the light is re-derived from the ledger, never set here
+            String before = s.cameraId() == null ? camerasInBays.remove(s.bay()) : camerasInBays.put(s.bay(), s.cameraId());
+            if (s.cameraId() != null && !s.cameraId().equals(before)) {
+                h.gauges().readSoon(); // a camera arrived: its charge now, not at the next 30 s poll
+            }
         }
         Telemetry t = telemetry;
         if (t != null) {
@@ -236,9 +242,17 @@ public final class DockAgent implements AutoCloseable {
         return h == null ? Optional.empty() : h.simulation();
     }
 
-    /** Every bay as it is now. */
+    /** Every bay as it is now, with the battery level the dock reports (the gauge where one answers). */
     public List<BayStatus> bays() {
-        return dock == null ? List.of() : dock.statuses();
+        if (dock == null) {
+            return List.of();
+        }
+        DockHardware h = hardware;
+        return dock.statuses().stream().map(s -> {
+            BatteryReading battery = h == null ? null : h.gauges().reading(s.bay());
+            return battery == null || !battery.known() ? s : new BayStatus(s.bay(), s.cameraId(), s.officerId(), battery.roundedPercent(),
+                    s.phase(), s.ingestDone(), s.ingestTotal(), s.uploadDone(), s.uploadTotal(), s.lastEvent());
+        }).toList();
     }
 
     /** True while every part the agent relies on works; the systemd watchdog is fed only then. */

@@ -92,7 +92,7 @@ final class ControlConsole {
                 case "status" -> status();
                 case "dock" -> {
                     Site.Camera c = camera(w);
-                    sandbox.site().dock(c);
+                    sandbox.dock(c);
                     out.println("ok: " + c.serial() + " docked in bay " + c.bay());
                 }
                 case "undock" -> {

@@ -18,7 +18,7 @@ public final class Footage {
     /** Writes the camera's volume; returns the bytes of footage written. */
     public static long write(Path volume, String serial, long[] sizes) throws IOException {
         Path dcim = Files.createDirectories(volume.resolve("DCIM/100"));
-        Files.writeString(volume.resolve("DEVICE.TXT"), "id=" + serial + "\nbattery=" + (70 + Math.floorMod(serial.hashCode(), 30)) + "\n");
+        Files.writeString(volume.resolve("DEVICE.TXT"), "id=" + serial + "\nbattery=" + battery(serial) + "\n");
         SplittableRandom random = new SplittableRandom(serial.hashCode());
         byte[] buf = new byte[1 << 20];
         long total = 0;
@@ -32,6 +32,11 @@ public final class Footage {
             total += sizes[i];
         }
         return total;
+    }
+
+    /** The camera's battery charge, percent: what its DEVICE.TXT says and its bay's gauge reads. */
+    public static int battery(String serial) {
+        return 70 + Math.floorMod(serial.hashCode(), 30);
     }
 
     /** The path, relative to the volume, of the {@code index}th file (0-based). */

@@ -156,7 +156,7 @@ public final class Sandbox implements AutoCloseable {
             long now = System.nanoTime();
             if (docked < Site.CAMERAS.size() && now >= nextDock) {
                 Site.Camera c = Site.CAMERAS.get(docked++);
-                site.dock(c);
+                dock(c);
                 view.message("sandbox: " + c.officer() + " docks " + c.serial() + " in bay " + c.bay());
                 nextDock = now + 1_000_000_000L;
             }
@@ -191,6 +191,12 @@ public final class Sandbox implements AutoCloseable {
         view.message(ok ? "sandbox: shift end complete: every bay safe to take"
                 : "sandbox: FAILED: not every bay is safe within " + LIMIT.toSeconds() + " s");
         return r;
+    }
+
+    /** Plugs the camera in; its bay's simulated gauge reads the camera's charge, as the real cell would. */
+    void dock(Site.Camera c) throws IOException {
+        agent.hardwareSimulation().ifPresent(sim -> sim.setGauge(c.bay(), Footage.battery(c.serial()), 3.95));
+        site.dock(c);
     }
 
     private static double rate(long bytes, long from, long to) {

@@ -74,14 +74,13 @@ class SandboxTest {
         assertEquals(footage.keySet(), Custody.noWipeBeforeReceipt(ledger), "every file released after its receipt");
         Custody.auditChainVerifies(ledger);
 
-        // The retained tree: every bay with its camera, officer and a battery reading.
+        // The retained tree: every bay with its camera, officer and the camera's charge as the bay's gauge reads it.
         for (Site.Camera c : Site.CAMERAS) {
             JsonNode bay = bays.get(c.bay());
             assertTrue(bay != null, "no retained state for bay " + c.bay() + ": " + bays);
             assertEquals(c.serial(), bay.path("cameraId").asText(), bay.toString());
             assertEquals(c.officer(), bay.path("officerId").asText(), bay.toString());
-            assertTrue(bay.path("batteryPercent").isInt() && bay.path("batteryPercent").asInt() >= 0
-                    && bay.path("batteryPercent").asInt() <= 100, bay.toString());
+            assertEquals(Footage.battery(c.serial()), bay.path("batteryPercent").asInt(), "the bay's gauge: " + bay);
         }
     }
 

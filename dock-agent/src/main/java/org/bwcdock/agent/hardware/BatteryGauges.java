@@ -14,4 +14,8 @@ public interface BatteryGauges {
 
     /** Latest readings of every configured bay, by bay number. */
     List<BatteryReading> readings();
+
+    /** Reads the gauges again soon, off the caller's thread: a camera was just docked. */
+    default void readSoon() {
+    }
 }

@@ -66,6 +66,13 @@ final class GaugePoller implements BatteryGauges, AutoCloseable {
         }
     }
 
+    @Override
+    public synchronized void readSoon() {
+        if (ticker != null) {
+            ticker.runSoon();
+        }
+    }
+
     /** Reads every gauge once (the thread's task; tests may call it). */
     void pollAll() {
         for (Map.Entry<Integer, Max17048> e : chips.entrySet()) {

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,7 @@ final class Ticker implements AutoCloseable {
 
     private final String name;
     private final ScheduledExecutorService executor;
+    private final Runnable task;
 
     Ticker(String name, Duration interval, Runnable task) {
         this.name = name;
@@ -23,13 +25,23 @@ final class Ticker implements AutoCloseable {
             return t;
         });
         // A throwing task would silently cancel the schedule: log and carry on instead.
-        executor.scheduleWithFixedDelay(() -> {
+        this.task = () -> {
             try {
                 task.run();
             } catch (RuntimeException e) {
                 log.warn("{}: {}", name, e.toString());
             }
-        }, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+        };
+        executor.scheduleWithFixedDelay(this.task, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs the task once more as soon as the thread is free, between the scheduled runs. */
+    void runSoon() {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed: nothing to run any more
+        }
     }
 
     @Override
