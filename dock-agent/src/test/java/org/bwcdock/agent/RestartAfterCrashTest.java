@@ -21,14 +21,16 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a kill -9 leaves between two steps that cannot share a transaction, and how the next start
- * finishes it: a wipe that deleted a receipted file but died before recording it. (The sandbox's
- * CrashLoopTest finds these at random.)
+ * finishes it: a wipe that deleted a receipted file but died before recording it, and a receipt
+ * recorded before its spool files were removed. (The sandbox's CrashLoopTest finds these at random.)
  */
 @Timeout(60)
 class RestartAfterCrashTest {
@@ -38,7 +40,7 @@ class RestartAfterCrashTest {
     Path dir;
 
     @Test
-    void wipeInterruptedAfterADeleteIsFinished() throws Exception {
+    void wipeInterruptedAfterADeleteIsFinishedAndReceiptedSpoolFilesAreRemoved() throws Exception {
         Path config = TestConfigs.minimal(dir);
         Path dcim = Files.createDirectories(dir.resolve("cameras").resolve(CAMERA).resolve("DCIM/100"));
         Path kept = footage(dcim.resolve("VID1.MP4"));
@@ -53,9 +55,17 @@ class RestartAfterCrashTest {
             ledger.audit("agent", "wipe-start", CAMERA, "2 receipted file(s)");
         }
         Files.delete(gone);
+        // ... and VID1's receipt was recorded, but its spool files were still there.
+        Path spool = Files.createDirectories(dir.resolve("state/spool"));
+        Files.write(spool.resolve(Spool.partName(keptId, 0)), new byte[64]);
+        Files.write(spool.resolve(Spool.manifestName(keptId)), "{}".getBytes(StandardCharsets.UTF_8));
+        Files.write(spool.resolve(Spool.signatureName(keptId)), new byte[16]);
 
         try (DockAgent agent = DockAgent.create(ConfigLoader.load(config), Clock.systemUTC())) {
             agent.start();
+            try (Stream<Path> left = Files.list(spool)) {
+                assertEquals(List.of(), left.toList(), "spool files of a receipted file are removed at start");
+            }
             new SimulatedUsb(dir.resolve("sys"), dir.resolve("dev")).plug("1-1.1", "2a3b", "0001", CAMERA);
             await("both files released", () -> state(agent, keptId) == FileState.RELEASED && state(agent, goneId) == FileState.RELEASED);
             assertFalse(Files.exists(kept), "the file still on the camera is wiped");
