@@ -159,6 +159,25 @@ class CrashLoopTest {
             System.out.printf("crash loop: %d files, %.1f MB of footage, each once at the receiver; after the kills %d spool"
                     + " parts decrypted and %d temp files left for the next start%n", expected.size(), bytes / 1e6, partsChecked,
                     tempFilesLeft);
+            System.out.printf("crash loop: the receiver holds %d upload(s) that no commit took (%.1f MB; they expire)%n",
+                    uncommittedUploads(), uncommittedBytes() / 1e6);
+        }
+
+        /** Uploads the receiver still holds: each commit removes its own, so these were left by kills. */
+        private long uncommittedUploads() throws IOException {
+            try (Stream<Path> files = Files.list(site.receiverStore().resolve("uploads"))) {
+                return files.filter(f -> f.getFileName().toString().endsWith(".json")).count();
+            }
+        }
+
+        private long uncommittedBytes() throws IOException {
+            long sum = 0;
+            try (Stream<Path> files = Files.list(site.receiverStore().resolve("uploads"))) {
+                for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".bin")).toList()) {
+                    sum += Files.size(f);
+                }
+            }
+            return sum;
         }
 
         // ---- footage ---------------------------------------------------------------------------
