@@ -95,6 +95,7 @@ public final class DockAgent implements AutoCloseable {
             ledger.audit("agent", "start", config.dockId(), "version " + Version.current());
             spool = own(Spools.open(config.spool().directory(), config.spool().quotaBytes()));
             recoverInterruptedIngests();
+            removeReceiptedFromSpool();
             Ingestor ingestor = own(Ingestors.create(custodySettings(), spool));
             dock = own(new Dock(config.bays().stream().map(AgentConfig.Bay::number).toList(), ledger, ingestor, mounter(),
                     cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged, clock));
@@ -132,6 +133,21 @@ public final class DockAgent implements AutoCloseable {
             ledger.transition(f.id(), FileState.INGESTING, FileState.DISCOVERED, "agent restarted during ingest; parts discarded");
             log.info("camera {}: {}: interrupted ingest discarded; it starts again when the camera is docked",
                     f.cameraId(), f.relativePath());
+        }
+    }
+
+    /**
+     * The receipt is recorded first and the file's spool parts removed after it, in two steps: a
+     * crash in between leaves ciphertext nobody will upload again. The receipt is what counts, so
+     * such leftovers are removed at start.
+     */
+    private void removeReceiptedFromSpool() throws IOException {
+        for (long id : spool.fileIds()) {
+            Optional<EvidenceFile> f = ledger.file(id);
+            if (f.isPresent() && f.get().state().isReceipted()) {
+                spool.deleteAll(id);
+                log.info("camera {}: {}: spool files left after its receipt removed", f.get().cameraId(), f.get().relativePath());
+            }
         }
     }
 

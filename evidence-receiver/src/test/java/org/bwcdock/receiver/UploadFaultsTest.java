@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -55,6 +56,51 @@ class UploadFaultsTest {
         byte[] again = f.sink().deliver(in.delivery(null), UploadFixture.QUIET);
         assertArrayEquals(first, again, "a repeated commit returns the stored receipt");
         assertEquals(1, f.receiver.evidenceCount());
+    }
+
+    /** The dock died after the server took its commit and before it recorded the receipt; it starts again. */
+    @Test
+    void aCommitTakenBeforeTheDockDiedIsAskedForNotUploadedAgain() throws Exception {
+        UploadFixture.Ingested in = f.ingest(f.dock, 2_500_000, 1 << 20);
+        String[] urls = new String[in.result().parts().size()];
+        byte[] first = f.sink().deliver(in.delivery(null), creations(urls, new AtomicInteger()));
+        AtomicInteger created = new AtomicInteger();
+        byte[] again = f.sink().deliver(in.delivery(List.of(urls)), creations(new String[urls.length], created));
+        assertArrayEquals(first, again, "the stored receipt");
+        assertEquals(0, created.get(), "no part uploaded again");
+        assertEquals(1, f.receiver.evidenceCount());
+        try (var left = Files.list(dir.resolve("store/uploads"))) {
+            assertEquals(List.of(), left.toList(), "no uploads left over at the receiver");
+        }
+    }
+
+    /** Stored uploads that expired at the server before any commit: asked, refused (409), then sent again. */
+    @Test
+    void uploadsExpiredBeforeAnyCommitAreSentAgain() throws Exception {
+        UploadFixture.Ingested in = f.ingest(f.dock, 1_500_000, 1 << 20);
+        List<String> expired = new ArrayList<>();
+        for (int i = 0; i < in.result().parts().size(); i++) {
+            expired.add("/uploads/" + "0".repeat(31) + i);
+        }
+        AtomicInteger created = new AtomicInteger();
+        byte[] receipt = f.sink().deliver(in.delivery(expired), creations(new String[expired.size()], created));
+        assertEquals(in.result().plaintextSha256(), Receipts.verify(receipt, List.of(f.pki.ca)).plaintextSha256());
+        assertEquals(expired.size(), created.get(), "every part uploaded anew");
+        assertEquals(1, f.receiver.evidenceCount());
+    }
+
+    private static EvidenceSink.Listener creations(String[] urls, AtomicInteger created) {
+        return new EvidenceSink.Listener() {
+            @Override
+            public void partCreated(int index, String url) {
+                urls[index] = url;
+                created.incrementAndGet();
+            }
+
+            @Override
+            public void partProgress(int index, long confirmedOffset) {
+            }
+        };
     }
 
     @Test

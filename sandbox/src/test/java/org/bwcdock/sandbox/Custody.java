@@ -174,4 +174,58 @@ public final class Custody {
         }
         return parts.size();
     }
+
+    /**
+     * The spool as a crash left it, read before the agent starts again: every part file ({@code *.cms})
+     * is complete — Debian's openssl decrypts it, GCM tag checked — and has the length and SHA-256 the
+     * ledger recorded for it, if the ledger knows it; and every part the ledger records for a file not
+     * yet receipted is there, so nothing still waiting for its receipt was lost. Temp files are
+     * allowed (the next start removes them), and so are parts of receipted files (removal after the
+     * receipt is not in the same transaction). The ledger is opened read-only: the agent's WAL is left
+     * for the agent to recover.
+     *
+     * @return the part files checked
+     */
+    public static int spoolSurvivesCrash(Path spool, Path ledger, Path work) throws IOException, InterruptedException, SQLException {
+        Map<String, String[]> recorded = new HashMap<>(); // spool file → {length, sha256, state, subject}
+        org.sqlite.SQLiteConfig readOnly = new org.sqlite.SQLiteConfig();
+        readOnly.setReadOnly(true);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + ledger, readOnly.toProperties());
+             ResultSet rs = c.createStatement().executeQuery("""
+                     SELECT p.spool_file, p.ciphertext_length, p.ciphertext_sha256, f.state, f.camera_id, f.relative_path
+                     FROM parts p JOIN evidence_files f ON f.id = p.file_id""")) {
+            while (rs.next()) {
+                recorded.put(rs.getString(1), new String[] {Long.toString(rs.getLong(2)), rs.getString(3), rs.getString(4),
+                        subject(rs.getString(5), rs.getString(6))});
+            }
+        }
+        Set<String> waiting = Set.of("INGESTED", "UPLOADING", "UPLOADED", "FAILED");
+        for (Map.Entry<String, String[]> e : recorded.entrySet()) {
+            String[] r = e.getValue();
+            assertTrue(!waiting.contains(r[2]) || Files.isRegularFile(spool.resolve(e.getKey())),
+                    r[3] + " is " + r[2] + " but its spool part " + e.getKey() + " is gone");
+        }
+        List<Path> parts;
+        try (Stream<Path> files = Files.list(spool)) {
+            parts = files.filter(f -> f.getFileName().toString().endsWith(".cms")).sorted().toList();
+        }
+        Path keys = work.resolve("pki/keys");
+        for (Path part : parts) {
+            String[] r = recorded.get(part.getFileName().toString());
+            if (r != null) {
+                assertEquals(Long.parseLong(r[0]), Files.size(part), part + " (" + r[3] + "): length");
+                assertEquals(r[1], Digests.sha256Hex(part), part + " (" + r[3] + "): SHA-256");
+            }
+            Process p = new ProcessBuilder("openssl", "cms", "-decrypt", "-binary", "-inform", "DER", "-in", part.toString(),
+                    "-inkey", keys.resolve("evidence-recipient.key").toString(), "-recip", keys.resolve("evidence-recipient.pem").toString(),
+                    "-out", "/dev/null").redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("openssl cms -decrypt hung on " + part);
+            }
+            assertEquals(0, p.exitValue(), part + " does not decrypt: " + new String(out));
+        }
+        return parts.size();
+    }
 }

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,6 +211,7 @@ final class BaySupervisor implements AutoCloseable {
         if (volume == null || listing == null) {
             return;
         }
+        releaseWipedBeforeACrash();
         Map<FootageFile, String> expected = new LinkedHashMap<>();
         Map<FootageFile, Long> ids = new LinkedHashMap<>();
         for (FootageFile f : listing.files()) {
@@ -244,6 +248,34 @@ final class BaySupervisor implements AutoCloseable {
             volume.close(); // released: nothing more to read or delete on this camera
             volume = null;
         }
+    }
+
+    /**
+     * Deleting a file from the camera and recording it RELEASED cannot be one transaction: a crash
+     * (kill -9, power loss) in between leaves a file RECEIPTED in the ledger that is no longer on the
+     * camera, and the wipe, which goes by the listing, would never look at it again. So a receipted
+     * file of this camera whose path is gone from the volume is recorded as released now. Its receipt
+     * stays the proof; a receipted file that is still there is left to the wipe, which checks its
+     * hash before deleting. Only where this dock wipes at all: otherwise a file gone was not its doing.
+     */
+    private void releaseWipedBeforeACrash() {
+        if (!wipeAfterReceipt) {
+            return;
+        }
+        for (EvidenceFile f : ledger.filesOf(cameraId)) {
+            if (f.state() == FileState.RECEIPTED && !present(f.relativePath())) {
+                ledger.transition(f.id(), FileState.RECEIPTED, FileState.RELEASED,
+                        "gone from the camera after its receipt: a wipe interrupted before it recorded the deletion");
+                log.info("camera {} bay {}: {}: receipted and no longer on the camera; recorded as released",
+                        cameraId, bay, f.relativePath());
+            }
+        }
+    }
+
+    /** Anything at all under that path on the volume (a link is not followed), or no way to tell: then it is not gone. */
+    private boolean present(String relativePath) {
+        Path p = volume.root().resolve(relativePath).normalize();
+        return !p.startsWith(volume.root()) || !Files.notExists(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     private void onUndocked(UsbDevice d) {

@@ -14,13 +14,19 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 final class DiskSpool implements Spool {
     private static final Logger log = LoggerFactory.getLogger(DiskSpool.class);
     private static final String TMP = ".tmp";
+    /** Names of {@link Spool#partName}, {@link Spool#manifestName} and {@link Spool#signatureName}. */
+    private static final Pattern SPOOL_FILE = Pattern.compile("f(\\d{1,18})(?:-p\\d+\\.cms|\\.manifest\\.json|\\.manifest\\.p7s)");
 
     private final Path dir;
     private final long quota;
@@ -140,6 +146,20 @@ final class DiskSpool implements Spool {
         }
         fsyncDirectory(dir);
         release(freed);
+    }
+
+    @Override
+    public SortedSet<Long> fileIds() throws IOException {
+        SortedSet<Long> ids = new TreeSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                Matcher m = SPOOL_FILE.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    ids.add(Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return ids;
     }
 
     @Override

@@ -48,6 +48,9 @@ public interface Spool extends AutoCloseable {
     /** Deletes every spool file of evidence file {@code fileId} (after its receipt, or an aborted ingest). */
     void deleteAll(long fileId) throws IOException;
 
+    /** The evidence files that have anything in the spool (parts, manifest, signature; not temp files), by id. */
+    java.util.SortedSet<Long> fileIds() throws IOException;
+
     long usedBytes();
 
     long quotaBytes();

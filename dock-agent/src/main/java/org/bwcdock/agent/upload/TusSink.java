@@ -65,6 +65,13 @@ final class TusSink implements EvidenceSink {
         }
     }
 
+    /** An upload an earlier attempt left is gone from the server: maybe because the server committed it. */
+    private static final class Vanished extends Exception {
+        Vanished() {
+            super(null, null, false, false);
+        }
+    }
+
     @Override
     public byte[] deliver(Delivery d, Listener listener) throws UploadException, BadReceiptException, InterruptedException {
         long deadline = System.nanoTime() + settings.deadline().toNanos();
@@ -73,12 +80,28 @@ final class TusSink implements EvidenceSink {
         for (Part p : d.parts()) {
             urls.add(p.uploadUrl());
         }
+        // Every part has an upload from an earlier attempt: that attempt may have reached the commit, and the
+        // server may have taken it while the dock never heard (killed, connection lost). The server then has
+        // deleted the uploads; sending every part again would only leave orphans there. So if a stored upload
+        // has vanished, the commit is asked once first: it answers with the stored receipt, or 409.
+        boolean mayBeCommitted = d.parts().stream().allMatch(p -> p.uploadUrl() != null);
+        boolean askCommit = false;
         while (true) {
             try {
+                if (askCommit) {
+                    askCommit = false;
+                    byte[] receipt = committedAlready(d, urls);
+                    if (receipt != null) {
+                        return receipt;
+                    }
+                }
                 for (Part p : d.parts()) {
-                    sendPart(d, p, urls, listener);
+                    sendPart(d, p, urls, listener, mayBeCommitted);
                 }
                 return commitAndVerify(d, urls);
+            } catch (Vanished v) {
+                mayBeCommitted = false;
+                askCommit = true;
             } catch (Retry | IOException e) {
                 if (tlsRefused(e)) {
                     throw new UploadException(d.where() + ": TLS with the receiver failed (certificate refused or "
@@ -118,9 +141,13 @@ final class TusSink implements EvidenceSink {
         return (long) (millis * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
     }
 
-    /** Uploads one part to completion; {@code urls} keeps its upload URL across retries of the delivery. */
-    private void sendPart(Delivery d, Part p, List<String> urls, Listener listener)
-            throws Retry, IOException, UploadException, InterruptedException {
+    /**
+     * Uploads one part to completion; {@code urls} keeps its upload URL across retries of the delivery.
+     *
+     * @throws Vanished if {@code mayBeCommitted} and the server no longer knows the part's upload
+     */
+    private void sendPart(Delivery d, Part p, List<String> urls, Listener listener, boolean mayBeCommitted)
+            throws Retry, IOException, UploadException, InterruptedException, Vanished {
         long offset = -1;
         String url = urls.get(p.index());
         for (int round = 0; round < 10_000; round++) {
@@ -132,6 +159,9 @@ final class TusSink implements EvidenceSink {
             }
             if (offset < 0) {
                 offset = head(url);
+                if (offset < 0 && mayBeCommitted) {
+                    throw new Vanished();
+                }
                 if (offset < 0) {
                     url = null; // gone or expired at the server: start this part again
                     urls.set(p.index(), null);
@@ -250,6 +280,21 @@ final class TusSink implements EvidenceSink {
             return d.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The receipt if the server already holds this commit; null if it answers that the uploads are not all there (409). */
+    private byte[] committedAlready(Delivery d, List<String> urls)
+            throws IOException, InterruptedException, Retry, UploadException, BadReceiptException {
+        try {
+            byte[] receipt = commitAndVerify(d, urls);
+            log.info("{}: the server had taken the commit already; nothing sent again", d.where());
+            return receipt;
+        } catch (UploadException e) {
+            if (e.uploadsLost()) {
+                return null; // the uploads expired, nothing was committed: they are sent again
+            }
+            throw e;
         }
     }
 
