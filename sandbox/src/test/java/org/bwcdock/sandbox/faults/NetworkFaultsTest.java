@@ -110,7 +110,6 @@ class NetworkFaultsTest {
 
             @Override
             public void end(Site site) {
-                site.receiverProxy().throttle(RATE);
                 site.brokerProxy().throttle(0);
             }
         });
@@ -185,6 +184,7 @@ class NetworkFaultsTest {
             assertTrue(shift.agent().ledger().filesOf(first.serial()).stream().anyMatch(f -> !f.state().isReceipted()),
                     "the first camera's upload finished before the fault hit it: " + shift.describe());
             fault.end(site);
+            site.receiverProxy().throttle(0); // the fault is over: the rest of the shift at full speed
 
             shift.awaitReleased(before.size());
             shift.assertCustody(before);
