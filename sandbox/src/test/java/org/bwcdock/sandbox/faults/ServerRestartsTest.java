@@ -33,9 +33,7 @@ class ServerRestartsTest {
             site.receiverProxy().throttle(RATE);
             shift.dockAll();
             shift.awaitUploadUnderWay(UNDER_WAY);
-            int port = site.receiver().port();
-            site.restartReceiver();
-            assertTrue(site.receiver().port() != port, "the receiver came back elsewhere; the proxy follows it");
+            site.restartReceiver(); // on another port: the proxy follows it, the agent keeps its address
             assertTrue(shift.files().stream().anyMatch(f -> !f.state().isReceipted()), "the shift was over before the restart: "
                     + shift.describe());
             // Once more, while the uploads resumed after the first restart are in flight.

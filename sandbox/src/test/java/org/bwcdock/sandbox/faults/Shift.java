@@ -324,8 +324,10 @@ final class Shift implements AutoCloseable {
         System.err.print(b);
     }
 
+    /** The agent's threads (Paho renames its pool threads after the client id), and the proxies'. */
     private static Set<String> ownThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> OWN_THREADS.stream().anyMatch(n::startsWith)).collect(Collectors.toSet());
+                .filter(n -> OWN_THREADS.stream().anyMatch(n::startsWith) || n.endsWith(": " + Site.DOCK_ID))
+                .collect(Collectors.toSet());
     }
 }
