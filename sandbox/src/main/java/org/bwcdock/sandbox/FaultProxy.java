@@ -35,6 +35,8 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong upstreamBytes = new AtomicLong();
     private final AtomicLong downstreamBytes = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong resets = new AtomicLong();
+    private final AtomicLong blackholed = new AtomicLong();
     private final Object throttleLock = new Object();
     private volatile int targetPort;
     private volatile Mode mode = Mode.PASS;
@@ -117,6 +119,16 @@ public final class FaultProxy implements AutoCloseable {
         return links.size();
     }
 
+    /** Bytes lost in {@link Mode#BLACKHOLE} so far, both directions. */
+    public long blackholedBytes() {
+        return blackholed.get();
+    }
+
+    /** Proxied connections this proxy has reset so far (a fault that hit live traffic). */
+    public long resets() {
+        return resets.get();
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             Socket client;
@@ -174,6 +186,7 @@ public final class FaultProxy implements AutoCloseable {
                 while ((n = in.read(buf)) > 0) {
                     if (mode == Mode.BLACKHOLE) {
                         lostBytes = true;
+                        blackholed.addAndGet(n);
                         continue;
                     }
                     if (towardsServer) {
@@ -209,7 +222,9 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         void reset() {
-            links.remove(this);
+            if (links.remove(this)) {
+                resets.incrementAndGet();
+            }
             rst(client);
             rst(upstream);
         }

@@ -10,14 +10,18 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * HiveMQ Community Edition, embedded: a real MQTT 5 broker on 127.0.0.1 for the demo. In-memory
- * persistence (starts in ~1.6 s) and no usage statistics: the sandbox never talks to the outside.
+ * HiveMQ Community Edition, embedded: a real MQTT 5 broker on 127.0.0.1 for the demo. No usage
+ * statistics: the sandbox never talks to the outside. File persistence under its home, so that a
+ * {@link #stop()} and {@link #resume()} is a broker restart that keeps sessions and the messages
+ * queued for them, as a production broker does.
  */
 public final class SandboxBroker implements AutoCloseable {
-    private final EmbeddedHiveMQ hivemq;
+    private final Path home;
     private final int port;
+    private EmbeddedHiveMQ hivemq;
 
-    private SandboxBroker(EmbeddedHiveMQ hivemq, int port) {
+    private SandboxBroker(Path home, EmbeddedHiveMQ hivemq, int port) {
+        this.home = home;
         this.hivemq = hivemq;
         this.port = port;
     }
@@ -35,7 +39,7 @@ public final class SandboxBroker implements AutoCloseable {
                     </tcp-listener>
                   </listeners>
                   <persistence>
-                    <mode>in-memory</mode>
+                    <mode>file</mode>
                   </persistence>
                   <anonymous-usage-statistics>
                     <enabled>false</enabled>
@@ -48,10 +52,16 @@ public final class SandboxBroker implements AutoCloseable {
                 Files.write(conf.resolve("logback.xml"), ours.readAllBytes());
             }
         }
+        Files.createDirectories(home.resolve("data"));
+        Files.createDirectories(home.resolve("extensions"));
+        return new SandboxBroker(home, launch(home), port);
+    }
+
+    private static EmbeddedHiveMQ launch(Path home) throws Exception {
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
-                .withConfigurationFolder(conf)
-                .withDataFolder(Files.createDirectories(home.resolve("data")))
-                .withExtensionsFolder(Files.createDirectories(home.resolve("extensions")))
+                .withConfigurationFolder(home.resolve("conf"))
+                .withDataFolder(home.resolve("data"))
+                .withExtensionsFolder(home.resolve("extensions"))
                 .build();
         try {
             hivemq.start().get(60, TimeUnit.SECONDS);
@@ -59,7 +69,7 @@ public final class SandboxBroker implements AutoCloseable {
             hivemq.close();
             throw e;
         }
-        return new SandboxBroker(hivemq, port);
+        return hivemq;
     }
 
     public String uri() {
@@ -70,18 +80,27 @@ public final class SandboxBroker implements AutoCloseable {
         return port;
     }
 
-    /** Stops the broker, as when the network to it is cut; {@link #resume()} starts it again. */
-    public void stop() throws Exception {
-        hivemq.stop().get(30, TimeUnit.SECONDS);
+    /** Stops the broker; {@link #resume()} starts it again on the same port and persistence. */
+    public synchronized void stop() throws Exception {
+        if (hivemq != null) {
+            hivemq.close();
+            hivemq = null;
+        }
     }
 
-    public void resume() throws Exception {
-        hivemq.start().get(60, TimeUnit.SECONDS);
+    /**
+     * Starts a stopped broker again. A new embedded instance: HiveMQ CE 2025.5 cannot start one
+     * that was stopped (its metrics are registered twice and the start fails).
+     */
+    public synchronized void resume() throws Exception {
+        if (hivemq == null) {
+            hivemq = launch(home);
+        }
     }
 
     @Override
-    public void close() throws Exception {
-        hivemq.close();
+    public synchronized void close() throws Exception {
+        stop();
     }
 
     private static int freePort() throws IOException {

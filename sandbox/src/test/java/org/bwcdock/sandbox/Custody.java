@@ -81,6 +81,24 @@ public final class Custody {
         }
     }
 
+    /**
+     * How many copies of each file the receiver stores, from the stored manifests alone (no
+     * decryption): for footage too big to open in every test; {@link #receiverHoldsEachFileOnce}
+     * is the full check.
+     *
+     * @return subject → copies
+     */
+    public static Map<String, Integer> receiverCopies(Path work) throws IOException {
+        Map<String, Integer> copies = new HashMap<>();
+        try (Stream<Path> dirs = Files.list(work.resolve("receiver/evidence"))) {
+            for (Path dir : dirs.filter(d -> !d.getFileName().toString().endsWith(".tmp")).toList()) {
+                JsonNode manifest = JSON.readTree(dir.resolve("manifest.json").toFile());
+                copies.merge(subject(manifest.path("cameraId").asText(), manifest.path("file").path("path").asText()), 1, Integer::sum);
+            }
+        }
+        return copies;
+    }
+
     /** SHA-256 of every footage file on the camera volumes under {@code cameras}: subject → hash. */
     public static Map<String, String> footageHashes(Path cameras) throws IOException {
         Map<String, String> hashes = new HashMap<>();
@@ -158,7 +176,7 @@ public final class Custody {
         }
         List<Path> parts;
         try (Stream<Path> files = Files.list(spool)) {
-            parts = files.filter(f -> !f.getFileName().toString().endsWith(".tmp")).sorted().toList();
+            parts = files.filter(f -> f.getFileName().toString().endsWith(".cms")).sorted().toList(); // not manifests, not .tmp
         }
         Path keys = work.resolve("pki/keys");
         for (Path part : parts) {

@@ -207,6 +207,7 @@ final class CmsIngestor implements Ingestor {
         OutputStream cms = null;
         DigestOutputStream counted = null;
         long reserved = 0;
+        long unclaimed = 0; // room admitted for the whole file that no part has taken yet
         try {
             while (true) {
                 Chunk c = work.take();
@@ -214,15 +215,11 @@ final class CmsIngestor implements Ingestor {
                     throw new InterruptedException("ingest aborted");
                 }
                 if (cms == null) {
-                    reserved = partLength(req, c.part()) + PART_OVERHEAD;
-                    if (spool.full() || !spool.reserve(reserved, java.time.Duration.ZERO)) {
-                        listener.waitingForSpool();
-                        if (!spool.reserve(reserved, settings.spoolWait())) {
-                            reserved = 0;
-                            throw new IngestException(req.where() + ": spool stayed full for " + settings.spoolWait()
-                                    + "; will retry", true, null);
-                        }
+                    if (c.part() == 0) {
+                        unclaimed = admit(req, listener);
                     }
+                    reserved = partLength(req, c.part()) + PART_OVERHEAD;
+                    unclaimed -= reserved;
                     pending = spool.create(Spool.partName(req.fileId(), c.part()));
                     counted = new DigestOutputStream(new BufferedOutputStream(pending.stream(), 256 * 1024), sha256());
                     cms = openCms(counted);
@@ -252,6 +249,9 @@ final class CmsIngestor implements Ingestor {
             if (reserved > 0) {
                 spool.release(reserved);
             }
+            if (unclaimed > 0) {
+                spool.release(unclaimed);
+            }
             for (Future<PartRecord> f : committed) {
                 try {
                     f.get();
@@ -260,6 +260,29 @@ final class CmsIngestor implements Ingestor {
                 }
             }
         }
+    }
+
+    /**
+     * Reserves spool room for every part of the file before the first part is written, waiting
+     * while the spool is full. Room is taken a whole file at a time so that an ingest, once
+     * started, never waits half-way: with room taken a part at a time, several bays each holding
+     * some parts of a big file could fill the spool between them, none able to finish, and nothing
+     * would ever leave the spool (only receipted files do).
+     */
+    private long admit(IngestRequest req, IngestListener listener) throws InterruptedException, IngestException {
+        long room = 0;
+        int parts = (int) Math.max(1, (req.size() + settings.partSize() - 1) / settings.partSize());
+        for (int i = 0; i < parts; i++) {
+            room += partLength(req, i) + PART_OVERHEAD;
+        }
+        if (spool.full() || !spool.reserve(room, java.time.Duration.ZERO)) {
+            listener.waitingForSpool();
+            if (!spool.reserve(room, settings.spoolWait())) {
+                throw new IngestException(req.where() + ": spool stayed full for " + settings.spoolWait()
+                        + "; will retry", true, null);
+            }
+        }
+        return room;
     }
 
     private Future<PartRecord> commitLater(IngestRequest req, Chunk last, Spool.Pending pending, String cipherSha256,

@@ -54,7 +54,9 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     private final Clock clock;
     private final String sessionId = UUID.randomUUID().toString();
     private final Thread thread;
-    private final ScheduledExecutorService pahoExecutor;
+    private final AtomicInteger pahoThreads = new AtomicInteger();
+    /** The current client's Paho threads; a new pool per client, so that one wedged client cannot starve the next. */
+    private volatile ScheduledExecutorService pahoExecutor;
     private final Map<Integer, String> bayStates = new ConcurrentHashMap<>();
     private final Map<Integer, Boolean> dirtyBays = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<MqttMessageOut> replies = new ConcurrentLinkedQueue<>();
@@ -71,9 +73,6 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
         this.commands = new Commands(handler, new HashSet<>(settings.bays()));
         this.health = health;
         this.clock = clock;
-        AtomicInteger n = new AtomicInteger();
-        // Paho runs its sender, receiver, callback and ping tasks on this pool at once: two threads deadlock it.
-        this.pahoExecutor = Executors.newScheduledThreadPool(6, r -> new Thread(r, "bwcdock-mqtt-io-" + n.incrementAndGet()));
         this.thread = new Thread(this::run, "bwcdock-mqtt");
     }
 
@@ -178,7 +177,10 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     }
 
     private void connect() throws MqttException {
+        dropClient(); // a client that lost its connection between publishes: close it and its threads first
         URI broker = settings.brokers().get(brokerIndex++ % settings.brokers().size());
+        // Paho runs its sender, receiver, callback and ping tasks on this pool at once: two threads deadlock it.
+        pahoExecutor = Executors.newScheduledThreadPool(6, r -> new Thread(r, "bwcdock-mqtt-io-" + pahoThreads.incrementAndGet()));
         MqttAsyncClient c = new MqttAsyncClient(broker.toString(), settings.dockId(), new MemoryPersistence(), null, pahoExecutor);
         c.setCallback(this);
         MqttConnectionOptions o = new MqttConnectionOptions();
@@ -187,7 +189,8 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
         o.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
         o.setConnectionTimeout(10);
         o.setAutomaticReconnect(false);
-        settings.tls().ifPresent(t -> o.setSocketFactory(t.getSocketFactory()));
+        // TLS: a connection reset at once fails the handshake before Paho's connect race can start (see ConnectRaceGuard).
+        o.setSocketFactory(settings.tls().map(t -> (javax.net.SocketFactory) t.getSocketFactory()).orElseGet(ConnectRaceGuard::new));
         MqttMessage will = message(status("offline"), true, 1);
         o.setWill(settings.topic("status"), will);
         client = c;
@@ -374,6 +377,11 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
                 log.debug("closing MQTT client: {}", e.getMessage());
             }
         }
+        ScheduledExecutorService pool = pahoExecutor;
+        pahoExecutor = null;
+        if (pool != null) {
+            pool.shutdownNow();
+        }
     }
 
     @Override
@@ -396,6 +404,5 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
             }
         }
         dropClient();
-        pahoExecutor.shutdownNow();
     }
 }

@@ -246,4 +246,81 @@ class IngestTest {
             assertEquals(sha256(second), result.get().plaintextSha256());
         }
     }
+
+    /**
+     * Two files of three parts each, read side by side, into a spool with room for one file and a
+     * part: each file's first part is read before either goes on. Taking room a part at a time, the
+     * two would fill the spool with two half files and wait for each other for ever; the first file
+     * admitted completes, and the second follows once the first has left the spool (receipted).
+     */
+    @Test
+    void filesReadSideBySideIntoASmallSpoolDoNotWaitForEachOther(@TempDir Path dir) throws Exception {
+        byte[][] data = {Sources.random(3 * PART, 11), Sources.random(3 * PART, 12)};
+        long partRoom = PART + 16 * 1024;
+        try (CustodyFixture f = new CustodyFixture(dir, PART, 4 * partRoom, List.of("rsa"))) {
+            var firstPartsRead = new java.util.concurrent.CountDownLatch(2);
+            var results = new java.util.concurrent.ConcurrentHashMap<Integer, IngestResult>();
+            var failures = new java.util.concurrent.ConcurrentLinkedQueue<Throwable>();
+            List<Thread> threads = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                int file = i + 1;
+                IngestSource source = new IngestSource() {
+                    @Override
+                    public InputStream open() {
+                        return new java.io.ByteArrayInputStream(data[file - 1]) {
+                            private boolean gated;
+
+                            @Override
+                            public synchronized int read(byte[] b, int off, int len) {
+                                // The ingest never reads across a part boundary: pos == PART starts the second part.
+                                if (pos >= PART && !gated) {
+                                    gated = true;
+                                    firstPartsRead.countDown();
+                                    try {
+                                        // Both first parts read before either file goes on (bounded).
+                                        firstPartsRead.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                }
+                                return super.read(b, off, len);
+                            }
+                        };
+                    }
+
+                    @Override
+                    public boolean unchanged() {
+                        return true;
+                    }
+                };
+                Thread t = new Thread(() -> {
+                    try {
+                        results.put(file, f.ingestor.ingest(CustodyFixture.request(file, data[file - 1]), source, IngestListener.NONE));
+                    } catch (Exception | Error e) {
+                        failures.add(e);
+                    }
+                }, "test-ingest-" + file);
+                threads.add(t);
+                t.start();
+            }
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (results.isEmpty() && failures.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20); // poll
+            }
+            assertTrue(failures.isEmpty(), () -> "ingest failed: " + failures);
+            assertEquals(1, results.size(), "one file, admitted whole, completes on its own; the spool holds "
+                    + f.spool.usedBytes() + " of " + f.spool.quotaBytes() + " bytes");
+            int first = results.keySet().iterator().next();
+            f.spool.deleteAll(first); // receipted: it leaves the spool, and the other file gets its room
+            for (Thread t : threads) {
+                t.join(20_000);
+                assertFalse(t.isAlive(), t.getName() + " still ingesting");
+            }
+            assertTrue(failures.isEmpty(), () -> "ingest failed: " + failures);
+            for (int file = 1; file <= 2; file++) {
+                assertEquals(sha256(data[file - 1]), results.get(file).plaintextSha256());
+                assertEquals(3, results.get(file).parts().size());
+            }
+        }
+    }
 }
