@@ -409,7 +409,11 @@ final class CmsIngestor implements Ingestor {
         return new InterruptedException(req.where() + ": ingest cancelled");
     }
 
-    /** A read error is the camera file's problem, not the dock's: not retryable (the file is quarantined). */
+    /**
+     * A read error is retryable: on a real dock, pulling a camera out mid-read fails the read (EIO)
+     * before the debounced undock arrives, and that file must be read again at the next dock, not
+     * quarantined. A truly unreadable file fails again at each dock; it is never wiped meanwhile.
+     */
     private static int readFully(InputStream in, byte[] buf, int want, IngestRequest req, long done)
             throws IngestException, InterruptedIOException {
         int got = 0;
@@ -424,7 +428,7 @@ final class CmsIngestor implements Ingestor {
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
-            throw new IngestException(req.where() + ": read failed at byte " + (done + got) + ": " + e.getMessage(), false, e);
+            throw new IngestException(req.where() + ": read failed at byte " + (done + got) + ": " + e.getMessage(), true, e);
         }
         return got;
     }
