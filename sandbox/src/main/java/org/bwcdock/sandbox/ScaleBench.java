@@ -62,7 +62,7 @@ final class ScaleBench {
             }
             Path report = dir.resolve("agent-report.txt");
             Path log = dir.resolve("agent.log");
-            List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), HEAP,
+            List<String> cmd = List.of(Jvms.java(), HEAP,
                     "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=sandbox-logback.xml",
                     "-cp", System.getProperty("java.class.path"), BenchAgent.class.getName(), config.toString(), report.toString());
             Instant start = Instant.now();

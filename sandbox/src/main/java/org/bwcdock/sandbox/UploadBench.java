@@ -8,12 +8,8 @@ import org.bwcdock.agent.upload.EvidenceSink;
 import org.bwcdock.agent.upload.SinkSettings;
 import org.bwcdock.agent.upload.Sinks;
 import org.bwcdock.agent.upload.UploadException;
-import org.bwcdock.receiver.EvidenceReceiver;
-import org.bwcdock.receiver.Faults;
-import org.bwcdock.receiver.ReceiverSettings;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,10 +32,16 @@ final class UploadBench {
         ThrowawayPki.Leaf server = pki.issue("bench-receiver", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SERVER);
         ThrowawayPki.Leaf signer = pki.issue("bench-receipts", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SIGNER);
         Path store = store(work, size);
-        try (EvidenceReceiver receiver = EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0),
-                store, server.chainFile(), server.keyFile(), pki.caFile(), signer.certFile(), signer.keyFile(),
-                Duration.ofHours(1), 1L << 40, Faults.NONE))) {
-            String base = "https://127.0.0.1:" + receiver.port();
+        // The receiver in its own JVM, as in production: in the client's JVM, JSSE's compiled code
+        // served both ends, and every upload after the first slowed down by half (curl too).
+        Process receiver = new ProcessBuilder(Jvms.java(), "-cp", System.getProperty("java.class.path"),
+                "org.bwcdock.receiver.Main", "--port", "0", "--store", store.toString(),
+                "--tls-cert", server.chainFile().toString(), "--tls-key", server.keyFile().toString(),
+                "--agency-ca", pki.caFile().toString(), "--receipt-cert", signer.certFile().toString(),
+                "--receipt-key", signer.keyFile().toString(), "--max-upload", Long.toString(2 * size))
+                .redirectErrorStream(true).start();
+        try {
+            String base = "https://127.0.0.1:" + Jvms.awaitLine(receiver, "listening on port ", Duration.ofSeconds(60));
             List<String> tls = List.of("--cacert", pki.caFile().toString(), "--cert", dock.chainFile().toString(),
                     "--key", dock.keyFile().toString());
             // Same work at the receiver for both: it verifies an Upload-Checksum (computed for curl beforehand, untimed).
@@ -72,6 +74,7 @@ final class UploadBench {
             return List.of(new Bench.Row("curl -T (PATCH + Upload-Checksum, one request, TLS)", curlBest, size),
                     new Bench.Row("bwcdock TusSink (PATCH + Upload-Checksum, TLS)", oursBest, size));
         } finally {
+            Jvms.stop(receiver);
             FileTrees.delete(store);
         }
     }
