@@ -29,12 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(150)
 class CameraRemovedTest {
     /**
-     * Sparse (no disk blocks until read), and big enough that its ingest (about 2 s on two CI cores)
-     * lasts several times as long as an undock takes to reach the bay (the USB watcher debounces
-     * 300 ms).
+     * Sparse (no disk blocks until read), and big enough that its ingest (2-3 s on two CI cores at
+     * 600-900 MB/s) lasts several times as long as an undock takes to reach the bay (the USB watcher
+     * debounces 300 ms).
      */
-    private static final long BIG = 400L << 20;
-    /** Parts of 32 MiB: a dozen for the big file, so that its upload after the second dock is quick. */
+    private static final long BIG = 1536L << 20;
+    /** Parts of 32 MiB: the first is in the spool early, and the interrupted ingest leaves several to discard. */
     private static final Site.AgentOptions ONE_BAY = Site.AgentOptions.DEFAULT.withSpool("2 GiB", "32 MiB").withBays(1, "simulated");
 
     @Test
