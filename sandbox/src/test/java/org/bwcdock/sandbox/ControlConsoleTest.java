@@ -72,6 +72,8 @@ class ControlConsoleTest {
             await(lines, seen, l -> l.startsWith("error: no camera or bay '9'"), 10);
             send(in, "record 2 lots");
             await(lines, seen, l -> l.startsWith("error: usage: record BAY|SERIAL MB"), 10);
+            send(in, "badge 1");
+            await(lines, seen, l -> l.startsWith("ok: officer-1042 taps badge 04a1b2c3"), 10);
 
             // New footage while the network is cut: ingested, but not receipted until it is back.
             send(in, "network off");
