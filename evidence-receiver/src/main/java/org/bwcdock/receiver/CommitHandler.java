@@ -90,7 +90,7 @@ final class CommitHandler {
         } catch (IOException | IllegalArgumentException e) {
             throw new Refused(400, "malformed commit: " + e.getMessage());
         }
-        String evidenceId = Receipts.sha256Hex(manifest).substring(0, 32);
+        String evidenceId = Digests.sha256Hex(manifest).substring(0, 32);
         Path dir = evidence.resolve(evidenceId);
         if (Files.exists(dir.resolve("receipt.p7s"))) {
             return Files.readAllBytes(dir.resolve("receipt.p7s")); // the same commit again: the same receipt
@@ -141,7 +141,7 @@ final class CommitHandler {
         Files.write(tmp.resolve("manifest.json"), manifest);
         Files.write(tmp.resolve("manifest.p7s"), signature);
         byte[] receipt = Receipts.sign(new Receipts.Receipt(evidenceId, client, m.path("cameraId").asText(),
-                m.path("file").path("path").asText(), m.path("file").path("sha256").asText(), Receipts.sha256Hex(manifest),
+                m.path("file").path("path").asText(), m.path("file").path("sha256").asText(), Digests.sha256Hex(manifest),
                 hashes, clock.instant().toString()), receiptKey, receiptCert);
         Files.write(tmp.resolve("receipt.p7s"), receipt);
         try (var files = Files.list(tmp)) {

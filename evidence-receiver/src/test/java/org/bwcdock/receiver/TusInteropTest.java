@@ -70,7 +70,7 @@ class TusInteropTest {
 
     private static String sha(Path p) {
         try {
-            return org.bwcdock.agent.upload.Receipts.sha256Hex(Files.readAllBytes(p));
+            return org.bwcdock.agent.pki.Digests.sha256Hex(Files.readAllBytes(p));
         } catch (java.io.IOException e) {
             return "";
         }

@@ -201,7 +201,7 @@ class UploadFaultsTest {
     void receiptWithTheWrongHashIsRejected() throws Exception {
         UploadFixture.Ingested in = f.ingest(f.dock, 500_000, 1 << 20);
         byte[] forged = Receipts.sign(new Receipts.Receipt("x", "dock-test-01", "BWC-T", "DCIM/VID.MP4", "0".repeat(64),
-                Receipts.sha256Hex(in.result().manifestJson()), List.of(in.result().parts().get(0).ciphertextSha256()), "now"),
+                org.bwcdock.agent.pki.Digests.sha256Hex(in.result().manifestJson()), List.of(in.result().parts().get(0).ciphertextSha256()), "now"),
                 f.receiptSigner.key(), f.receiptSigner.certificate());
         Receipts.Receipt r = Receipts.verify(forged, List.of(f.receiptSigner.certificate()));
         BadReceiptException e = assertThrows(BadReceiptException.class, () -> Receipts.check(r, in.result().manifestJson(),

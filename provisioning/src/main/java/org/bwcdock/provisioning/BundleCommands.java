@@ -114,7 +114,7 @@ final class BundleCommands {
 
     static String index(Map<String, byte[]> entries) {
         Map<String, Object> m = new TreeMap<>();
-        entries.forEach((k, v) -> m.put(k, org.bwcdock.agent.upload.Receipts.sha256Hex(v)));
+        entries.forEach((k, v) -> m.put(k, org.bwcdock.agent.pki.Digests.sha256Hex(v)));
         return new String(CanonicalJson.encode(Map.of("version", 1, "entries", m)), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -61,7 +61,7 @@ public final class EvidenceOpener {
         if (receipt.isPresent()) {
             try {
                 Receipts.Receipt r = Receipts.verify(receipt.get().receipt(), receipt.get().signers());
-                if (!r.plaintextSha256().equals(fileSha) || !r.manifestSha256().equals(Receipts.sha256Hex(manifest))) {
+                if (!r.plaintextSha256().equals(fileSha) || !r.manifestSha256().equals(Digests.sha256Hex(manifest))) {
                     throw new ProvisioningException("receipt is for another file or manifest");
                 }
             } catch (BadReceiptException e) {

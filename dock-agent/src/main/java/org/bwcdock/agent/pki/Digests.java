@@ -8,7 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 as lowercase hex, of bytes or of a whole file read in 64 KiB steps. */
+/** SHA-256 as lowercase hex, of bytes or of a whole file or stream read in 64 KiB steps. */
 public final class Digests {
     private Digests() {
     }
@@ -26,13 +26,18 @@ public final class Digests {
     }
 
     public static String sha256Hex(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return sha256Hex(in);
+        }
+    }
+
+    /** Reads {@code in} to its end (the caller closes it). */
+    public static String sha256Hex(InputStream in) throws IOException {
         MessageDigest d = sha256();
         byte[] buf = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                d.update(buf, 0, n);
-            }
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            d.update(buf, 0, n);
         }
         return HexFormat.of().formatHex(d.digest());
     }

@@ -16,14 +16,13 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bwcdock.agent.custody.CanonicalJson;
+import org.bwcdock.agent.pki.Digests;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,21 +128,13 @@ public final class Receipts {
         return false;
     }
 
-    public static String sha256Hex(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** The receipt is about this file, with exactly the hashes computed at ingest. */
     public static void check(Receipt r, byte[] manifest, String plaintextSha256, List<String> cipherSha256)
             throws BadReceiptException {
         if (!r.plaintextSha256().equals(plaintextSha256)) {
             throw new BadReceiptException("receipt plaintext SHA-256 " + r.plaintextSha256() + " is not the ingest hash " + plaintextSha256);
         }
-        if (!r.manifestSha256().equals(sha256Hex(manifest))) {
+        if (!r.manifestSha256().equals(Digests.sha256Hex(manifest))) {
             throw new BadReceiptException("receipt is for another manifest (" + r.manifestSha256() + ")");
         }
         if (!r.partCiphertextSha256().equals(cipherSha256)) {

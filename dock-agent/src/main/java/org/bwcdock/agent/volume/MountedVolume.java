@@ -1,5 +1,6 @@
 package org.bwcdock.agent.volume;
 
+import org.bwcdock.agent.pki.Digests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,10 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,20 +148,9 @@ final class MountedVolume implements CameraVolume {
     }
 
     private String sha256(FootageFile f) throws IOException {
-        MessageDigest d;
-        try {
-            d = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buf = new byte[64 * 1024];
         try (InputStream in = open(f)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                d.update(buf, 0, n);
-            }
+            return Digests.sha256Hex(in);
         }
-        return HexFormat.of().formatHex(d.digest());
     }
 
     @Override
