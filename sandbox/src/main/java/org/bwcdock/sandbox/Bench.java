@@ -1,6 +1,5 @@
 package org.bwcdock.sandbox;
 
-import org.bwcdock.agent.system.FileTrees;
 import org.bwcdock.agent.custody.CustodySettings;
 import org.bwcdock.agent.custody.IngestRequest;
 import org.bwcdock.agent.custody.IngestResult;
@@ -11,6 +10,7 @@ import org.bwcdock.agent.pki.PemFiles;
 import org.bwcdock.agent.pki.ThrowawayPki;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
+import org.bwcdock.agent.system.FileTrees;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -92,6 +93,15 @@ public final class Bench {
         return list;
     }
 
+    /** A new directory in memory (/dev/shm) if it has room for {@code bytes}; empty if not. */
+    static Optional<Path> inMemory(String prefix, long bytes) throws IOException {
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.getFileStore(shm).getUsableSpace() > bytes) {
+            return Optional.of(Files.createTempDirectory(shm, prefix));
+        }
+        return Optional.empty();
+    }
+
     record Row(String what, double seconds, long bytes) {
         double mbps() {
             return bytes / seconds / 1e6;
@@ -117,10 +127,10 @@ public final class Bench {
         ingest(work, dock, recipient, file, Math.min(size, 256L << 20)); // JIT warm-up, not measured
         rows.add(new Row("bwcdock ingest (sha256 + CMS parts + fsync)", ingest(work, dock, recipient, file, size), size));
         // The same with the spool in memory: what the CPU does when the disk is not the limit.
-        Path shm = Path.of("/dev/shm");
         Row inMemory = null;
-        if (Files.isDirectory(shm) && Files.getFileStore(shm).getUsableSpace() > 2 * size) {
-            Path dir = Files.createTempDirectory(shm, "bwcdock-bench-spool-");
+        Optional<Path> spoolInMemory = inMemory("bwcdock-bench-spool-", 2 * size);
+        if (spoolInMemory.isPresent()) {
+            Path dir = spoolInMemory.get();
             try {
                 inMemory = new Row("bwcdock ingest, spool in memory (/dev/shm)", ingest(dir, dock, recipient, file, size), size);
             } finally {

@@ -12,7 +12,6 @@ import org.bwcdock.agent.upload.UploadException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,8 +44,8 @@ final class UploadBench {
             List<String> tls = List.of("--cacert", pki.caFile().toString(), "--cert", dock.chainFile().toString(),
                     "--key", dock.keyFile().toString());
             // Same work at the receiver for both: it verifies an Upload-Checksum (computed for curl beforehand, untimed).
-            byte[] fileSha = java.util.HexFormat.of().parseHex(Digests.sha256Hex(file));
-            String checksum = "sha256 " + java.util.Base64.getEncoder().encodeToString(fileSha);
+            String fileSha = Digests.sha256Hex(file);
+            String checksum = "sha256 " + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(fileSha));
             EvidenceSink sink = Sinks.tus(new SinkSettings(URI.create(base + "/"),
                     Optional.of(TlsContexts.create(dock.chainFile(), dock.keyFile(), pki.caFile())), List.of(pki.ca),
                     (int) Math.min(Integer.MAX_VALUE, size), Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(10),
@@ -85,20 +84,18 @@ final class UploadBench {
      * curl upload took 2.0 s and then 4.7 s on this machine).
      */
     private static Path store(Path work, long size) throws IOException {
-        Path shm = Path.of("/dev/shm");
-        if (Files.isDirectory(shm) && Files.getFileStore(shm).getUsableSpace() > (ROUNDS * 2 + 1) * size) {
-            Path dir = Files.createTempDirectory(shm, "bwcdock-bench-receiver-");
-            System.out.println("bench: the receiver stores uploads in " + dir + " (memory), so the disk is not measured");
-            return dir;
+        Optional<Path> inMemory = Bench.inMemory("bwcdock-bench-receiver-", (ROUNDS * 2 + 1) * size);
+        if (inMemory.isPresent()) {
+            System.out.println("bench: the receiver stores uploads in " + inMemory.get() + " (memory), so the disk is not measured");
+            return inMemory.get();
         }
         System.out.println("bench: the receiver stores uploads on disk in " + work + "; disk speed is part of the upload figures");
         return work.resolve("receiver");
     }
 
-    private static double ours(EvidenceSink sink, Path file, long size, byte[] fileSha) throws Exception {
+    private static double ours(EvidenceSink sink, Path file, long size, String fileSha) throws Exception {
         // Not a real manifest: the receiver refuses the commit at once, after the whole part is uploaded.
-        EvidenceSink.Delivery d = new EvidenceSink.Delivery(1, "bench", List.of(new EvidenceSink.Part(0, file, size,
-                java.util.HexFormat.of().formatHex(fileSha), null)), "{}".getBytes(StandardCharsets.UTF_8), new byte[] {0},
+        EvidenceSink.Delivery d = new EvidenceSink.Delivery(1, "bench", List.of(new EvidenceSink.Part(0, file, size, fileSha, null)), "{}".getBytes(StandardCharsets.UTF_8), new byte[] {0},
                 "0".repeat(64));
         long t0 = System.nanoTime();
         try {
