@@ -208,7 +208,7 @@ public final class Site implements AutoCloseable {
     }
 
     public boolean docked(Camera c) {
-        return Files.exists(work.resolve("sys/devices/pci0000:00/0000:00:14.0/usb1").resolve(c.port()));
+        return usb.plugged(c.port());
     }
 
     /** Cuts (false) or restores (true) the dock's network: both servers become unreachable. */

@@ -38,7 +38,7 @@ public final class SimulatedUsb {
     public String plug(String port, String vendor, String product, String serial) throws IOException {
         String disk = "sd" + (char) ('b' + (nextDisk++ % 24));
         String part = disk + "1";
-        Path usb = sysRoot.resolve("devices/pci0000:00/0000:00:14.0/usb1").resolve(port);
+        Path usb = device(port);
         Files.createDirectories(usb);
         Files.writeString(usb.resolve("idVendor"), vendor + "\n");
         Files.writeString(usb.resolve("idProduct"), product + "\n");
@@ -58,10 +58,20 @@ public final class SimulatedUsb {
         return part;
     }
 
+    /** True while a camera is plugged into {@code port}. */
+    public boolean plugged(String port) {
+        return Files.exists(device(port));
+    }
+
+    /** The USB device's directory in sysfs for a port of the simulated root hub. */
+    private Path device(String port) {
+        return sysRoot.resolve("devices/pci0000:00/0000:00:14.0/usb1").resolve(port);
+    }
+
     /** Unplugs whatever sits in {@code port}: children first, the way the kernel removes them. */
     public void unplug(String port) throws IOException {
         Path byId = devRoot.resolve("disk/by-id");
-        Path usb = sysRoot.resolve("devices/pci0000:00/0000:00:14.0/usb1").resolve(port);
+        Path usb = device(port);
         if (!Files.exists(usb)) {
             return;
         }
