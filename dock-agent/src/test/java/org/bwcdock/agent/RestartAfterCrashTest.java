@@ -1,5 +1,7 @@
 package org.bwcdock.agent;
 
+import java.time.Duration;
+import org.bwcdock.testing.Poll;
 import org.bwcdock.agent.config.ConfigLoader;
 import org.bwcdock.agent.ledger.CameraRecord;
 import org.bwcdock.agent.ledger.EvidenceFile;
@@ -7,7 +9,7 @@ import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.Ledgers;
 import org.bwcdock.agent.ledger.PartRecord;
-import org.bwcdock.agent.pki.Digests;
+import org.bwcdock.format.pki.Digests;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.usb.SimulatedUsb;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,13 +101,7 @@ class RestartAfterCrashTest {
         return agent.ledger().file(id).map(EvidenceFile::state).orElseThrow();
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20); // poll
-        }
+    static void await(String what, Poll.Condition condition) throws Exception {
+        Poll.until(what, Duration.ofSeconds(30), condition);
     }
 }

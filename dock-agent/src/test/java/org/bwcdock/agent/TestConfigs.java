@@ -1,6 +1,6 @@
 package org.bwcdock.agent;
 
-import org.bwcdock.agent.pki.ThrowawayPki;
+import org.bwcdock.testing.ThrowawayPki;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

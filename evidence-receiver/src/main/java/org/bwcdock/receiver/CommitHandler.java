@@ -1,13 +1,15 @@
 package org.bwcdock.receiver;
 
-import org.bwcdock.agent.system.FileTrees;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bwcdock.format.io.FileTrees;
 import com.sun.net.httpserver.HttpExchange;
-import org.bwcdock.agent.custody.ManifestSignatures;
-import org.bwcdock.agent.pki.Certificates;
-import org.bwcdock.agent.pki.Digests;
-import org.bwcdock.agent.upload.Receipts;
+import org.bwcdock.format.CommitRequest;
+import org.bwcdock.format.FormatException;
+import org.bwcdock.format.Manifest;
+import org.bwcdock.format.ManifestSignatures;
+import org.bwcdock.format.Receipt;
+import org.bwcdock.format.pki.Certificates;
+import org.bwcdock.format.pki.Digests;
+import org.bwcdock.format.Receipts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +24,12 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
 /** {@code POST /commit}: verify manifest and parts, store the evidence once, answer with a signed receipt. */
 final class CommitHandler {
     private static final Logger log = LoggerFactory.getLogger(CommitHandler.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 4 << 20;
 
     private final UploadStore uploads;
@@ -80,51 +80,49 @@ final class CommitHandler {
     }
 
     byte[] commit(byte[] body, String client) throws Refused, IOException {
-        JsonNode req;
-        byte[] manifest;
-        byte[] signature;
+        CommitRequest req;
         try {
-            req = JSON.readTree(body);
-            manifest = Base64.getDecoder().decode(req.path("manifest").asText());
-            signature = Base64.getDecoder().decode(req.path("signature").asText());
-        } catch (IOException | IllegalArgumentException e) {
+            req = CommitRequest.decode(body);
+        } catch (FormatException e) {
             throw new Refused(400, "malformed commit: " + e.getMessage());
         }
+        byte[] manifest = req.manifest();
+        byte[] signature = req.signature();
         String evidenceId = Digests.sha256Hex(manifest).substring(0, 32);
         Path dir = evidence.resolve(evidenceId);
         if (Files.exists(dir.resolve("receipt.p7s"))) {
             return Files.readAllBytes(dir.resolve("receipt.p7s")); // the same commit again: the same receipt
         }
         verifySignature(manifest, signature, client);
-        JsonNode m;
+        Manifest m;
         try {
-            m = JSON.readTree(manifest);
-        } catch (IOException e) {
-            throw new Refused(400, "manifest is not JSON");
+            m = Manifest.decode(manifest);
+        } catch (FormatException e) {
+            throw new Refused(400, e.getMessage());
         }
-        if (!client.equals(m.path("dockId").asText())) {
-            throw new Refused(403, "manifest dockId " + m.path("dockId").asText() + " is not the client " + client);
+        if (!client.equals(m.dockId())) {
+            throw new Refused(403, "manifest dockId " + m.dockId() + " is not the client " + client);
         }
-        JsonNode parts = m.path("parts");
-        JsonNode urls = req.path("parts");
-        if (!parts.isArray() || parts.isEmpty() || !urls.isArray() || urls.size() != parts.size()) {
+        List<Manifest.Part> parts = m.parts();
+        List<String> urls = req.partUploads();
+        if (urls.size() != parts.size()) {
             throw new Refused(400, "commit lists " + urls.size() + " part URLs for " + parts.size() + " manifest parts");
         }
         List<UploadStore.Upload> found = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            String url = urls.get(i).asText();
+            String url = urls.get(i);
             String id = url.substring(url.lastIndexOf('/') + 1);
             Optional<UploadStore.Upload> u = uploads.find(id, client);
             if (u.isEmpty()) {
                 throw new Refused(409, "part " + i + ": upload " + url + " not found");
             }
-            long length = parts.get(i).path("ciphertextLength").asLong();
+            long length = parts.get(i).ciphertextLength();
             if (u.get().length() != length || uploads.offset(u.get()) != length) {
                 throw new Refused(409, "part " + i + ": upload holds " + uploads.offset(u.get()) + " of " + length + " bytes");
             }
             String sha = Digests.sha256Hex(uploads.bin(id));
-            if (!sha.equals(parts.get(i).path("ciphertextSha256").asText())) {
+            if (!sha.equals(parts.get(i).ciphertextSha256())) {
                 throw new Refused(409, "part " + i + ": SHA-256 " + sha + " is not the manifest's");
             }
             found.add(u.get());
@@ -140,9 +138,8 @@ final class CommitHandler {
         }
         Files.write(tmp.resolve("manifest.json"), manifest);
         Files.write(tmp.resolve("manifest.p7s"), signature);
-        byte[] receipt = Receipts.sign(new Receipts.Receipt(evidenceId, client, m.path("cameraId").asText(),
-                m.path("file").path("path").asText(), m.path("file").path("sha256").asText(), Digests.sha256Hex(manifest),
-                hashes, clock.instant().toString()), receiptKey, receiptCert);
+        byte[] receipt = Receipts.sign(new Receipt(evidenceId, client, m.cameraId(), m.file().path(), m.file().sha256(),
+                Digests.sha256Hex(manifest), hashes, clock.instant().toString()), receiptKey, receiptCert);
         Files.write(tmp.resolve("receipt.p7s"), receipt);
         try (var files = Files.list(tmp)) {
             for (Path f : files.toList()) {
@@ -156,8 +153,7 @@ final class CommitHandler {
         for (UploadStore.Upload u : found) {
             uploads.delete(u);
         }
-        log.info("evidence {} stored: dock {}, camera {}, {}", evidenceId, client, m.path("cameraId").asText(),
-                m.path("file").path("path").asText());
+        log.info("evidence {} stored: dock {}, camera {}, {}", evidenceId, client, m.cameraId(), m.file().path());
         return receipt;
     }
 

@@ -5,9 +5,9 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import org.bwcdock.agent.pki.Certificates;
-import org.bwcdock.agent.pki.PemFiles;
-import org.bwcdock.agent.pki.TlsContexts;
+import org.bwcdock.format.pki.Certificates;
+import org.bwcdock.format.pki.PemFiles;
+import org.bwcdock.format.pki.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

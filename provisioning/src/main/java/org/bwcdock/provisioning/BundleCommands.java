@@ -1,7 +1,7 @@
 package org.bwcdock.provisioning;
 
-import org.bwcdock.agent.custody.CanonicalJson;
-import org.bwcdock.agent.pki.PemFiles;
+import org.bwcdock.format.CanonicalJson;
+import org.bwcdock.format.pki.PemFiles;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,7 +114,7 @@ final class BundleCommands {
 
     static String index(Map<String, byte[]> entries) {
         Map<String, Object> m = new TreeMap<>();
-        entries.forEach((k, v) -> m.put(k, org.bwcdock.agent.pki.Digests.sha256Hex(v)));
+        entries.forEach((k, v) -> m.put(k, org.bwcdock.format.pki.Digests.sha256Hex(v)));
         return new String(CanonicalJson.encode(Map.of("version", 1, "entries", m)), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

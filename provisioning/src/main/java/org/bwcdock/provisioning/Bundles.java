@@ -1,6 +1,6 @@
 package org.bwcdock.provisioning;
 
-import org.bwcdock.agent.system.FileTrees;
+import org.bwcdock.format.io.FileTrees;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;

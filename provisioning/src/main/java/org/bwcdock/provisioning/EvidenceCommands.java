@@ -1,6 +1,6 @@
 package org.bwcdock.provisioning;
 
-import org.bwcdock.agent.pki.PemFiles;
+import org.bwcdock.format.pki.PemFiles;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,7 +1,5 @@
 package org.bwcdock.provisioning;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataParser;
 import org.bouncycastle.cms.KeyAgreeRecipientInformation;
@@ -11,10 +9,13 @@ import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransAuthEnvelopedRecipient;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bwcdock.agent.custody.ManifestSignatures;
-import org.bwcdock.agent.pki.Digests;
-import org.bwcdock.agent.upload.BadReceiptException;
-import org.bwcdock.agent.upload.Receipts;
+import org.bwcdock.format.FormatException;
+import org.bwcdock.format.Manifest;
+import org.bwcdock.format.ManifestSignatures;
+import org.bwcdock.format.Receipt;
+import org.bwcdock.format.pki.Digests;
+import org.bwcdock.format.BadReceiptException;
+import org.bwcdock.format.Receipts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +41,6 @@ import java.util.Optional;
  * original file.
  */
 public final class EvidenceOpener {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Provider bc = new BouncyCastleProvider();
 
     /** A receipt to check too, with the certificates trusted to sign receipts. */
@@ -51,16 +51,16 @@ public final class EvidenceOpener {
     public String open(byte[] manifest, byte[] signature, Path partsDir, PrivateKey key, X509Certificate recipient,
                        List<X509Certificate> agencyCas, Optional<ReceiptCheck> receipt, Path out) throws ProvisioningException {
         verifySignature(manifest, signature, agencyCas);
-        JsonNode m;
+        Manifest m;
         try {
-            m = JSON.readTree(manifest);
-        } catch (IOException e) {
-            throw new ProvisioningException("manifest is not JSON: " + e.getMessage());
+            m = Manifest.decode(manifest);
+        } catch (FormatException e) {
+            throw new ProvisioningException(e.getMessage());
         }
-        String fileSha = m.path("file").path("sha256").asText();
+        String fileSha = m.file().sha256();
         if (receipt.isPresent()) {
             try {
-                Receipts.Receipt r = Receipts.verify(receipt.get().receipt(), receipt.get().signers());
+                Receipt r = Receipts.verify(receipt.get().receipt(), receipt.get().signers());
                 if (!r.plaintextSha256().equals(fileSha) || !r.manifestSha256().equals(Digests.sha256Hex(manifest))) {
                     throw new ProvisioningException("receipt is for another file or manifest");
                 }
@@ -72,12 +72,11 @@ public final class EvidenceOpener {
         try {
             MessageDigest whole = MessageDigest.getInstance("SHA-256");
             try (OutputStream dst = Files.newOutputStream(tmp)) {
-                JsonNode parts = m.path("parts");
-                for (int i = 0; i < parts.size(); i++) {
-                    JsonNode p = parts.get(i);
+                for (Manifest.Part p : m.parts()) {
+                    int i = p.index();
                     Path cipher = findPart(partsDir, i);
                     String actual = Digests.sha256Hex(cipher);
-                    if (!actual.equals(p.path("ciphertextSha256").asText())) {
+                    if (!actual.equals(p.ciphertextSha256())) {
                         throw new ProvisioningException("part " + i + " (" + cipher.getFileName() + "): ciphertext SHA-256 " + actual
                                 + " is not the manifest's");
                     }
@@ -139,7 +138,7 @@ public final class EvidenceOpener {
     }
 
     /** Decrypts one part to a temp file; the plaintext counts only after the tag and both hashes check. */
-    private Path decrypt(Path cipher, PrivateKey key, X509Certificate recipient, int index, JsonNode expected)
+    private Path decrypt(Path cipher, PrivateKey key, X509Certificate recipient, int index, Manifest.Part expected)
             throws ProvisioningException, IOException, java.security.GeneralSecurityException {
         Path plain = Files.createTempFile(cipher.toAbsolutePath().getParent(), "open-", ".plain");
         try (InputStream in = Files.newInputStream(cipher); OutputStream out = Files.newOutputStream(plain)) {
@@ -172,7 +171,7 @@ public final class EvidenceOpener {
                 }
             }
             String sha = HexFormat.of().formatHex(d.digest());
-            if (length != expected.path("length").asLong() || !sha.equals(expected.path("plaintextSha256").asText())) {
+            if (length != expected.length() || !sha.equals(expected.plaintextSha256())) {
                 throw new ProvisioningException("part " + index + ": decrypted bytes do not match the manifest");
             }
             return plain;

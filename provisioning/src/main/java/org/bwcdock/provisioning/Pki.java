@@ -21,7 +21,7 @@ import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import org.bwcdock.agent.pki.PemFiles;
+import org.bwcdock.format.pki.PemFiles;
 
 import java.io.IOException;
 import java.io.Reader;

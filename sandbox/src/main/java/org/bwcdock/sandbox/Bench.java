@@ -6,11 +6,11 @@ import org.bwcdock.agent.custody.IngestResult;
 import org.bwcdock.agent.custody.IngestSource;
 import org.bwcdock.agent.custody.Ingestor;
 import org.bwcdock.agent.custody.Ingestors;
-import org.bwcdock.agent.pki.PemFiles;
-import org.bwcdock.agent.pki.ThrowawayPki;
+import org.bwcdock.format.pki.PemFiles;
+import org.bwcdock.testing.ThrowawayPki;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
-import org.bwcdock.agent.system.FileTrees;
+import org.bwcdock.format.io.FileTrees;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package org.bwcdock.sandbox;
 
-import org.bwcdock.agent.system.FileTrees;
+import org.bwcdock.format.io.FileTrees;
 import org.bwcdock.agent.DockAgent;
 import org.bwcdock.agent.bay.BayStatus;
 import org.bwcdock.agent.config.ConfigLoader;

@@ -1,6 +1,6 @@
 package org.bwcdock.sandbox;
 
-import org.bwcdock.agent.system.FileTrees;
+import org.bwcdock.format.io.FileTrees;
 
 import java.io.IOException;
 import java.nio.file.Files;

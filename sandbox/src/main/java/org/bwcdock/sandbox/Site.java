@@ -1,5 +1,6 @@
 package org.bwcdock.sandbox;
 
+import org.bwcdock.testing.FaultProxy;
 import org.bwcdock.agent.usb.SimulatedUsb;
 import org.bwcdock.receiver.EvidenceReceiver;
 import org.bwcdock.receiver.Faults;

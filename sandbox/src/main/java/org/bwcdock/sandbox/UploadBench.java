@@ -1,9 +1,9 @@
 package org.bwcdock.sandbox;
 
-import org.bwcdock.agent.pki.Digests;
-import org.bwcdock.agent.system.FileTrees;
-import org.bwcdock.agent.pki.ThrowawayPki;
-import org.bwcdock.agent.pki.TlsContexts;
+import org.bwcdock.format.pki.Digests;
+import org.bwcdock.format.io.FileTrees;
+import org.bwcdock.testing.ThrowawayPki;
+import org.bwcdock.format.pki.TlsContexts;
 import org.bwcdock.agent.upload.EvidenceSink;
 import org.bwcdock.agent.upload.SinkSettings;
 import org.bwcdock.agent.upload.Sinks;

@@ -1,6 +1,6 @@
 package org.bwcdock.sandbox;
 
-import org.bwcdock.agent.testing.Jvm;
+import org.bwcdock.testing.Jvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

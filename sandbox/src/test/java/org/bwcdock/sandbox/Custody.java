@@ -3,7 +3,7 @@ package org.bwcdock.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bwcdock.agent.ledger.AuditCommand;
-import org.bwcdock.agent.pki.Digests;
+import org.bwcdock.format.pki.Digests;
 import org.bwcdock.provisioning.Main;
 
 import java.io.IOException;

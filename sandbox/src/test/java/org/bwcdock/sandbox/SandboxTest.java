@@ -2,8 +2,9 @@ package org.bwcdock.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bwcdock.agent.ledger.EvidenceFile;
-import org.bwcdock.agent.pki.PemFiles;
-import org.bwcdock.agent.upload.Receipts;
+import org.bwcdock.format.pki.PemFiles;
+import org.bwcdock.format.Receipt;
+import org.bwcdock.format.Receipts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +64,7 @@ class SandboxTest {
         for (EvidenceFile f : files) {
             byte[] receipt = receipts.get(f.id());
             assertTrue(receipt != null, "no receipt for " + f.relativePath());
-            Receipts.Receipt verified = Receipts.verify(receipt, signer);
+            Receipt verified = Receipts.verify(receipt, signer);
             assertEquals(f.plaintextSha256(), verified.plaintextSha256(), f.relativePath());
         }
 

@@ -1,30 +1,23 @@
 package org.bwcdock.agent.custody;
 
-import org.bouncycastle.cms.CMSAuthEnvelopedDataStreamGenerator;
-import org.bouncycastle.cms.CMSException;
-import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bwcdock.format.Manifest;
+import org.bwcdock.format.ManifestSignatures;
 import org.bwcdock.agent.ledger.PartRecord;
 import org.bwcdock.agent.spool.Spool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.security.DigestOutputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -45,16 +38,13 @@ final class CmsIngestor implements Ingestor {
     /** JCE's fast path wants at most 64 KiB per update (NOTES.md). */
     static final int CHUNK = 64 * 1024;
     private static final int BUFFERS = 32;
-    /** CMS framing + recipient infos + tag, on top of the plaintext length. */
-    private static final int PART_OVERHEAD = 16 * 1024;
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final CustodySettings settings;
     private final Spool spool;
     private final SecureRandom random = new SecureRandom();
     private final Recipients recipients;
-    private final ManifestSigner signer;
-    private final ExecutorService encryptors;
+        private final ExecutorService encryptors;
     private final ExecutorService syncers;
     private final Thread warmUp;
 
@@ -62,17 +52,11 @@ final class CmsIngestor implements Ingestor {
         this.settings = settings;
         this.spool = spool;
         this.recipients = new Recipients(settings.recipients(), new BouncyCastleProvider(), random);
-        this.signer = new ManifestSigner(settings.signingKey(), settings.signingChain());
         AtomicInteger n = new AtomicInteger();
         this.encryptors = Executors.newCachedThreadPool(r -> new Thread(r, "bwcdock-encrypt-" + n.incrementAndGet()));
         AtomicInteger m = new AtomicInteger();
         this.syncers = Executors.newCachedThreadPool(r -> new Thread(r, "bwcdock-spool-sync-" + m.incrementAndGet()));
         this.warmUp = CipherWarmUp.start();
-    }
-
-    /** A slice of plaintext on its way to the encrypt thread; {@code partSha256} is set on a part's last chunk. */
-    private record Chunk(byte[] buffer, int length, int part, long partOffset, boolean lastOfPart, String partSha256) {
-        static final Chunk ABORT = new Chunk(null, 0, -1, 0, false, null);
     }
 
     @Override
@@ -98,7 +82,7 @@ final class CmsIngestor implements Ingestor {
                 return List.of();
             }
             try {
-                return writeParts(req, work, free, listener);
+                return new PartWriter(req, settings, spool, recipients, random, syncers, listener).write(work, free);
             } finally {
                 writerDone.countDown();
             }
@@ -108,7 +92,7 @@ final class CmsIngestor implements Ingestor {
             String sha256 = readAndHash(req, source, work, free, writer, listener);
             List<PartRecord> parts = await(req, writer);
             byte[] manifest = manifest(req, sha256, parts, started);
-            byte[] signature = signer.sign(manifest);
+            byte[] signature = ManifestSignatures.sign(manifest, settings.signingKey(), settings.signingChain());
             durable(Spool.manifestName(req.fileId()), manifest);
             durable(Spool.signatureName(req.fileId()), signature);
             ok = true;
@@ -198,126 +182,6 @@ final class CmsIngestor implements Ingestor {
         }
     }
 
-    private List<PartRecord> writeParts(IngestRequest req, BlockingQueue<Chunk> work, BlockingQueue<byte[]> free,
-                                        IngestListener listener) throws Exception {
-        // fsync of a 64 MiB part takes tens of milliseconds; it runs on a sync thread while the next
-        // part is already being encrypted, so the disk and the CPU work at the same time.
-        List<Future<PartRecord>> committed = new ArrayList<>();
-        Spool.Pending pending = null;
-        OutputStream cms = null;
-        DigestOutputStream counted = null;
-        long reserved = 0;
-        long unclaimed = 0; // room admitted for the whole file that no part has taken yet
-        try {
-            while (true) {
-                Chunk c = work.take();
-                if (c == Chunk.ABORT) {
-                    throw new InterruptedException("ingest aborted");
-                }
-                if (cms == null) {
-                    if (c.part() == 0) {
-                        unclaimed = admit(req, listener);
-                    }
-                    reserved = partLength(req, c.part()) + PART_OVERHEAD;
-                    unclaimed -= reserved;
-                    pending = spool.create(Spool.partName(req.fileId(), c.part()));
-                    counted = new DigestOutputStream(new BufferedOutputStream(pending.stream(), 256 * 1024), sha256());
-                    cms = openCms(counted);
-                }
-                cms.write(c.buffer(), 0, c.length());
-                free.put(c.buffer());
-                if (c.lastOfPart()) {
-                    cms.close();
-                    counted.flush();
-                    committed.add(commitLater(req, c, pending, hex(counted.getMessageDigest().digest()), reserved));
-                    pending = null;
-                    reserved = 0;
-                    cms = null;
-                    if ((long) c.part() * settings.partSize() + partLength(req, c.part()) >= req.size()) {
-                        List<PartRecord> parts = new ArrayList<>();
-                        for (Future<PartRecord> f : committed) {
-                            parts.add(f.get());
-                        }
-                        return parts;
-                    }
-                }
-            }
-        } finally {
-            if (pending != null) {
-                pending.close();
-            }
-            if (reserved > 0) {
-                spool.release(reserved);
-            }
-            if (unclaimed > 0) {
-                spool.release(unclaimed);
-            }
-            for (Future<PartRecord> f : committed) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    log.debug("{}: part commit failed during abort: {}", req.where(), e.getCause().toString());
-                }
-            }
-        }
-    }
-
-    /**
-     * Reserves spool room for every part of the file before the first part is written, waiting
-     * while the spool is full. Room is taken a whole file at a time so that an ingest, once
-     * started, never waits half-way: with room taken a part at a time, several bays each holding
-     * some parts of a big file could fill the spool between them, none able to finish, and nothing
-     * would ever leave the spool (only receipted files do).
-     */
-    private long admit(IngestRequest req, IngestListener listener) throws InterruptedException, IngestException {
-        long room = 0;
-        int parts = (int) Math.max(1, (req.size() + settings.partSize() - 1) / settings.partSize());
-        for (int i = 0; i < parts; i++) {
-            room += partLength(req, i) + PART_OVERHEAD;
-        }
-        if (spool.full() || !spool.reserve(room, java.time.Duration.ZERO)) {
-            listener.waitingForSpool();
-            if (!spool.reserve(room, settings.spoolWait())) {
-                throw new IngestException(req.where() + ": spool stayed full for " + settings.spoolWait()
-                        + "; will retry", true, null);
-            }
-        }
-        return room;
-    }
-
-    private Future<PartRecord> commitLater(IngestRequest req, Chunk last, Spool.Pending pending, String cipherSha256,
-                                           long reserved) {
-        return syncers.submit(() -> {
-            try (pending) {
-                long length = pending.commit();
-                spool.release(reserved - length);
-                return new PartRecord(last.part(), (long) last.part() * settings.partSize(), partLength(req, last.part()),
-                        last.partSha256(), cipherSha256, length, Spool.partName(req.fileId(), last.part()), null, 0);
-            } catch (IOException | RuntimeException e) {
-                spool.release(reserved);
-                throw e;
-            }
-        });
-    }
-
-    private OutputStream openCms(OutputStream out) throws IOException {
-        try {
-            CMSAuthEnvelopedDataStreamGenerator gen = new CMSAuthEnvelopedDataStreamGenerator();
-            gen.setBufferSize(CHUNK);
-            for (RecipientInfoGenerator r : recipients.generatorsForOnePart()) {
-                gen.addRecipientInfoGenerator(r);
-            }
-            return gen.open(out, new GcmEncryptor(random));
-        } catch (GeneralSecurityException | CMSException e) {
-            throw new IOException("cannot start CMS encryption: " + e.getMessage(), e);
-        }
-    }
-
-    private long partLength(IngestRequest req, int index) {
-        long offset = (long) index * settings.partSize();
-        return Math.min(settings.partSize(), req.size() - offset);
-    }
-
     private static List<PartRecord> await(IngestRequest req, Future<List<PartRecord>> writer)
             throws IngestException, InterruptedException, IOException {
         try {
@@ -335,43 +199,18 @@ final class CmsIngestor implements Ingestor {
     }
 
     private byte[] manifest(IngestRequest req, String sha256, List<PartRecord> parts, long started) throws IOException {
-        Map<String, Object> file = new LinkedHashMap<>();
-        file.put("path", req.relativePath());
-        file.put("pathBytesHex", hex(req.rawPath()));
-        file.put("size", req.size());
-        file.put("mtime", Instant.ofEpochMilli(req.mtimeMillis()).toString());
-        file.put("sha256", sha256);
-        List<Map<String, Object>> partList = new ArrayList<>();
-        for (PartRecord p : parts) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("index", p.index());
-            m.put("offset", p.offset());
-            m.put("length", p.length());
-            m.put("plaintextSha256", p.plaintextSha256());
-            m.put("ciphertextSha256", p.ciphertextSha256());
-            m.put("ciphertextLength", p.ciphertextLength());
-            partList.add(m);
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("version", 1);
-        m.put("dockId", settings.dockId());
-        m.put("cameraId", req.cameraId());
-        m.put("bay", req.bay());
-        m.put("officerId", req.officerId());
-        m.put("file", file);
-        m.put("partSize", settings.partSize());
-        m.put("parts", partList);
-        m.put("encryption", Map.of("format", "CMS AuthEnvelopedData", "contentEncryption", "AES-256-GCM"));
+        List<Manifest.Part> list = parts.stream().map(p -> new Manifest.Part(p.index(), p.offset(), p.length(),
+                p.plaintextSha256(), p.ciphertextSha256(), p.ciphertextLength())).toList();
+        List<Manifest.Recipient> who;
         try {
-            m.put("recipients", recipients.describe());
+            who = recipients.describe();
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot describe recipients: " + e.getMessage(), e);
         }
-        m.put("agentVersion", settings.agentVersion());
-        m.put("ingestStarted", Instant.ofEpochMilli(started).toString());
-        m.put("ingestEnded", Instant.ofEpochMilli(settings.clock().millis()).toString());
-        m.put("auditHead", req.auditHead());
-        return CanonicalJson.encode(m);
+        return new Manifest(settings.dockId(), req.cameraId(), req.bay(), req.officerId(),
+                new Manifest.FileFacts(req.relativePath(), req.rawPath(), req.size(), Instant.ofEpochMilli(req.mtimeMillis()), sha256),
+                settings.partSize(), list, who, settings.agentVersion(), Instant.ofEpochMilli(started),
+                Instant.ofEpochMilli(settings.clock().millis()), req.auditHead()).encode();
     }
 
     private void durable(String name, byte[] bytes) throws IOException {

@@ -1,5 +1,6 @@
 package org.bwcdock.agent.custody;
 
+import org.bwcdock.format.Manifest;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.RecipientInfoGenerator;
@@ -21,9 +22,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Who can decrypt: per recipient certificate, RSA-OAEP-SHA256 key transport or ephemeral-static
@@ -67,14 +66,12 @@ final class Recipients {
     }
 
     /** The manifest's "recipients" entries. */
-    List<Map<String, Object>> describe() throws GeneralSecurityException {
-        List<Map<String, Object>> out = new ArrayList<>();
+    List<Manifest.Recipient> describe() throws GeneralSecurityException {
+        List<Manifest.Recipient> out = new ArrayList<>();
         for (X509Certificate cert : certificates) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("keyId", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded())));
-            r.put("subject", cert.getSubjectX500Principal().getName());
-            r.put("keyTransport", kind(cert));
-            out.add(r);
+            out.add(new Manifest.Recipient(
+                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded())),
+                    cert.getSubjectX500Principal().getName(), kind(cert)));
         }
         return out;
     }

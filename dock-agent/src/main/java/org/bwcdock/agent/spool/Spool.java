@@ -39,6 +39,23 @@ public interface Spool extends AutoCloseable {
      */
     boolean reserve(long bytes, Duration maxWait) throws InterruptedException;
 
+    /**
+     * Admits a whole file: reserves all the room it will take before its first part is written,
+     * telling {@code waiting} once if it has to wait. Room is taken a whole file at a time so that
+     * an ingest, once started, never waits half-way: with room taken a part at a time, several bays
+     * each holding some parts of a big file could fill the spool between them, none able to finish,
+     * and nothing would ever leave the spool (only receipted files do).
+     *
+     * @return false if {@code maxWait} passed without room
+     */
+    default boolean admit(long bytes, Duration maxWait, Runnable waiting) throws InterruptedException {
+        if (!full() && reserve(bytes, Duration.ZERO)) {
+            return true;
+        }
+        waiting.run();
+        return reserve(bytes, maxWait);
+    }
+
     /** Gives back room that was reserved but not used. */
     void release(long bytes);
 

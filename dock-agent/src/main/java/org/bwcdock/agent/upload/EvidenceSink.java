@@ -1,5 +1,6 @@
 package org.bwcdock.agent.upload;
 
+import org.bwcdock.format.BadReceiptException;
 import java.nio.file.Path;
 import java.util.List;
 

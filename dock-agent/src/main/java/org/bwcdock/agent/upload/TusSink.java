@@ -1,7 +1,9 @@
 package org.bwcdock.agent.upload;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bwcdock.format.Receipts;
+import org.bwcdock.format.Receipt;
+import org.bwcdock.format.CommitRequest;
+import org.bwcdock.format.BadReceiptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class TusSink implements EvidenceSink {
     private static final Logger log = LoggerFactory.getLogger(TusSink.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SinkSettings settings;
     private final HttpClient http;
@@ -300,16 +301,11 @@ final class TusSink implements EvidenceSink {
 
     private byte[] commitAndVerify(Delivery d, List<String> urls)
             throws IOException, InterruptedException, Retry, UploadException, BadReceiptException {
-        ObjectNode body = JSON.createObjectNode()
-                .put("manifest", Base64.getEncoder().encodeToString(d.manifest()))
-                .put("signature", Base64.getEncoder().encodeToString(d.signature()));
-        var parts = body.putArray("parts");
-        for (String u : urls) {
-            parts.add(URI.create(absolute(u)).getPath());
-        }
+        byte[] body = new CommitRequest(d.manifest(), d.signature(),
+                urls.stream().map(u -> URI.create(absolute(u)).getPath()).toList()).encode();
         HttpResponse<byte[]> r = http.send(request(HttpRequest.newBuilder(commit)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))), HttpResponse.BodyHandlers.ofByteArray());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() >= 500) {
             throw new Retry("commit: " + r.statusCode());
         }
@@ -320,7 +316,7 @@ final class TusSink implements EvidenceSink {
                     + new String(r.body(), StandardCharsets.UTF_8).strip(), lost, lost, null);
         }
         byte[] receipt = r.body();
-        Receipts.Receipt content = Receipts.verify(receipt, settings.receiptSigners());
+        Receipt content = Receipts.verify(receipt, settings.receiptSigners());
         List<String> hashes = d.parts().stream().map(Part::sha256).toList();
         Receipts.check(content, d.manifest(), d.plaintextSha256(), hashes);
         log.info("{}: receipted as evidence {}", d.where(), content.evidenceId());

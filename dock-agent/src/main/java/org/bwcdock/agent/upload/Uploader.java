@@ -1,5 +1,6 @@
 package org.bwcdock.agent.upload;
 
+import org.bwcdock.format.BadReceiptException;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;

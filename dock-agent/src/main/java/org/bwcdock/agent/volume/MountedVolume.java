@@ -1,6 +1,6 @@
 package org.bwcdock.agent.volume;
 
-import org.bwcdock.agent.pki.Digests;
+import org.bwcdock.format.pki.Digests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

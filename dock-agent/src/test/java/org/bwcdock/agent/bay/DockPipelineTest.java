@@ -1,5 +1,7 @@
 package org.bwcdock.agent.bay;
 
+import java.time.Duration;
+import org.bwcdock.testing.Poll;
 import org.bwcdock.agent.DockAgent;
 import org.bwcdock.agent.TestConfigs;
 import org.bwcdock.agent.config.ConfigLoader;
@@ -19,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,14 +56,8 @@ class DockPipelineTest {
         return dcim;
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20); // polling interval, not synchronisation: the condition decides
-        }
+    static void await(String what, Poll.Condition condition) throws Exception {
+        Poll.until(what, Duration.ofSeconds(30), condition);
     }
 
     /** Ingested, whatever the uploader has done with it since: the hash and parts are recorded in one transaction. */

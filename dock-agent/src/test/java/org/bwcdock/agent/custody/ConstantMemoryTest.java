@@ -2,9 +2,9 @@ package org.bwcdock.agent.custody;
 
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
-import org.bwcdock.agent.testing.Jvm;
-import org.bwcdock.agent.testing.Openssl;
-import org.bwcdock.agent.pki.ThrowawayPki;
+import org.bwcdock.testing.Jvm;
+import org.bwcdock.testing.Openssl;
+import org.bwcdock.testing.ThrowawayPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

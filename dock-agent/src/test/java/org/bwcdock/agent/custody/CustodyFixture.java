@@ -2,7 +2,7 @@ package org.bwcdock.agent.custody;
 
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
-import org.bwcdock.agent.pki.ThrowawayPki;
+import org.bwcdock.testing.ThrowawayPki;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

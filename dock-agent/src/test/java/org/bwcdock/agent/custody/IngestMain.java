@@ -1,6 +1,6 @@
 package org.bwcdock.agent.custody;
 
-import org.bwcdock.agent.pki.PemFiles;
+import org.bwcdock.format.pki.PemFiles;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
 

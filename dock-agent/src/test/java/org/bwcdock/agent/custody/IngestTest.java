@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bwcdock.agent.ledger.PartRecord;
 import org.bwcdock.agent.spool.Spool;
-import org.bwcdock.agent.testing.Openssl;
+import org.bwcdock.testing.Openssl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

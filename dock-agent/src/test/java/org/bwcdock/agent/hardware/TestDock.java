@@ -1,5 +1,6 @@
 package org.bwcdock.agent.hardware;
 
+import org.bwcdock.testing.Poll;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutput;
 import org.bwcdock.agent.config.AgentConfig;
@@ -15,9 +16,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** A {@link DockView} the test docks cameras into, plus helpers shared by the hardware tests. */
 final class TestDock implements DockView {
@@ -77,18 +76,11 @@ final class TestDock implements DockView {
                 + (output(hw, p[2]).isHigh() ? "R" : "-");
     }
 
-    static void await(String what, Duration max, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + max + " waiting for: " + what);
-            }
-            try {
-                Thread.sleep(5); // pacing the poll, not synchronisation: the condition decides
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for: " + what);
-            }
+    static void await(String what, Duration max, Poll.Condition condition) {
+        try {
+            Poll.until(what, max, condition);
+        } catch (Exception e) {
+            throw new AssertionError("waiting for " + what + ": " + e, e);
         }
     }
 

@@ -1,7 +1,7 @@
 package org.bwcdock.sandbox.faults;
 
-import org.bwcdock.agent.pki.Digests;
-import org.bwcdock.agent.testing.Jvm;
+import org.bwcdock.format.pki.Digests;
+import org.bwcdock.testing.Jvm;
 import org.bwcdock.sandbox.Custody;
 import org.bwcdock.sandbox.Site;
 import org.junit.jupiter.api.Test;

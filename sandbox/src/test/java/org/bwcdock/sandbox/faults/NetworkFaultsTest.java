@@ -1,7 +1,8 @@
 package org.bwcdock.sandbox.faults;
 
+import org.bwcdock.testing.FaultProxy;
 import org.bwcdock.agent.ledger.FileState;
-import org.bwcdock.sandbox.FaultProxy;
+import org.bwcdock.testing.FaultProxy;
 import org.bwcdock.sandbox.Site;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

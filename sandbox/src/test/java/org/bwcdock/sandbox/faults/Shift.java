@@ -1,5 +1,6 @@
 package org.bwcdock.sandbox.faults;
 
+import org.bwcdock.testing.Poll;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bwcdock.agent.DockAgent;
 import org.bwcdock.agent.bay.BayStatus;
@@ -32,7 +33,6 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A shift end for the fault tests: a {@link Site} and the real agent in-process (as the sandbox runs
@@ -127,24 +127,15 @@ final class Shift implements AutoCloseable {
         return all;
     }
 
-    /** A condition polled by {@link #await}. */
-    interface Condition {
-        boolean met() throws Exception;
-    }
-
     /** Polls {@code done} until it holds; past {@code limit}, fails naming {@code what} and the state then. */
-    static void await(String what, Duration limit, Condition done, Supplier<String> state) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!done.met()) {
-            if (System.nanoTime() - deadline > 0) {
-                dumpOwnThreads(what);
-                fail("waited " + limit.toSeconds() + " s for " + what + "; " + state.get());
-            }
-            Thread.sleep(POLL_MILLIS); // poll
-        }
+    static void await(String what, Duration limit, Poll.Condition done, Supplier<String> state) throws Exception {
+        Poll.until(what, limit, done, () -> {
+            dumpOwnThreads(what);
+            return state.get();
+        });
     }
 
-    void await(String what, Duration limit, Condition done) throws Exception {
+    void await(String what, Duration limit, Poll.Condition done) throws Exception {
         await(what, limit, done, this::describe);
     }
 

@@ -8,7 +8,7 @@ import org.bwcdock.agent.DockAgent;
 import org.bwcdock.agent.config.ConfigLoader;
 import org.bwcdock.agent.ledger.CameraRecord;
 import org.bwcdock.agent.ledger.EventClass;
-import org.bwcdock.agent.testing.Jvm;
+import org.bwcdock.testing.Jvm;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;

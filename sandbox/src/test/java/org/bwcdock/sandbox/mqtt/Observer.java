@@ -1,6 +1,6 @@
 package org.bwcdock.sandbox.mqtt;
 
-import org.bwcdock.agent.pki.TlsContexts;
+import org.bwcdock.format.pki.TlsContexts;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;

@@ -1,0 +1,70 @@
+package org.bwcdock.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * {@code POST /commit} (docs/evidence-upload.md §3): the signed manifest and, in part order, the
+ * upload that holds each part. The dock encodes it, the receiver decodes it.
+ *
+ * @param partUploads the path of each part's upload at the receiver, index = part index
+ */
+public record CommitRequest(byte[] manifest, byte[] signature, List<String> partUploads) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public CommitRequest {
+        manifest = manifest.clone();
+        signature = signature.clone();
+        partUploads = List.copyOf(partUploads);
+    }
+
+    @Override
+    public byte[] manifest() {
+        return manifest.clone();
+    }
+
+    @Override
+    public byte[] signature() {
+        return signature.clone();
+    }
+
+    public byte[] encode() {
+        ObjectNode body = JSON.createObjectNode()
+                .put("manifest", Base64.getEncoder().encodeToString(manifest))
+                .put("signature", Base64.getEncoder().encodeToString(signature));
+        var parts = body.putArray("parts");
+        partUploads.forEach(parts::add);
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @throws FormatException naming what is missing or malformed */
+    public static CommitRequest decode(byte[] body) throws FormatException {
+        Json j = Json.of("commit");
+        JsonNode n = Json.parse(body, "commit");
+        byte[] manifest = base64(j.text(n, "manifest"), "manifest");
+        byte[] signature = base64(j.text(n, "signature"), "signature");
+        List<String> parts = new ArrayList<>();
+        JsonNode a = j.array(n, "parts");
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).isTextual()) {
+                throw new FormatException("commit: parts[" + i + "] must be a string");
+            }
+            parts.add(a.get(i).asText());
+        }
+        return new CommitRequest(manifest, signature, parts);
+    }
+
+    private static byte[] base64(String s, String field) throws FormatException {
+        try {
+            return Base64.getDecoder().decode(s);
+        } catch (IllegalArgumentException e) {
+            throw new FormatException("commit: " + field + " is not base64");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.bwcdock.format;
+
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.SignatureException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Checks a manifest's detached CMS signature (docs/manifest.md) the way the receiver and
+ * {@code evidence open} both must: the signer's certificate is issued by one of the agency CAs,
+ * and the signature covers exactly these bytes. Validity dates are the caller's question: the
+ * receiver wants a currently valid dock, an archive opened years later does not.
+ */
+public final class ManifestSignatures {
+    private ManifestSignatures() {
+    }
+
+    /** Detached CMS SignedData over the manifest bytes by the dock's key, with its certificate chain (leaf first). */
+    public static byte[] sign(byte[] manifest, PrivateKey key, List<X509Certificate> chain) throws IOException {
+        try {
+            String algorithm = key.getAlgorithm().equals("RSA") ? "SHA384withRSA" : "SHA384withECDSA";
+            CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
+            gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+                    .build(new JcaContentSignerBuilder(algorithm).build(key), chain.get(0)));
+            gen.addCertificates(new JcaCertStore(chain));
+            return gen.generate(new CMSProcessableByteArray(manifest), false).getEncoded("DER");
+        } catch (GeneralSecurityException | OperatorCreationException | CMSException e) {
+            throw new IOException("signing the manifest failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the signer's certificate, once the signature verifies and chains to an agency CA */
+    public static X509Certificate verify(byte[] manifest, byte[] signature, List<X509Certificate> agencyCas)
+            throws SignatureException {
+        X509Certificate signer;
+        SignerInformation si;
+        try {
+            CMSSignedData signed = new CMSSignedData(new CMSProcessableByteArray(manifest), signature);
+            si = signed.getSignerInfos().getSigners().iterator().next();
+            @SuppressWarnings("unchecked")
+            Collection<X509CertificateHolder> match = signed.getCertificates().getMatches(si.getSID());
+            signer = new JcaX509CertificateConverter().getCertificate(match.iterator().next());
+        } catch (Exception e) {
+            throw new SignatureException("manifest signature unreadable: " + e.getMessage(), e);
+        }
+        if (agencyCas.stream().noneMatch(ca -> issuedBy(signer, ca))) {
+            throw new SignatureException("manifest signed by " + signer.getSubjectX500Principal() + ", not a dock of this agency");
+        }
+        try {
+            if (!si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(signer))) {
+                throw new SignatureException("manifest signature does not verify: the manifest was changed");
+            }
+        } catch (SignatureException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SignatureException("manifest signature does not verify: " + e.getMessage(), e);
+        }
+        return signer;
+    }
+
+    private static boolean issuedBy(X509Certificate cert, X509Certificate ca) {
+        try {
+            cert.verify(ca.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+}
