@@ -1,0 +1,135 @@
+package org.bwcdock.receiver;
+
+import org.bwcdock.format.CommitRequest;
+import org.bwcdock.format.Manifest;
+import org.bwcdock.format.ManifestSignatures;
+import org.bwcdock.format.Receipt;
+import org.bwcdock.format.Receipts;
+import org.bwcdock.format.pki.Digests;
+import org.bwcdock.format.pki.TlsContexts;
+import org.bwcdock.testing.ThrowawayPki;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The receiver on its own, spoken to the way docs/evidence-upload.md describes it, with nothing of
+ * the dock: a client certificate, tus requests and a commit built from the evidence-format records.
+ */
+@Timeout(60)
+class ReceiverProtocolTest {
+    @TempDir
+    Path dir;
+    private ThrowawayPki pki;
+    private ThrowawayPki.Leaf dock;
+    private ThrowawayPki.Leaf receiptSigner;
+    private EvidenceReceiver receiver;
+    private HttpClient http;
+
+    @BeforeEach
+    void start() throws Exception {
+        pki = new ThrowawayPki(java.nio.file.Files.createDirectories(dir.resolve("pki")));
+        dock = pki.issue("dock-07", ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT);
+        ThrowawayPki.Leaf server = pki.issue("receiver", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SERVER);
+        receiptSigner = pki.issue("receipt-signer", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SIGNER);
+        receiver = EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("store"),
+                server.chainFile(), server.keyFile(), pki.caFile(), receiptSigner.certFile(), receiptSigner.keyFile(),
+                Duration.ofDays(1), 1L << 30, Faults.NONE));
+        http = HttpClient.newBuilder().sslContext(TlsContexts.create(dock.chainFile(), dock.keyFile(), pki.caFile()))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+        receiver.close();
+    }
+
+    private URI uri(String path) {
+        return URI.create("https://localhost:" + receiver.port() + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+        return http.send(b.header("Tus-Resumable", "1.0.0").timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Creates an upload and sends {@code bytes} in one PATCH; returns the upload's path. */
+    private String upload(byte[] bytes) throws Exception {
+        HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/uploads")).header("Upload-Length", "" + bytes.length)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(201, created.statusCode(), created.body());
+        String location = created.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> patched = send(HttpRequest.newBuilder(uri(location)).header("Upload-Offset", "0")
+                .header("Content-Type", "application/offset+octet-stream")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes)));
+        assertEquals(204, patched.statusCode(), patched.body());
+        return URI.create(location).getPath();
+    }
+
+    private Manifest manifest(String dockId, byte[] part) {
+        String h = Digests.sha256Hex(part);
+        return new Manifest(dockId, "BWC-9", 1, null,
+                new Manifest.FileFacts("DCIM/A.MP4", "DCIM/A.MP4".getBytes(StandardCharsets.UTF_8), part.length,
+                        Instant.parse("2026-12-01T09:00:00Z"), h),
+                1 << 20, List.of(new Manifest.Part(0, 0, part.length, h, h, part.length)),
+                List.of(new Manifest.Recipient(h, "CN=evidence", "ECDH-P384-AES256-KW")), "test",
+                Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-12-01T10:00:01Z"), h);
+    }
+
+    private HttpResponse<byte[]> commit(byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri("/commit")).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void uploadAndCommitGiveASignedReceiptForExactlyThoseBytes() throws Exception {
+        byte[] part = "not really CMS, but the receiver only hashes it".getBytes(StandardCharsets.US_ASCII);
+        String url = upload(part);
+        byte[] manifest = manifest("dock-07", part).encode();
+        byte[] signature = ManifestSignatures.sign(manifest, dock.key(), pki.chain(dock));
+        HttpResponse<byte[]> r = commit(new CommitRequest(manifest, signature, List.of(url)).encode());
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        Receipt receipt = Receipts.verify(r.body(), List.of(receiptSigner.certificate()));
+        Receipts.check(receipt, manifest, Digests.sha256Hex(part), List.of(Digests.sha256Hex(part)));
+        assertEquals("dock-07", receipt.dockId());
+        assertEquals(1, receiver.evidenceCount());
+    }
+
+    @Test
+    void aMalformedCommitIsRefusedNamingTheField() throws Exception {
+        HttpResponse<byte[]> r = commit("{\"manifest\":\"%%\",\"signature\":\"\",\"parts\":[]}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(400, r.statusCode());
+        assertEquals("malformed commit: commit: manifest is not base64", new String(r.body(), StandardCharsets.UTF_8).strip());
+        assertEquals(0, receiver.evidenceCount());
+    }
+
+    @Test
+    void aManifestClaimingAnotherDockIsRefused() throws Exception {
+        byte[] part = "bytes".getBytes(StandardCharsets.US_ASCII);
+        String url = upload(part);
+        byte[] manifest = manifest("dock-99", part).encode();
+        byte[] signature = ManifestSignatures.sign(manifest, dock.key(), pki.chain(dock));
+        HttpResponse<byte[]> r = commit(new CommitRequest(manifest, signature, List.of(url)).encode());
+        assertEquals(403, r.statusCode());
+        assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("manifest dockId dock-99 is not the client dock-07"));
+        assertEquals(0, receiver.evidenceCount());
+    }
+}
