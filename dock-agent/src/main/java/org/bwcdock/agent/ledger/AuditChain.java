@@ -1,5 +1,7 @@
 package org.bwcdock.agent.ledger;
 
+import org.bwcdock.format.SafeText;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,6 +29,11 @@ final class AuditChain {
     /** Appends a row inside the caller's transaction and returns its hash. */
     static String append(Connection c, long at, String actor, String action, String subject, String detail)
             throws SQLException {
+        // Subjects and details quote camera file names, camera ids and command fields: stored escaped,
+        // so that an audit export or `audit verify` printing a row shows what is there and forges nothing.
+        actor = SafeText.escape(actor);
+        subject = SafeText.escape(subject);
+        detail = SafeText.escape(detail);
         long seq = 1;
         String prev = GENESIS;
         try (Statement s = c.createStatement();

@@ -3,143 +3,85 @@ package org.bwcdock.agent.telemetry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bwcdock.format.SafeText;
 
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.Map;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.TreeSet;
 
 /**
- * Validates a command strictly (size, JSON, fields and types, unknown fields rejected) and runs
- * it through the {@link CommandHandler}; returns the reply. A command that fails validation
- * never reaches the handler.
+ * Validates a command strictly (size, JSON, fields and types, unknown fields rejected, then
+ * freshness and replay) and runs it through the {@link CommandHandler}; returns the reply. A
+ * command that fails validation never reaches the handler.
  */
 final class Commands {
     static final int MAX_BYTES = 4096;
+    /** How far the back office's clock and the dock's may disagree when checking issuedAt/expiresAt. */
+    static final Duration DEFAULT_SKEW = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Map<String, Set<String>> FIELDS = Map.of(
-            "assign", Set.of("cameraId", "officerId"),
-            "unassign", Set.of("cameraId"),
-            "locate", Set.of("bay", "seconds"),
-            "pause", Set.of(),
-            "resume", Set.of(),
-            "bandwidth", Set.of("bytesPerSecond"),
-            "rescan", Set.of(),
-            "hold", Set.of("cameraId", "hold"));
 
     private final CommandHandler handler;
     private final Set<Integer> bays;
+    private final CommandGate gate;
 
-    Commands(CommandHandler handler, Set<Integer> bays) {
+    Commands(CommandHandler handler, Set<Integer> bays, Clock clock, Duration skew) {
         this.handler = handler;
         this.bays = Set.copyOf(bays);
+        this.gate = new CommandGate(clock, skew);
     }
 
-    /** A refusal before anything is done. */
-    static final class Invalid extends Exception {
-        final String code;
-
-        Invalid(String code, String message) {
-            super(message);
-            this.code = code;
-        }
-    }
-
-    /** Runs the command; the reply JSON either way. */
-    String execute(String name, byte[] payload) {
+    /**
+     * Runs the command; the reply JSON either way.
+     *
+     * @param correlation the MQTT correlation data: a command runs at most once per value
+     */
+    String execute(String name, byte[] payload, byte[] correlation) {
         try {
-            JsonNode body = parse(name, payload);
-            switch (name) {
-                case "assign" -> handler.assign(id(body, "cameraId"), id(body, "officerId"));
-                case "unassign" -> handler.unassign(id(body, "cameraId"));
-                case "locate" -> handler.locate(bay(body), (int) integer(body, "seconds", 1, 600));
-                case "pause" -> handler.pauseUploads();
-                case "resume" -> handler.resumeUploads();
-                case "bandwidth" -> handler.bandwidth(integer(body, "bytesPerSecond", 0, 10_000_000_000L));
-                case "rescan" -> handler.rescan();
-                case "hold" -> handler.hold(id(body, "cameraId"), bool(body, "hold"));
-                default -> throw new Invalid("unknown-command", "unknown command " + name);
-            }
+            Command c = parse(name, payload, correlation);
+            c.run(handler);
             return JSON.createObjectNode().put("ok", true).put("command", name).toString();
-        } catch (Invalid e) {
+        } catch (CommandFields.Invalid e) {
             return error(name, e.code, e.getMessage());
         } catch (CommandException e) {
             return error(name, e.code(), e.getMessage());
         } catch (RuntimeException e) {
-            return error(name, "failed", "the dock could not carry out " + name + ": " + e.getMessage());
+            return error(name, "failed", "the dock could not carry out " + name + ": " + SafeText.escape(e.getMessage()));
         }
     }
 
     static String error(String name, String code, String message) {
-        ObjectNode r = JSON.createObjectNode().put("ok", false).put("command", name);
+        ObjectNode r = JSON.createObjectNode().put("ok", false).put("command", SafeText.escape(name));
         r.putObject("error").put("code", code).put("message", message);
         return r.toString();
     }
 
-    private JsonNode parse(String name, byte[] payload) throws Invalid {
-        if (!FIELDS.containsKey(name)) {
-            throw new Invalid("unknown-command", "unknown command \"" + name + "\" (known: " + String.join(", ", new java.util.TreeSet<>(FIELDS.keySet())) + ")");
+    private Command parse(String name, byte[] payload, byte[] correlation) throws CommandFields.Invalid {
+        Command.Parser parser = Command.PARSERS.get(name);
+        if (parser == null) {
+            throw new CommandFields.Invalid("unknown-command", "unknown command \"" + SafeText.escape(name) + "\" (known: "
+                    + String.join(", ", new TreeSet<>(Command.PARSERS.keySet())) + ")");
         }
         if (payload.length > MAX_BYTES) {
-            throw new Invalid("too-large", "payload of " + payload.length + " bytes is over the limit of " + MAX_BYTES);
+            throw new CommandFields.Invalid("too-large", "payload of " + payload.length + " bytes is over the limit of " + MAX_BYTES);
         }
         JsonNode body;
         try {
             body = payload.length == 0 ? JSON.createObjectNode() : JSON.readTree(payload);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new Invalid("bad-json", "payload is not JSON: " + e.getOriginalMessage());
+            throw new CommandFields.Invalid("bad-json", "payload is not JSON: " + SafeText.escape(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new Invalid("bad-json", "payload is not JSON: " + e.getMessage());
+            throw new CommandFields.Invalid("bad-json", "payload is not JSON: " + SafeText.escape(e.getMessage()));
         }
         if (body == null || !body.isObject()) {
-            throw new Invalid("bad-json", "payload must be a JSON object");
+            throw new CommandFields.Invalid("bad-json", "payload must be a JSON object");
         }
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!FIELDS.get(name).contains(f)) {
-                throw new Invalid("unknown-field", "field \"" + f + "\" is not part of " + name + " (allowed: " + FIELDS.get(name) + ")");
-            }
-        }
-        return body;
-    }
-
-    private static String id(JsonNode body, String field) throws Invalid {
-        JsonNode v = body.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new Invalid("bad-field", field + " must be a string");
-        }
-        if (!ID.matcher(v.textValue()).matches()) {
-            throw new Invalid("bad-field", field + " \"" + v.textValue() + "\" is not an id (letters, digits, '.', '_', '-')");
-        }
-        return v.textValue();
-    }
-
-    private static long integer(JsonNode body, String field, long min, long max) throws Invalid {
-        JsonNode v = body.get(field);
-        if (v == null || !v.isIntegralNumber()) {
-            throw new Invalid("bad-field", field + " must be an integer");
-        }
-        if (v.longValue() < min || v.longValue() > max) {
-            throw new Invalid("bad-field", field + " " + v.longValue() + " is out of range " + min + ".." + max);
-        }
-        return v.longValue();
-    }
-
-    private static boolean bool(JsonNode body, String field) throws Invalid {
-        JsonNode v = body.get(field);
-        if (v == null || !v.isBoolean()) {
-            throw new Invalid("bad-field", field + " must be true or false");
-        }
-        return v.booleanValue();
-    }
-
-    private int bay(JsonNode body) throws Invalid {
-        int b = (int) integer(body, "bay", 1, 64);
-        if (!bays.contains(b)) {
-            throw new Invalid("unknown-bay", "this dock has no bay " + b + " (bays: " + new java.util.TreeSet<>(bays) + ")");
-        }
-        return b;
+        CommandFields f = new CommandFields(body, bays);
+        Command c = parser.parse(f);
+        f.noOthers(name, "issuedAt", "expiresAt");
+        gate.admit(f.instant("issuedAt"), f.instant("expiresAt"), HexFormat.of().formatHex(correlation));
+        return c;
     }
 }

@@ -9,6 +9,8 @@ import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.bwcdock.format.SafeText;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -43,6 +45,8 @@ import java.util.function.Supplier;
 final class MqttTelemetry implements Telemetry, MqttCallback {
     private static final Logger log = LoggerFactory.getLogger(MqttTelemetry.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A command (at most {@link Commands#MAX_BYTES}) plus its topic and properties. */
+    static final long MAX_PACKET_BYTES = 16 * 1024;
     private static final long PUBACK_TIMEOUT_MS = 10_000;
     private static final long HEALTH_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(15);
@@ -70,7 +74,7 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     MqttTelemetry(MqttSettings settings, Ledger ledger, CommandHandler handler, Supplier<Map<String, Object>> health, Clock clock) {
         this.settings = settings;
         this.ledger = ledger;
-        this.commands = new Commands(handler, new HashSet<>(settings.bays()));
+        this.commands = new Commands(handler, new HashSet<>(settings.bays()), clock, Commands.DEFAULT_SKEW);
         this.health = health;
         this.clock = clock;
         this.thread = new Thread(this::run, "bwcdock-mqtt");
@@ -189,6 +193,9 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
         o.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
         o.setConnectionTimeout(10);
         o.setAutomaticReconnect(false);
+        // The broker must not send us anything bigger (MQTT 5 §3.1.2.11.4): a huge command is dropped
+        // before it reaches this heap, instead of being read whole and refused afterwards.
+        o.setMaximumPacketSize(MAX_PACKET_BYTES);
         // TLS: a connection reset at once fails the handshake before Paho's connect race can start (see ConnectRaceGuard).
         o.setSocketFactory(settings.tls().map(t -> (javax.net.SocketFactory) t.getSocketFactory()).orElseGet(ConnectRaceGuard::new));
         MqttMessage will = message(status("offline"), true, 1);
@@ -202,7 +209,10 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
         }
         log.info("MQTT connected to {} as {} (session {})", broker, settings.dockId(), sessionId);
         // Subscribed before "online": whoever sees the dock online may send it commands at once.
-        c.subscribe(settings.topic("cmd/+"), 1).waitForCompletion(10_000);
+        // Retain handling 2: the broker sends no retained command at subscribe time (MQTT 5 §3.8.3.1).
+        MqttSubscription commandsOnly = new MqttSubscription(settings.topic("cmd/+"), 1);
+        commandsOnly.setRetainHandling(2);
+        c.subscribe(new MqttSubscription[] {commandsOnly}).waitForCompletion(10_000);
         publish("status", status("online"), true, 1, null);
         publish("birth", birth(), true, 1, null);
         settings.bays().forEach(b -> dirtyBays.put(b, true));
@@ -330,13 +340,22 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
         byte[] correlation = p == null ? null : p.getCorrelationData();
         if (responseTopic == null || correlation == null || !responseTopic.startsWith(settings.topic("cmdresp/"))) {
             // No way to answer: do nothing, and say so where the back office looks.
-            log.warn("MQTT command {} ignored: it needs a response topic under {} and correlation data", name, settings.topic("cmdresp/"));
+            log.warn("MQTT command {} ignored: it needs a response topic under {} and correlation data", SafeText.escape(name),
+                    settings.topic("cmdresp/"));
             ledger.appendEvent("command-rejected", org.bwcdock.agent.ledger.EventClass.OPERATIONAL, JSON.createObjectNode()
-                    .put("command", name).put("reason", "missing response topic or correlation data").toString());
+                    .put("command", SafeText.escape(name)).put("reason", "missing response topic or correlation data").toString());
             LockSupport.unpark(thread);
             return;
         }
-        String reply = commands.execute(name, message.getPayload());
+        if (message.isRetained()) {
+            // A retained command would run again at every connect (an old "hold": false lifting a hold each time).
+            log.warn("MQTT command {} ignored: it arrived retained", SafeText.escape(name));
+            ledger.appendEvent("command-rejected", org.bwcdock.agent.ledger.EventClass.OPERATIONAL, JSON.createObjectNode()
+                    .put("command", SafeText.escape(name)).put("reason", "retained commands are never executed").toString());
+            LockSupport.unpark(thread);
+            return;
+        }
+        String reply = commands.execute(name, message.getPayload(), correlation);
         replies.add(new MqttMessageOut(responseTopic, reply.getBytes(StandardCharsets.UTF_8), correlation));
         LockSupport.unpark(thread);
     }

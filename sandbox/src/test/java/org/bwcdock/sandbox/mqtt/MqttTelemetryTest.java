@@ -211,11 +211,33 @@ class MqttTelemetryTest {
 
     // ---- commands ------------------------------------------------------------------------------
 
+    /** A JSON object payload gets the validity window every command needs; anything else is sent as it is. */
+    static byte[] fresh(byte[] payload) {
+        try {
+            JsonNode n = JSON.readTree(payload);
+            if (n instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("issuedAt")) {
+                java.time.Instant now = java.time.Instant.now();
+                o.put("issuedAt", now.toString()).put("expiresAt", now.plusSeconds(60).toString());
+                return JSON.writeValueAsBytes(o);
+            }
+        } catch (java.io.IOException notJson) {
+            // sent as it is: the test is about the bad payload
+        }
+        return payload;
+    }
+
     private JsonNode command(String name, byte[] payload, boolean withCorrelation) throws Exception {
-        MqttMessage m = new MqttMessage(payload);
+        return command(name, payload, withCorrelation ? java.util.UUID.randomUUID().toString() : null, false);
+    }
+
+    /** Sends a command as the back office and waits for the reply with its correlation data (null: none expected). */
+    private JsonNode command(String name, byte[] payload, String correlation, boolean retained) throws Exception {
+        boolean withCorrelation = correlation != null;
+        MqttMessage m = new MqttMessage(fresh(payload));
         m.setQos(1);
+        m.setRetained(retained);
         MqttProperties p = new MqttProperties();
-        String corr = java.util.UUID.randomUUID().toString();
+        String corr = withCorrelation ? correlation : java.util.UUID.randomUUID().toString();
         if (withCorrelation) {
             p.setResponseTopic(TREE + "cmdresp/backoffice");
             p.setCorrelationData(corr.getBytes(StandardCharsets.UTF_8));
@@ -224,7 +246,8 @@ class MqttTelemetryTest {
         office.publish(TREE + "cmd/" + name, m);
         var reply = office.await(s -> s.topic().equals(TREE + "cmdresp/backoffice") && s.properties() != null
                 && s.properties().getCorrelationData() != null
-                && new String(s.properties().getCorrelationData(), StandardCharsets.UTF_8).equals(corr), withCorrelation ? 15_000 : 1_500);
+                && new String(s.properties().getCorrelationData(), StandardCharsets.UTF_8).equals(corr),
+                withCorrelation && !retained && payload.length < 16 * 1024 ? 15_000 : 2_000);
         return reply == null ? null : json(reply);
     }
 
@@ -262,6 +285,58 @@ class MqttTelemetryTest {
             assertEquals("officer-7", a.ledger().currentAssignment("BWC-1").orElseThrow().officerId());
             assertTrue(command("hold", "{\"cameraId\": \"BWC-1\", \"hold\": true}").get("ok").asBoolean());
             assertTrue(a.ledger().camera("BWC-1").orElseThrow().legalHold());
+        }
+    }
+
+    @Test
+    void aRetainedCommandNeverRunsBeforeOrAfterARestart() throws Exception {
+        // Left retained at the broker before the dock ever connected (so no session queues it).
+        assertNull(command("hold", "{\"cameraId\": \"BWC-1\", \"hold\": false}".getBytes(StandardCharsets.UTF_8),
+                "retained-1", true), "nobody answers while the dock is away");
+        for (int start = 1; start <= 2; start++) {
+            try (DockAgent a = DockAgent.create(ConfigLoader.load(config()), Clock.systemUTC())) {
+                a.ledger().recordCamera(new CameraRecord("BWC-1", "2a3b:0001", "S1", false));
+                a.ledger().setLegalHold("BWC-1", true, "test");
+                office.clear();
+                a.start();
+                assertNotNull(office.await(s -> s.topic().equals(TREE + "status") && s.payload().contains("online"), 20_000));
+                // Replies come in order: once this one is here, a retained delivery would have been answered too.
+                JsonNode ok = command("locate", "{\"bay\": 1, \"seconds\": 1}");
+                assertTrue(ok.get("ok").asBoolean(), "start " + start + ": " + ok);
+                assertTrue(office.all(s -> s.topic().startsWith(TREE + "cmdresp/") && s.properties() != null
+                        && s.properties().getCorrelationData() != null
+                        && new String(s.properties().getCorrelationData(), StandardCharsets.UTF_8).equals("retained-1")).isEmpty(),
+                        "start " + start + ": the retained hold-lift was answered");
+                assertTrue(a.ledger().camera("BWC-1").orElseThrow().legalHold(), "start " + start + ": the hold stays");
+            }
+        }
+    }
+
+    @Test
+    void replayedStaleAndOversizedCommandsAreRefusedAndTheAgentKeepsServing() throws Exception {
+        try (DockAgent a = agent()) {
+            assertNotNull(office.await(s -> s.topic().equals(TREE + "status") && s.payload().contains("online"), 20_000));
+            a.ledger().recordCamera(new CameraRecord("BWC-1", "2a3b:0001", "S1", false));
+            byte[] assign = "{\"cameraId\": \"BWC-1\", \"officerId\": \"officer-7\"}".getBytes(StandardCharsets.UTF_8);
+            byte[] once = fresh(assign);
+            assertTrue(command("assign", once, "corr-1", false).get("ok").asBoolean());
+            JsonNode replay = command("assign", once, "corr-1", false);
+            assertEquals("replayed", replay.get("error").get("code").asText(), replay::toString);
+
+            java.time.Instant old = java.time.Instant.now().minusSeconds(3600);
+            String stale = "{\"cameraId\": \"BWC-1\", \"officerId\": \"officer-8\", \"issuedAt\": \"" + old
+                    + "\", \"expiresAt\": \"" + old.plusSeconds(60) + "\"}";
+            JsonNode r = command("assign", stale);
+            assertEquals("stale", r.get("error").get("code").asText(), r::toString);
+            String future = "{\"cameraId\": \"BWC-1\", \"officerId\": \"officer-8\", \"issuedAt\": \""
+                    + java.time.Instant.now().plusSeconds(3600) + "\", \"expiresAt\": \"" + java.time.Instant.now().plusSeconds(3660) + "\"}";
+            assertEquals("not-yet-valid", command("assign", future).get("error").get("code").asText());
+            assertEquals("officer-7", a.ledger().currentAssignment("BWC-1").orElseThrow().officerId(), "refused commands changed nothing");
+
+            // 1 MiB: over the packet size the agent announced, so the broker never delivers it.
+            assertNull(command("assign", new byte[1 << 20], "corr-big", false), "no reply to a command the dock never received");
+            JsonNode after = command("locate", "{\"bay\": 2, \"seconds\": 1}");
+            assertTrue(after.get("ok").asBoolean(), "the agent still serves: " + after);
         }
     }
 }
