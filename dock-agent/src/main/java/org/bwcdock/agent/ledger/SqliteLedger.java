@@ -130,12 +130,23 @@ final class SqliteLedger implements Ledger {
 
     @Override
     public void recordCamera(CameraRecord camera) {
-        tx("record camera " + camera.cameraId(), c -> {
+        CameraIdentityException refused = tx("record camera " + camera.cameraId(), c -> {
+            Optional<CameraRecord> known = readCamera(c, camera.cameraId());
+            if (known.isPresent() && (!known.get().usbVendorProduct().equals(camera.usbVendorProduct())
+                    || !java.util.Objects.equals(known.get().usbSerial(), camera.usbSerial()))) {
+                // The binding stays; the attempt is audited and reported, committed before the caller hears of it.
+                CameraIdentityException e = new CameraIdentityException(known.get(), camera);
+                audit(c, "dock", "camera-identity-mismatch", camera.cameraId(), e.getMessage());
+                appendEvent(c, "camera-identity-mismatch", EventClass.EVIDENCE, json.createObjectNode()
+                        .put("cameraId", camera.cameraId())
+                        .put("knownUsbSerial", known.get().usbSerial()).put("knownModel", known.get().usbVendorProduct())
+                        .put("usbSerial", camera.usbSerial()).put("model", camera.usbVendorProduct()).toString());
+                return e;
+            }
             try (PreparedStatement p = c.prepareStatement("""
                     INSERT INTO cameras(camera_id, usb_vendor_product, usb_serial, legal_hold, first_seen, last_seen)
                     VALUES (?,?,?,0,?,?)
-                    ON CONFLICT(camera_id) DO UPDATE SET usb_vendor_product = excluded.usb_vendor_product,
-                      usb_serial = excluded.usb_serial, last_seen = excluded.last_seen""")) {
+                    ON CONFLICT(camera_id) DO UPDATE SET last_seen = excluded.last_seen""")) {
                 p.setString(1, camera.cameraId());
                 p.setString(2, camera.usbVendorProduct());
                 p.setString(3, camera.usbSerial());
@@ -145,21 +156,26 @@ final class SqliteLedger implements Ledger {
             }
             return null;
         });
+        if (refused != null) {
+            throw refused;
+        }
     }
 
     @Override
     public Optional<CameraRecord> camera(String cameraId) {
-        return tx("read camera " + cameraId, c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT camera_id, usb_vendor_product, usb_serial, legal_hold FROM cameras WHERE camera_id = ?")) {
-                p.setString(1, cameraId);
-                try (ResultSet r = p.executeQuery()) {
-                    return r.next()
-                            ? Optional.of(new CameraRecord(r.getString(1), r.getString(2), r.getString(3), r.getInt(4) != 0))
-                            : Optional.empty();
-                }
+        return tx("read camera " + cameraId, c -> readCamera(c, cameraId));
+    }
+
+    private static Optional<CameraRecord> readCamera(Connection c, String cameraId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT camera_id, usb_vendor_product, usb_serial, legal_hold FROM cameras WHERE camera_id = ?")) {
+            p.setString(1, cameraId);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next()
+                        ? Optional.of(new CameraRecord(r.getString(1), r.getString(2), r.getString(3), r.getInt(4) != 0))
+                        : Optional.empty();
             }
-        });
+        }
     }
 
     @Override
