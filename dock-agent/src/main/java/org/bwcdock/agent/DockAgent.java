@@ -93,7 +93,8 @@ public final class DockAgent implements AutoCloseable {
             ledger = own(Ledgers.open(config.ledgerFile(), clock, config.mqtt().map(AgentConfig.Mqtt::outboxCapacity)
                     .orElse(Ledgers.DEFAULT_OUTBOX_CAPACITY)));
             ledger.audit("agent", "start", config.dockId(), "version " + Version.current());
-            spool = own(Spools.open(config.spool().directory(), config.spool().quotaBytes()));
+            spool = own(Spools.open(config.spool().directory(), config.spool().quotaBytes(),
+                    config.spool().quotaBytes() / Math.max(1, config.bays().size())));
             recoverInterruptedIngests();
             removeReceiptedFromSpool();
             Ingestor ingestor = own(Ingestors.create(custodySettings(), spool));

@@ -121,7 +121,7 @@ final class PartWriter {
         for (int i = 0; i < parts; i++) {
             room += partLength(i) + PART_OVERHEAD;
         }
-        if (!spool.admit(room, settings.spoolWait(), listener::waitingForSpool)) {
+        if (!spool.admit(req.cameraId(), req.fileId(), room, settings.spoolWait(), listener::waitingForSpool)) {
             throw new IngestException(req.where() + ": spool stayed full for " + settings.spoolWait()
                     + "; will retry", true, null);
         }

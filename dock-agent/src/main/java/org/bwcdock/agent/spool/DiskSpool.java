@@ -14,6 +14,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -30,19 +32,29 @@ final class DiskSpool implements Spool {
 
     private final Path dir;
     private final long quota;
+    /** What one camera may hold while another camera waits for room. */
+    private final long cameraShare;
+    /** Room admitted per evidence file, with its camera, until the file leaves the spool. Guarded by {@link #lock}. */
+    private final Map<Long, Admitted> admitted = new HashMap<>();
+    /** Cameras waiting in {@link #admit}, with how many of their ingests wait. Guarded by {@link #lock}. */
+    private final Map<String, Integer> waitingCameras = new HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition roomFreed = lock.newCondition();
     /** Bytes on disk plus bytes reserved by ingests under way. */
     private long used;
     private int waiting;
 
-    private DiskSpool(Path dir, long quota, long used) {
+    private record Admitted(String camera, long bytes) {
+    }
+
+    private DiskSpool(Path dir, long quota, long cameraShare, long used) {
         this.dir = dir;
         this.quota = quota;
+        this.cameraShare = cameraShare;
         this.used = used;
     }
 
-    static DiskSpool open(Path dir, long quota) throws IOException {
+    static DiskSpool open(Path dir, long quota, long cameraShare) throws IOException {
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         long used = 0;
         int removed = 0;
@@ -60,7 +72,7 @@ final class DiskSpool implements Spool {
             fsyncDirectory(dir);
             log.info("spool {}: removed {} incomplete file(s) left by an interrupted run", dir, removed);
         }
-        return new DiskSpool(dir, quota, used);
+        return new DiskSpool(dir, quota, cameraShare, used);
     }
 
     @Override
@@ -108,6 +120,64 @@ final class DiskSpool implements Spool {
     }
 
     @Override
+    public boolean admit(String camera, long fileId, long bytes, Duration maxWait, Runnable waiting) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        lock.lockInterruptibly();
+        try {
+            boolean told = false;
+            while (!admissible(camera, bytes)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                if (!told) {
+                    waiting.run();
+                    log.warn("spool {}: camera {} waits for room ({} of {} bytes used, {} held by this camera, share {})", dir,
+                            camera, used, quota, heldBy(camera), cameraShare);
+                    told = true;
+                }
+                this.waiting++;
+                waitingCameras.merge(camera, 1, Integer::sum);
+                try {
+                    roomFreed.await(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+                } finally {
+                    this.waiting--;
+                    waitingCameras.computeIfPresent(camera, (k, n) -> n == 1 ? null : n - 1);
+                }
+            }
+            used += bytes;
+            admitted.merge(fileId, new Admitted(camera, bytes), (a, b) -> new Admitted(a.camera(), a.bytes() + b.bytes()));
+            roomFreed.signalAll(); // a camera held back by the share rule may now be the only one left waiting
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Room in the quota (or an empty spool), and within the camera's share while any other camera
+     * holds room or waits for it. A camera alone at the dock may use the whole spool; one that
+     * holds nothing may always take one file, however large, or a file over the share would never go.
+     */
+    private boolean admissible(String camera, long bytes) {
+        boolean room = used + bytes <= quota || used == 0; // one file larger than the quota goes alone
+        boolean othersActive = waitingCameras.keySet().stream().anyMatch(c -> !c.equals(camera))
+                || admitted.values().stream().anyMatch(a -> !a.camera().equals(camera));
+        long held = heldBy(camera);
+        return room && (!othersActive || held + bytes <= cameraShare || held == 0);
+    }
+
+    private long heldBy(String camera) {
+        long held = 0;
+        for (Admitted a : admitted.values()) {
+            if (a.camera().equals(camera)) {
+                held += a.bytes();
+            }
+        }
+        return held;
+    }
+
+    @Override
     public void release(long bytes) {
         lock.lock();
         try {
@@ -145,6 +215,12 @@ final class DiskSpool implements Spool {
             }
         }
         fsyncDirectory(dir);
+        lock.lock();
+        try {
+            admitted.remove(fileId);
+        } finally {
+            lock.unlock();
+        }
         release(freed);
     }
 

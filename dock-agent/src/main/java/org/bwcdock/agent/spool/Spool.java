@@ -46,15 +46,13 @@ public interface Spool extends AutoCloseable {
      * each holding some parts of a big file could fill the spool between them, none able to finish,
      * and nothing would ever leave the spool (only receipted files do).
      *
+     * <p>While another camera holds room or waits for it, no camera is admitted beyond its share of
+     * the quota: one camera with thousands of files cannot hold every other bay up. The room counts against
+     * {@code camera} until {@link #deleteAll} of {@code fileId}.
+     *
      * @return false if {@code maxWait} passed without room
      */
-    default boolean admit(long bytes, Duration maxWait, Runnable waiting) throws InterruptedException {
-        if (!full() && reserve(bytes, Duration.ZERO)) {
-            return true;
-        }
-        waiting.run();
-        return reserve(bytes, maxWait);
-    }
+    boolean admit(String camera, long fileId, long bytes, Duration maxWait, Runnable waiting) throws InterruptedException;
 
     /** Gives back room that was reserved but not used. */
     void release(long bytes);
