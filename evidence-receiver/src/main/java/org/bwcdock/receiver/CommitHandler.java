@@ -7,6 +7,7 @@ import org.bwcdock.format.FormatException;
 import org.bwcdock.format.Manifest;
 import org.bwcdock.format.ManifestSignatures;
 import org.bwcdock.format.Receipt;
+import org.bwcdock.format.SafeText;
 import org.bwcdock.format.pki.Certificates;
 import org.bwcdock.format.pki.Digests;
 import org.bwcdock.format.Receipts;
@@ -24,7 +25,10 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.Optional;
 
 /** {@code POST /commit}: verify manifest and parts, store the evidence once, answer with a signed receipt. */
@@ -38,6 +42,8 @@ final class CommitHandler {
     private final PrivateKey receiptKey;
     private final X509Certificate receiptCert;
     private final Clock clock;
+    /** Commits of the same evidence (a dock repeating its commit) wait for each other; no other commit does. */
+    private final ConcurrentHashMap<String, ReentrantLock> evidenceLocks = new ConcurrentHashMap<>();
 
     CommitHandler(UploadStore uploads, Path evidence, List<X509Certificate> agencyCas, PrivateKey receiptKey,
                   X509Certificate receiptCert, Clock clock) throws IOException {
@@ -59,12 +65,13 @@ final class CommitHandler {
         }
     }
 
-    synchronized void handle(HttpExchange x, String client) throws IOException {
+    /** No lock here: the body is read first, and only commits of the same evidence wait for each other. */
+    void handle(HttpExchange x, String client) throws IOException {
         try {
             byte[] receipt = commit(readBody(x), client);
             Http.bytes(x, 200, "application/pkcs7-mime", receipt);
         } catch (Refused r) {
-            log.warn("commit from {} refused: {}", client, r.getMessage());
+            log.warn("commit from {} refused: {}", SafeText.escape(client), SafeText.escape(r.getMessage()));
             Http.text(x, r.status, r.getMessage());
         }
     }
@@ -88,11 +95,7 @@ final class CommitHandler {
         }
         byte[] manifest = req.manifest();
         byte[] signature = req.signature();
-        String evidenceId = Digests.sha256Hex(manifest).substring(0, 32);
-        Path dir = evidence.resolve(evidenceId);
-        if (Files.exists(dir.resolve("receipt.p7s"))) {
-            return Files.readAllBytes(dir.resolve("receipt.p7s")); // the same commit again: the same receipt
-        }
+        // Who is asking, and whether the manifest is theirs, before anything stored is shown to them.
         verifySignature(manifest, signature, client);
         Manifest m;
         try {
@@ -103,11 +106,58 @@ final class CommitHandler {
         if (!client.equals(m.dockId())) {
             throw new Refused(403, "manifest dockId " + m.dockId() + " is not the client " + client);
         }
+        String evidenceId = Digests.sha256Hex(manifest).substring(0, 32);
+        ReentrantLock sameEvidence = evidenceLocks.computeIfAbsent(evidenceId, k -> new ReentrantLock());
+        sameEvidence.lock();
+        try {
+            return store(req, m, manifest, signature, evidenceId, client);
+        } finally {
+            sameEvidence.unlock();
+            evidenceLocks.remove(evidenceId, sameEvidence);
+        }
+    }
+
+    private byte[] store(CommitRequest req, Manifest m, byte[] manifest, byte[] signature, String evidenceId, String client)
+            throws Refused, IOException {
+        Path dir = evidence.resolve(evidenceId);
+        if (Files.exists(dir.resolve("receipt.p7s"))) {
+            return Files.readAllBytes(dir.resolve("receipt.p7s")); // the same commit again: the same receipt
+        }
         List<Manifest.Part> parts = m.parts();
         List<String> urls = req.partUploads();
         if (urls.size() != parts.size()) {
             throw new Refused(400, "commit lists " + urls.size() + " part URLs for " + parts.size() + " manifest parts");
         }
+        if (new HashSet<>(urls).size() != urls.size()) {
+            throw new Refused(400, "commit lists the same upload for more than one part");
+        }
+        // Every upload of the commit stays locked until its bytes are linked into the evidence: a PATCH
+        // on one of them now would change bytes about to be receipted, so the commit waits for nobody and refuses.
+        List<ReentrantLock> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < urls.size(); i++) {
+                String url = urls.get(i);
+                String id = url.substring(url.lastIndexOf('/') + 1);
+                if (uploads.find(id, client).isEmpty()) {
+                    throw new Refused(409, "part " + i + ": upload " + url + " not found");
+                }
+                ReentrantLock l = uploads.lock(id);
+                if (!l.tryLock()) {
+                    throw new Refused(409, "part " + i + ": upload " + url
+                            + " is being written; commit again when it is complete");
+                }
+                held.add(l);
+            }
+            return storeLocked(req, m, manifest, signature, evidenceId, client, dir);
+        } finally {
+            held.forEach(ReentrantLock::unlock);
+        }
+    }
+
+    private byte[] storeLocked(CommitRequest req, Manifest m, byte[] manifest, byte[] signature, String evidenceId,
+                               String client, Path dir) throws Refused, IOException {
+        List<Manifest.Part> parts = m.parts();
+        List<String> urls = req.partUploads();
         List<UploadStore.Upload> found = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
@@ -148,13 +198,24 @@ final class CommitHandler {
                 }
             }
         }
+        fsync(tmp);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        uploads.fsyncDir();
+        // Durable before receipted: the evidence directory and its entry in evidence/ are on disk
+        // before the 200 that lets the dock wipe the camera.
+        fsync(dir);
+        fsync(evidence);
         for (UploadStore.Upload u : found) {
             uploads.delete(u);
         }
-        log.info("evidence {} stored: dock {}, camera {}, {}", evidenceId, client, m.cameraId(), m.file().path());
+        log.info("evidence {} stored: dock {}, camera {}, {}", evidenceId, client, SafeText.escape(m.cameraId()),
+                SafeText.escape(m.file().path()));
         return receipt;
+    }
+
+    private static void fsync(Path directory) throws IOException {
+        try (FileChannel d = FileChannel.open(directory, StandardOpenOption.READ)) {
+            d.force(true);
+        }
     }
 
     private void verifySignature(byte[] manifest, byte[] signature, String client) throws Refused {

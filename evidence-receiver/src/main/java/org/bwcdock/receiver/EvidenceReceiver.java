@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import org.bwcdock.format.SafeText;
 import org.bwcdock.format.pki.Certificates;
 import org.bwcdock.format.pki.PemFiles;
 import org.bwcdock.format.pki.TlsContexts;
@@ -69,7 +70,8 @@ public final class EvidenceReceiver implements AutoCloseable {
                     Http.empty(x, 404);
                 }
             } catch (IOException | RuntimeException e) {
-                log.warn("{} {}: {}", x.getRequestMethod(), x.getRequestURI(), e.toString());
+                log.warn("{} {}: {}", SafeText.escape(x.getRequestMethod()), SafeText.escape(String.valueOf(x.getRequestURI())),
+                        SafeText.escape(e.toString()));
                 x.close();
                 throw e;
             }

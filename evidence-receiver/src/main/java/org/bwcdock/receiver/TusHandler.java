@@ -8,11 +8,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** tus 1.0 core + creation, checksum (sha256), expiration, termination on {@code /uploads}. */
 final class TusHandler {
@@ -103,7 +106,11 @@ final class TusHandler {
         Http.empty(x, 201);
     }
 
-    /** Appends the body at the offset; with a checksum, keeps the bytes only if it matches. Durable before 204. */
+    /**
+     * Stages the body, checks it against the checksum, and only then appends it to the upload and
+     * makes it durable before the 204: a commit never sees bytes that may still be taken back. The
+     * upload's own lock is held throughout (a second PATCH on it waits; a commit refuses it).
+     */
     private void patch(HttpExchange x, UploadStore.Upload u, long resetAfter) throws IOException {
         if (!"application/offset+octet-stream".equals(x.getRequestHeaders().getFirst("Content-Type"))) {
             Http.text(x, 415, "Content-Type must be application/offset+octet-stream");
@@ -114,11 +121,6 @@ final class TusHandler {
             offset = Long.parseLong(x.getRequestHeaders().getFirst("Upload-Offset"));
         } catch (NumberFormatException | NullPointerException e) {
             Http.text(x, 400, "Upload-Offset missing or not a number");
-            return;
-        }
-        long current = store.offset(u);
-        if (offset != current) {
-            Http.text(x, 409, "Upload-Offset " + offset + " but the upload is at " + current);
             return;
         }
         MessageDigest digest = null;
@@ -138,16 +140,45 @@ final class TusHandler {
                 return;
             }
         }
+        ReentrantLock lock = store.lock(u.id());
+        lock.lock();
+        try {
+            long current = store.offset(u);
+            if (offset != current) {
+                Http.text(x, 409, "Upload-Offset " + offset + " but the upload is at " + current);
+                return;
+            }
+            long written = stage(x, u, offset, digest, resetAfter);
+            if (written < 0) {
+                return; // answered already
+            }
+            if (digest != null && !MessageDigest.isEqual(digest.digest(), expected)) {
+                Files.deleteIfExists(store.staging(u.id()));
+                Http.text(x, 460, "checksum mismatch: the " + written + " bytes were not kept");
+                return;
+            }
+            append(u, offset, written);
+            x.getResponseHeaders().set("Upload-Offset", Long.toString(offset + written));
+            Http.empty(x, 204);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The body into the staging file; the number of bytes, or -1 if the request was refused. */
+    private long stage(HttpExchange x, UploadStore.Upload u, long offset, MessageDigest digest, long resetAfter)
+            throws IOException {
         long written = 0;
-        try (FileChannel out = FileChannel.open(store.bin(u.id()), StandardOpenOption.WRITE); InputStream in = x.getRequestBody()) {
-            out.position(offset);
+        try (FileChannel out = FileChannel.open(store.staging(u.id()), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING); InputStream in = x.getRequestBody()) {
             byte[] buf = new byte[256 * 1024];
             int n;
             while ((n = in.read(buf)) > 0) {
                 if (offset + written + n > u.length()) {
-                    out.truncate(offset);
+                    out.close();
+                    Files.deleteIfExists(store.staging(u.id()));
                     Http.text(x, 400, "body runs past Upload-Length " + u.length());
-                    return;
+                    return -1;
                 }
                 if (digest != null) {
                     digest.update(buf, 0, n);
@@ -155,20 +186,35 @@ final class TusHandler {
                 out.write(ByteBuffer.wrap(buf, 0, n));
                 written += n;
                 if (resetAfter >= 0 && written >= resetAfter) {
-                    out.force(false);
                     log.info("fault: resetting the connection after {} bytes", written);
                     throw new IOException("injected reset");
                 }
             }
-            if (digest != null && !MessageDigest.isEqual(digest.digest(), expected)) {
-                out.truncate(offset);
-                out.force(true);
-                Http.text(x, 460, "checksum mismatch: the " + written + " bytes were not kept");
-                return;
+        } catch (IOException e) {
+            // A broken body (the staging file is closed by now): without a checksum what arrived is
+            // kept, as tus allows, and the client resumes there; with one, nothing unverified is.
+            if (digest == null && written > 0 && Files.exists(store.staging(u.id())) && store.offset(u) == offset) {
+                append(u, offset, written);
+            } else {
+                Files.deleteIfExists(store.staging(u.id()));
+            }
+            throw e;
+        }
+        return written;
+    }
+
+    /** Appends the staged bytes to the upload, durably, and removes the staging file. */
+    private void append(UploadStore.Upload u, long offset, long length) throws IOException {
+        Path staged = store.staging(u.id());
+        try (FileChannel in = FileChannel.open(staged, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(store.bin(u.id()), StandardOpenOption.WRITE)) {
+            out.position(offset);
+            long done = 0;
+            while (done < length) {
+                done += in.transferTo(done, length - done, out.position(offset + done));
             }
             out.force(false);
         }
-        x.getResponseHeaders().set("Upload-Offset", Long.toString(offset + written));
-        Http.empty(x, 204);
+        Files.deleteIfExists(staged);
     }
 }

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +32,12 @@ final class UploadStore {
     private final Path dir;
     private final Duration expiry;
     private final Clock clock;
+    /**
+     * One lock per upload: a PATCH holds its upload's lock while it stages and appends; a commit
+     * only tries it, and refuses (409) an upload still being written. No lock is shared between
+     * uploads, so one slow dock never holds another up.
+     */
+    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     UploadStore(Path dir, Duration expiry, Clock clock) throws IOException {
         this.dir = Files.createDirectories(dir);
@@ -77,9 +85,20 @@ final class UploadStore {
         return dir.resolve(id + ".bin");
     }
 
+    /** Where a PATCH body waits until its checksum passed; only then is it appended to {@link #bin}. */
+    Path staging(String id) {
+        return dir.resolve(id + ".stage");
+    }
+
+    ReentrantLock lock(String id) {
+        return locks.computeIfAbsent(id, k -> new ReentrantLock());
+    }
+
     void delete(Upload u) throws IOException {
+        Files.deleteIfExists(staging(u.id()));
         Files.deleteIfExists(bin(u.id()));
         Files.deleteIfExists(dir.resolve(u.id() + ".json"));
+        locks.remove(u.id());
     }
 
     void fsyncDir() throws IOException {

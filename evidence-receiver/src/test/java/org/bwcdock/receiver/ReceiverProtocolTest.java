@@ -132,4 +132,95 @@ class ReceiverProtocolTest {
         assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("manifest dockId dock-99 is not the client dock-07"));
         assertEquals(0, receiver.evidenceCount());
     }
+
+    @Test
+    void theSameUploadForTwoPartsIsRefused() throws Exception {
+        byte[] part = "bytes".getBytes(StandardCharsets.US_ASCII);
+        String url = upload(part);
+        Manifest one = manifest("dock-07", part);
+        Manifest two = new Manifest(one.dockId(), one.cameraId(), one.bay(), null, one.file(), one.partSize(),
+                List.of(one.parts().get(0), new Manifest.Part(1, part.length, part.length, one.parts().get(0).plaintextSha256(),
+                        one.parts().get(0).ciphertextSha256(), part.length)), one.recipients(), one.agentVersion(),
+                one.ingestStarted(), one.ingestEnded(), one.auditHead());
+        byte[] manifest = two.encode();
+        HttpResponse<byte[]> r = commit(new CommitRequest(manifest, ManifestSignatures.sign(manifest, dock.key(), pki.chain(dock)),
+                List.of(url, url)).encode());
+        assertEquals(400, r.statusCode());
+        assertEquals("commit lists the same upload for more than one part", new String(r.body(), StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void aCommitWhileAPatchIsInFlightIsRefusedAndTheBytesStayTheDocks() throws Exception {
+        byte[] part = new byte[200_000];
+        java.util.Arrays.fill(part, (byte) 7);
+        HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/uploads")).header("Upload-Length", "" + part.length)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        String url = URI.create(created.headers().firstValue("Location").orElseThrow()).getPath();
+        java.util.concurrent.CountDownLatch halfSent = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
+        java.io.InputStream slow = new java.io.InputStream() {
+            int sent;
+
+            @Override
+            public int read() throws java.io.IOException {
+                if (sent == part.length / 2) {
+                    halfSent.countDown();
+                    try {
+                        if (!goOn.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                            throw new java.io.IOException("test gave up");
+                        }
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                return sent < part.length ? part[sent++] : -1;
+            }
+        };
+        var patch = http.sendAsync(HttpRequest.newBuilder(uri(url)).header("Tus-Resumable", "1.0.0").header("Upload-Offset", "0")
+                .header("Content-Type", "application/offset+octet-stream").timeout(Duration.ofSeconds(30))
+                .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> slow),
+                        part.length)).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(halfSent.await(20, java.util.concurrent.TimeUnit.SECONDS), "the PATCH started");
+        byte[] manifest = manifest("dock-07", part).encode();
+        byte[] body = new CommitRequest(manifest, ManifestSignatures.sign(manifest, dock.key(), pki.chain(dock)), List.of(url)).encode();
+        org.bwcdock.testing.Poll.until("the receiver holding the PATCH's upload", Duration.ofSeconds(10), () -> {
+            HttpResponse<byte[]> r = commit(body);
+            return r.statusCode() == 409 && new String(r.body(), StandardCharsets.UTF_8).contains("is being written");
+        });
+        assertEquals(0, receiver.evidenceCount(), "nothing receipted while bytes were still arriving");
+        goOn.countDown();
+        assertEquals(204, patch.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+        HttpResponse<byte[]> done = commit(body);
+        assertEquals(200, done.statusCode(), new String(done.body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aPatchWithTheWrongChecksumKeepsNothing() throws Exception {
+        HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/uploads")).header("Upload-Length", "10")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        URI upload = uri(URI.create(created.headers().firstValue("Location").orElseThrow()).getPath());
+        String wrong = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        HttpResponse<String> r = send(HttpRequest.newBuilder(upload).header("Upload-Offset", "0").header("Upload-Checksum", "sha256 " + wrong)
+                .header("Content-Type", "application/offset+octet-stream").method("PATCH", HttpRequest.BodyPublishers.ofString("0123456789")));
+        assertEquals(460, r.statusCode());
+        HttpResponse<String> head = send(HttpRequest.newBuilder(upload).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertEquals("0", head.headers().firstValue("Upload-Offset").orElseThrow(), "the refused bytes were not kept");
+    }
+
+    @Test
+    void aStoredReceiptIsNotShownToAnotherDock() throws Exception {
+        byte[] part = "bytes of dock 7".getBytes(StandardCharsets.US_ASCII);
+        String url = upload(part);
+        byte[] manifest = manifest("dock-07", part).encode();
+        byte[] body = new CommitRequest(manifest, ManifestSignatures.sign(manifest, dock.key(), pki.chain(dock)), List.of(url)).encode();
+        assertEquals(200, commit(body).statusCode());
+        ThrowawayPki.Leaf other = pki.issue("dock-08", ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT);
+        try (HttpClient asOther = HttpClient.newBuilder().sslContext(TlsContexts.create(other.chainFile(), other.keyFile(), pki.caFile()))
+                .connectTimeout(Duration.ofSeconds(5)).build()) {
+            HttpResponse<byte[]> r = asOther.send(HttpRequest.newBuilder(uri("/commit")).timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(403, r.statusCode(), "dock 8 replaying dock 7's commit gets no receipt");
+            assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("dock-07"), new String(r.body(), StandardCharsets.UTF_8));
+        }
+    }
 }
