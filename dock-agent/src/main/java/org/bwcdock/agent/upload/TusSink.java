@@ -2,6 +2,7 @@ package org.bwcdock.agent.upload;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bwcdock.agent.system.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +18,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * tus 1.0 over java.net.http (a real PATCH), resuming from the server's offset after any failure,
@@ -75,7 +76,7 @@ final class TusSink implements EvidenceSink {
     @Override
     public byte[] deliver(Delivery d, Listener listener) throws UploadException, BadReceiptException, InterruptedException {
         long deadline = System.nanoTime() + settings.deadline().toNanos();
-        long backoffMillis = 1000;
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), settings.maxBackoff());
         List<String> urls = new ArrayList<>();
         for (Part p : d.parts()) {
             urls.add(p.uploadUrl());
@@ -111,10 +112,8 @@ final class TusSink implements EvidenceSink {
                     throw new UploadException(d.where() + ": upload did not complete within " + settings.deadline()
                             + ": " + e.getMessage(), true, e);
                 }
-                long sleep = jitter(backoffMillis);
-                log.warn("{}: {}; retrying in {} ms", d.where(), e.getMessage(), sleep);
-                Thread.sleep(sleep); // backoff: the wait is the point
-                backoffMillis = Math.min(backoffMillis * 2, settings.maxBackoff().toMillis());
+                log.warn("{}: {}; retrying with backoff", d.where(), e.getMessage());
+                backoff.pause(); // interrupted when the uploader closes
             }
         }
     }
@@ -135,10 +134,6 @@ final class TusSink implements EvidenceSink {
             }
         }
         return false;
-    }
-
-    private static long jitter(long millis) {
-        return (long) (millis * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
     }
 
     /**

@@ -5,10 +5,12 @@ import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.PartRecord;
 import org.bwcdock.agent.spool.Spool;
+import org.bwcdock.agent.system.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,6 +38,8 @@ public final class Uploader implements AutoCloseable {
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicReference<String> firstCamera = new AtomicReference<>();
     private volatile boolean running = true;
+    /** The wait after a delivery that failed but may succeed later; every worker shares it (one server). */
+    private final Backoff serverTrouble = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(2));
 
     public Uploader(Ledger ledger, Spool spool, EvidenceSink sink, int concurrency, UploadListener listener) {
         this.ledger = ledger;
@@ -149,6 +153,7 @@ public final class Uploader implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("{}: receipted, but its spool files could not be removed: {}", where, e.getMessage());
             }
+            serverTrouble.reset();
             listener.receipted(ledger.file(f.id()).orElseThrow());
         } catch (UploadException e) {
             log.warn("{}: {}", where, e.getMessage());
@@ -160,7 +165,7 @@ public final class Uploader implements AutoCloseable {
                         ledger.recordPartUpload(f.id(), p.index(), null, 0);
                     }
                 }
-                LockSupport.parkNanos(5_000_000_000L); // not the next file at once: the server is in trouble
+                serverTrouble.pause(); // not the next file at once: the server is in trouble
             }
         } catch (BadReceiptException e) {
             log.error("{}: receipt rejected: {}", where, e.getMessage());
@@ -179,6 +184,7 @@ public final class Uploader implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        serverTrouble.stop();
         workers.forEach(Thread::interrupt);
         for (Thread t : workers) {
             try {
