@@ -4,12 +4,14 @@ import org.bwcdock.agent.bay.BayStatus;
 import org.bwcdock.agent.bay.CameraPolicy;
 import org.bwcdock.agent.bay.Dock;
 import org.bwcdock.agent.config.AgentConfig;
+import org.bwcdock.agent.config.Defaults;
 import org.bwcdock.agent.custody.CustodySettings;
 import org.bwcdock.agent.custody.Ingestor;
 import org.bwcdock.agent.custody.Ingestors;
 import org.bwcdock.agent.hardware.BatteryReading;
 import org.bwcdock.agent.hardware.ChargeStatus;
 import org.bwcdock.agent.hardware.DockHardware;
+import org.bwcdock.agent.hardware.HardwareSettings;
 import org.bwcdock.agent.hardware.HardwareSimulation;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
@@ -57,6 +59,8 @@ public final class DockAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockAgent.class);
 
     private final AgentConfig config;
+    /** Derived from the config when the agent is built, so that check-config sees what run would refuse. */
+    private final HardwareSettings hardwareSettings;
     private final Clock clock;
     /** Closed in reverse order of opening. */
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
@@ -74,11 +78,20 @@ public final class DockAgent implements AutoCloseable {
 
     private DockAgent(AgentConfig config, Clock clock) {
         this.config = config;
+        this.hardwareSettings = HardwareSettings.from(config);
         this.clock = clock;
     }
 
+    /**
+     * Builds the agent without starting anything: every setting derived from the config is built
+     * here, and a bad one throws IllegalArgumentException now (check-config runs this too).
+     */
     public static DockAgent create(AgentConfig config, Clock clock) {
         return new DockAgent(config, clock);
+    }
+
+    public AgentConfig config() {
+        return config;
     }
 
     /** Opens the ledger and starts every part. On failure, whatever was started is stopped again. */
@@ -91,7 +104,7 @@ public final class DockAgent implements AutoCloseable {
         try {
             Files.createDirectories(config.stateDirectory());
             ledger = own(Ledgers.open(config.ledgerFile(), clock, config.mqtt().map(AgentConfig.Mqtt::outboxCapacity)
-                    .orElse(Ledgers.DEFAULT_OUTBOX_CAPACITY)));
+                    .orElse(Defaults.OUTBOX_CAPACITY)));
             ledger.audit("agent", "start", config.dockId(), "version " + Version.current());
             spool = own(Spools.open(config.spool().directory(), config.spool().quotaBytes()));
             recoverInterruptedIngests();
@@ -99,13 +112,11 @@ public final class DockAgent implements AutoCloseable {
             Ingestor ingestor = own(Ingestors.create(custodySettings(), spool));
             dock = own(new Dock(config.bays().stream().map(AgentConfig.Bay::number).toList(), ledger, ingestor, mounter(),
                     cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged, clock));
-            hardware = own(DockHardware.create(config, ledger, dock, clock));
+            hardware = own(DockHardware.create(hardwareSettings, ledger, dock, clock));
             dock.onUndock((bay, camera) -> hardware.badges().undocked(bay, camera));
-            if (config.evidence().isPresent()) {
-                uploader = own(new Uploader(ledger, spool, Sinks.tus(sinkSettings(config.evidence().get())),
-                        config.evidence().get().concurrency(), dock));
-                uploader.start();
-            }
+            uploader = own(new Uploader(ledger, spool, Sinks.tus(sinkSettings(config.evidence())),
+                    config.evidence().concurrency(), dock));
+            uploader.start();
             watcher = own(CameraWatcher.sysfs(usbSettings(), dock));
             if (config.mqtt().isPresent()) {
                 telemetry = own(Telemetries.mqtt(mqttSettings(config.mqtt().get()), ledger,
@@ -114,9 +125,9 @@ public final class DockAgent implements AutoCloseable {
                 dock.statuses().forEach(this::bayChanged);
             }
             watcher.start();
-            log.info("dock {} started: {} bay(s), hardware {}, telemetry {}, uploads {}", config.dockId(),
+            log.info("dock {} started: {} bay(s), hardware {}, telemetry {}, uploads to {}", config.dockId(),
                     config.bays().size(), config.hardware().name().toLowerCase(java.util.Locale.ROOT),
-                    config.mqtt().isPresent() ? "on" : "off", config.evidence().isPresent() ? "on" : "off");
+                    config.mqtt().isPresent() ? "on" : "off", config.evidence().url());
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot start: " + e.getMessage(), e);
@@ -153,10 +164,8 @@ public final class DockAgent implements AutoCloseable {
 
     private CustodySettings custodySettings() throws IOException {
         List<X509Certificate> recipients = new ArrayList<>();
-        if (config.evidence().isPresent()) {
-            for (var p : config.evidence().get().recipients()) {
-                recipients.addAll(PemFiles.readCertificates(p));
-            }
+        for (var p : config.evidence().recipients()) {
+            recipients.addAll(PemFiles.readCertificates(p));
         }
         if (recipients.isEmpty()) {
             throw new IllegalStateException("no evidence recipients configured ([evidence] recipients): footage could "
@@ -178,7 +187,7 @@ public final class DockAgent implements AutoCloseable {
                 e.bandwidthBytesPerSecond(), config.dockId());
     }
 
-    /** Uploads, for the back office's pause/resume/bandwidth commands; empty when uploads are off. */
+    /** Uploads, for the back office's pause/resume/bandwidth commands; empty until started. */
     public Optional<Uploader> uploader() {
         return Optional.ofNullable(uploader);
     }

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param hardware which bay lights, badge reader and gauges to drive
  * @param stateDirectory where the ledger lives
  * @param mqtt absent: telemetry is off (logged at start)
- * @param evidence always present once loaded (the loader requires it: without recipients nothing can be encrypted)
+ * @param evidence required: without recipients nothing can be encrypted, so the dock cannot ingest
  * @param badges badge UID (upper-case hex) → officer id, for self-assignment
  */
 public record AgentConfig(
@@ -29,7 +29,7 @@ public record AgentConfig(
         List<Bay> bays,
         List<CameraProfile> cameraProfiles,
         Optional<Mqtt> mqtt,
-        Optional<Evidence> evidence,
+        Evidence evidence,
         Policy policy,
         Map<String, String> badges) {
 
@@ -37,6 +37,7 @@ public record AgentConfig(
         bays = List.copyOf(bays);
         cameraProfiles = List.copyOf(cameraProfiles);
         badges = Map.copyOf(badges);
+        java.util.Objects.requireNonNull(evidence, "evidence");
     }
 
     public Path ledgerFile() {
@@ -62,8 +63,8 @@ public record AgentConfig(
                     .append(", footage ").append(String.join(" ", p.footage())).append('\n');
         }
         s.append("mqtt: ").append(mqtt.map(m -> m.brokers().toString()).orElse("not configured (telemetry off)")).append('\n');
-        s.append("evidence: ").append(evidence.map(e -> e.url() + ", " + e.recipients().size() + " recipient(s)")
-                .orElse("not configured (uploads off)")).append('\n');
+        s.append("evidence: ").append(evidence.url()).append(", ").append(evidence.recipients().size())
+                .append(" recipient(s)\n");
         s.append("policy: wipe after receipt ").append(policy.wipeAfterReceipt() ? "yes" : "no")
                 .append(", badge hand-out at >= ").append(policy.minimumBatteryPercent()).append("% battery\n");
         s.append("badges: ").append(badges.size()).append(" known");
@@ -97,15 +98,21 @@ public record AgentConfig(
                       Duration stableInterval, Duration readTimeout, Optional<Path> simulatedVolumes) {
     }
 
-    /** One camera bay; {@code leds} and {@code batteryGauge} are only used with real or simulated hardware. */
+    /**
+     * One camera bay; {@code leds} and {@code batteryGauge} are only used with real or simulated hardware,
+     * but checked by the same rules ({@link HardwareRules}) whatever {@code hardware} says.
+     *
+     * @param number the bay's number (1..64) as the dock's labels, MQTT topics and messages show it:
+     *               {@code bays[3]} in a problem is the bay with {@code number = 3}
+     */
     public record Bay(int number, String usbPort, Optional<Leds> leds, Optional<BatteryGauge> batteryGauge) {
     }
 
-    /** BCM GPIO numbers of a bay's LEDs. */
+    /** BCM GPIO numbers of a bay's LEDs (see {@link HardwareRules#ledGpioProblem}). */
     public record Leds(int green, int amber, int red) {
     }
 
-    /** A MAX17048-style fuel gauge on an I2C bus. */
+    /** A MAX17048-style fuel gauge on an I2C bus (see {@link HardwareRules}). */
     public record BatteryGauge(int bus, int address) {
     }
 
