@@ -1,5 +1,6 @@
 package org.bwcdock.agent;
 
+import com.pi4j.context.Context;
 import org.bwcdock.agent.bay.BayStatus;
 import org.bwcdock.agent.bay.CameraPolicy;
 import org.bwcdock.agent.bay.Dock;
@@ -12,7 +13,6 @@ import org.bwcdock.agent.hardware.BatteryReading;
 import org.bwcdock.agent.hardware.ChargeStatus;
 import org.bwcdock.agent.hardware.DockHardware;
 import org.bwcdock.agent.hardware.HardwareSettings;
-import org.bwcdock.agent.hardware.HardwareSimulation;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
@@ -49,6 +49,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The composition root: the one place that reads the configuration, decides which parts are real
@@ -61,6 +62,8 @@ public final class DockAgent implements AutoCloseable {
     private final AgentConfig config;
     /** Derived from the config when the agent is built, so that check-config sees what run would refuse. */
     private final HardwareSettings hardwareSettings;
+    /** The simulated chips for hardware = "simulated": supplied by the sandbox and tests, never on a dock. */
+    private final Optional<Supplier<Context>> simulatedBoard;
     private final Clock clock;
     /** Closed in reverse order of opening. */
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
@@ -76,18 +79,31 @@ public final class DockAgent implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
 
-    private DockAgent(AgentConfig config, Clock clock) {
+    private DockAgent(AgentConfig config, Optional<Supplier<Context>> simulatedBoard, Clock clock) {
         this.config = config;
         this.hardwareSettings = HardwareSettings.from(config);
+        if (config.hardware() == AgentConfig.Hardware.SIMULATED && simulatedBoard.isEmpty()) {
+            throw new IllegalArgumentException(DockHardware.SIMULATED_NEEDS_A_BOARD);
+        }
+        this.simulatedBoard = simulatedBoard;
         this.clock = clock;
     }
 
     /**
      * Builds the agent without starting anything: every setting derived from the config is built
-     * here, and a bad one throws IllegalArgumentException now (check-config runs this too).
+     * here, and a bad one throws IllegalArgumentException now (check-config runs this too). With
+     * real hardware or none: what a dock runs.
      */
     public static DockAgent create(AgentConfig config, Clock clock) {
-        return new DockAgent(config, clock);
+        return new DockAgent(config, Optional.empty(), clock);
+    }
+
+    /**
+     * The same, with simulated chips for {@code hardware = "simulated"} (the sandbox's and tests'
+     * {@code org.bwcdock.simulation.SimulatedBoard}); other modes ignore it.
+     */
+    public static DockAgent create(AgentConfig config, Clock clock, Supplier<Context> simulatedBoard) {
+        return new DockAgent(config, Optional.of(simulatedBoard), clock);
     }
 
     public AgentConfig config() {
@@ -112,7 +128,7 @@ public final class DockAgent implements AutoCloseable {
             Ingestor ingestor = own(Ingestors.create(custodySettings(), spool));
             dock = own(new Dock(config.bays().stream().map(AgentConfig.Bay::number).toList(), ledger, ingestor, mounter(),
                     cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged, clock));
-            hardware = own(DockHardware.create(hardwareSettings, ledger, dock, clock));
+            hardware = own(DockHardware.create(hardwareSettings, simulatedBoard, ledger, dock, clock));
             dock.onUndock((bay, camera) -> hardware.badges().undocked(bay, camera));
             uploader = own(new Uploader(ledger, spool, Sinks.tus(sinkSettings(config.evidence())),
                     config.evidence().concurrency(), dock));
@@ -228,14 +244,21 @@ public final class DockAgent implements AutoCloseable {
         }
         Telemetry t = telemetry;
         if (t != null) {
-            // The bay's gauge (or the camera's own report, through the hardware) is the battery truth.
-            BatteryReading battery = h == null ? null : h.gauges().reading(s.bay());
-            int percent = battery != null && battery.known() ? battery.roundedPercent() : s.batteryPercent();
-            boolean charging = battery != null && battery.known() ? battery.status() == ChargeStatus.CHARGING
-                    : s.cameraId() != null && percent >= 0 && percent < 100;
-            t.bayChanged(new BayState(s.bay(), s.cameraId(), s.officerId(), percent, charging, s.phase(),
+            BatteryReading battery = battery(s);
+            t.bayChanged(new BayState(s.bay(), s.cameraId(), s.officerId(), battery.roundedPercent(),
+                    battery.status() == ChargeStatus.CHARGING, s.phase(),
                     percent(s.ingestDone(), s.ingestTotal()), percent(s.uploadDone(), s.uploadTotal()), s.lastEvent()));
         }
+    }
+
+    /**
+     * The bay's battery wherever the dock shows it (MQTT, {@link #bays()}): the gauge where one
+     * answers, else the level the camera reported. The one place that decides it.
+     */
+    private BatteryReading battery(BayStatus s) {
+        DockHardware h = hardware;
+        BatteryReading gauge = h == null ? BatteryReading.unknown(s.bay(), clock.instant()) : h.gauges().reading(s.bay());
+        return gauge.orReported(s.batteryPercent(), s.cameraId() != null);
     }
 
     private static int percent(long done, long total) {
@@ -261,23 +284,13 @@ public final class DockAgent implements AutoCloseable {
         return h;
     }
 
-    /** The simulated chips when hardware = "simulated" (the sandbox puts badges on the reader); empty otherwise. */
-    public Optional<HardwareSimulation> hardwareSimulation() {
-        DockHardware h = hardware;
-        return h == null ? Optional.empty() : h.simulation();
-    }
-
     /** Every bay as it is now, with the battery level the dock reports (the gauge where one answers). */
     public List<BayStatus> bays() {
         if (dock == null) {
             return List.of();
         }
-        DockHardware h = hardware;
-        return dock.statuses().stream().map(s -> {
-            BatteryReading battery = h == null ? null : h.gauges().reading(s.bay());
-            return battery == null || !battery.known() ? s : new BayStatus(s.bay(), s.cameraId(), s.officerId(), battery.roundedPercent(),
-                    s.phase(), s.ingestDone(), s.ingestTotal(), s.uploadDone(), s.uploadTotal(), s.lastEvent());
-        }).toList();
+        return dock.statuses().stream().map(s -> new BayStatus(s.bay(), s.cameraId(), s.officerId(), battery(s).roundedPercent(),
+                s.phase(), s.ingestDone(), s.ingestTotal(), s.uploadDone(), s.uploadTotal(), s.lastEvent())).toList();
     }
 
     /** True while every part the agent relies on works; the systemd watchdog is fed only then. */

@@ -71,6 +71,14 @@ class CheckConfigMatchesRunTest {
                 "bays[2].batteryGauge.address: I2C address 0x3 is reserved or out of range (0x08..0x77)")));
     }
 
+    /** An installed dock has no simulated chips: both commands refuse hardware = "simulated" alike. */
+    @Test
+    void simulatedHardwareIsRefusedByBothOnADock() throws Exception {
+        Path config = TestConfigs.minimal(dir);
+        Files.writeString(config, Files.readString(config).replace("hardware = \"none\"", "hardware = \"simulated\""));
+        sameVerdict(config, "hardware: \"simulated\" runs on simulated chips, which only the sandbox and tests supply");
+    }
+
     /** The edges of every wiring rule pass both: check-config says ok, and run starts and stops. */
     @Test
     void aValidConfigPassesBoth() throws Exception {
@@ -79,7 +87,7 @@ class CheckConfigMatchesRunTest {
                 "usbPort = \"1-1.2\"\nleds = { green = 0, amber = 27, red = 12 }\nbatteryGauge = { bus = 22, address = 0x77 }"));
         Verdict check = cli("check-config", config.toString());
         assertEquals(0, check.code(), check.problems()::toString);
-        assertTrue(check.out().contains("bay 2: USB port 1-1.2, LEDs on GPIO 0/27/12, gauge i2c-22@0x77"), check.out());
+        assertTrue(check.out().contains("bay 2: USB port 1-1.2, LEDs on GPIO 0/27/12, gauge max17048 on i2c-22@0x77"), check.out());
         Verdict run = cli("run", "--config", config.toString(), "--run-for", "0");
         assertEquals(0, run.code(), run.problems()::toString);
     }

@@ -55,7 +55,8 @@ public record AgentConfig(
         for (Bay b : bays) {
             s.append("bay ").append(b.number()).append(": USB port ").append(b.usbPort())
                     .append(b.leds().map(l -> ", LEDs on GPIO " + l.green() + "/" + l.amber() + "/" + l.red()).orElse(""))
-                    .append(b.batteryGauge().map(g -> ", gauge i2c-" + g.bus() + "@0x" + Integer.toHexString(g.address())).orElse(""))
+                    .append(b.batteryGauge().map(g -> ", gauge " + g.chip().configValue() + " on i2c-" + g.bus() + "@0x"
+                            + Integer.toHexString(g.address())).orElse(""))
                     .append('\n');
         }
         for (CameraProfile p : cameraProfiles) {
@@ -112,8 +113,22 @@ public record AgentConfig(
     public record Leds(int green, int amber, int red) {
     }
 
-    /** A MAX17048-style fuel gauge on an I2C bus (see {@link HardwareRules}). */
-    public record BatteryGauge(int bus, int address) {
+    /** A bay's fuel gauge: which chip, on which I2C bus and address (see {@link HardwareRules}). */
+    public record BatteryGauge(GaugeChip chip, int bus, int address) {
+    }
+
+    /**
+     * The fuel-gauge chips the dock has a driver for; the config value is the lower-case name
+     * ({@code chip = "max17048"}). A new chip: a constant here, its driver in hardware/, its
+     * simulated chip in dock-simulation.
+     */
+    public enum GaugeChip {
+        /** Maxim MAX17048 (single cell, I2C 0x36). */
+        MAX17048;
+
+        public String configValue() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public enum CameraIdSource { USB_SERIAL, DEVICE_INFO }

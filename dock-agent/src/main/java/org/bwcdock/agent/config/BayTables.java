@@ -4,14 +4,17 @@ import org.bwcdock.agent.config.AgentConfig.Bay;
 import org.bwcdock.agent.config.AgentConfig.BatteryGauge;
 import org.bwcdock.agent.config.AgentConfig.CameraIdSource;
 import org.bwcdock.agent.config.AgentConfig.CameraProfile;
+import org.bwcdock.agent.config.AgentConfig.GaugeChip;
 import org.bwcdock.agent.config.AgentConfig.Leds;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.bwcdock.agent.config.Values.quote;
 
@@ -103,6 +106,16 @@ final class BayTables {
     }
 
     private static BatteryGauge gauge(Table t, Map<String, String> usedAddresses) {
+        GaugeChip chip = t.string("chip").map(v -> {
+            for (GaugeChip c : GaugeChip.values()) {
+                if (c.configValue().equals(v)) {
+                    return c;
+                }
+            }
+            t.problem("chip", quote(v) + " is not one of " + Arrays.stream(GaugeChip.values())
+                    .map(GaugeChip::configValue).collect(Collectors.joining(", ")));
+            return null;
+        }).orElse(Defaults.GAUGE_CHIP);
         Optional<Integer> bus = t.requiredInteger("bus", Integer.MIN_VALUE, Integer.MAX_VALUE).map(Long::intValue);
         Optional<Integer> address = t.requiredInteger("address", Integer.MIN_VALUE, Integer.MAX_VALUE).map(Long::intValue);
         bus.flatMap(HardwareRules::i2cBusProblem).ifPresent(p -> t.problem("bus", p));
@@ -115,7 +128,7 @@ final class BayTables {
             }
         }
         t.rejectUnknownKeys();
-        return new BatteryGauge(bus.orElse(-1), address.orElse(-1));
+        return new BatteryGauge(chip, bus.orElse(-1), address.orElse(-1));
     }
 
     static List<CameraProfile> profiles(Table root) {

@@ -23,6 +23,8 @@ public final class Defaults {
     public static final Duration STABLE_INTERVAL = Duration.ofSeconds(2);
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
+    public static final AgentConfig.GaugeChip GAUGE_CHIP = AgentConfig.GaugeChip.MAX17048;
+
     public static final long MAX_FILE_SIZE_BYTES = 64L << 30;
     public static final AgentConfig.CameraIdSource CAMERA_ID = AgentConfig.CameraIdSource.USB_SERIAL;
 

@@ -104,7 +104,7 @@ public record HardwareSettings(AgentConfig.Hardware mode, List<BayWiring> bays, 
         List<BayWiring> bays = config.bays().stream()
                 .map(b -> new BayWiring(b.number(),
                         b.leds().map(l -> new Leds(l.green(), l.amber(), l.red())),
-                        b.batteryGauge().map(g -> new GaugeAddress(g.bus(), g.address()))))
+                        b.batteryGauge().map(g -> new GaugeAddress(g.chip(), g.bus(), g.address()))))
                 .toList();
         return new HardwareSettings(config.hardware(), bays, config.badges(), config.policy().minimumBatteryPercent(),
                 new SpiAddress(Defaults.BADGE_READER_SPI_BUS, Defaults.BADGE_READER_CHIP_SELECT, Defaults.BADGE_READER_BAUD),
@@ -137,9 +137,15 @@ public record HardwareSettings(AgentConfig.Hardware mode, List<BayWiring> bays, 
         }
     }
 
-    /** A fuel gauge on an I2C bus at a 7-bit address ({@link HardwareRules}; a MAX17048 is 0x36). */
-    public record GaugeAddress(int bus, int address) {
+    /** A fuel-gauge chip on an I2C bus at a 7-bit address ({@link HardwareRules}; a MAX17048 is 0x36). */
+    public record GaugeAddress(AgentConfig.GaugeChip chip, int bus, int address) {
+        /** The default chip ({@link Defaults#GAUGE_CHIP}). */
+        public GaugeAddress(int bus, int address) {
+            this(Defaults.GAUGE_CHIP, bus, address);
+        }
+
         public GaugeAddress {
+            Objects.requireNonNull(chip, "chip");
             HardwareRules.i2cBusProblem(bus).ifPresent(p -> {
                 throw new IllegalArgumentException(p);
             });
