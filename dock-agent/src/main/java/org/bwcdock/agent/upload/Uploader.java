@@ -128,7 +128,9 @@ public final class Uploader implements AutoCloseable {
                     p.ciphertextSha256(), p.uploadUrl()));
         }
         byte[] manifest = ledger.manifest(f.id()).orElseThrow();
-        byte[] signature = spoolSignature(f);
+        // Manifest and signature from the ledger, where ingest recorded them in one transaction.
+        byte[] signature = ledger.manifestSignature(f.id()).orElseThrow(
+                () -> new IllegalStateException("file " + f.id() + " has a manifest but no signature in the ledger"));
         try {
             byte[] receipt = sink.deliver(new EvidenceSink.Delivery(f.id(), where, parts, manifest, signature, f.plaintextSha256()),
                     new EvidenceSink.Listener() {
@@ -170,14 +172,6 @@ public final class Uploader implements AutoCloseable {
         } catch (BadReceiptException e) {
             log.error("{}: receipt rejected: {}", where, e.getMessage());
             ledger.transition(f.id(), FileState.UPLOADING, FileState.FAILED, "receipt rejected: " + e.getMessage());
-        }
-    }
-
-    private byte[] spoolSignature(EvidenceFile f) {
-        try {
-            return java.nio.file.Files.readAllBytes(spool.resolve(Spool.signatureName(f.id())));
-        } catch (IOException e) {
-            throw new IllegalStateException("manifest signature of file " + f.id() + " missing from the spool", e);
         }
     }
 
