@@ -19,6 +19,7 @@ import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.Ledgers;
 import org.bwcdock.agent.pki.PemFiles;
 import org.bwcdock.agent.pki.TlsContexts;
+import org.bwcdock.agent.upload.EvidenceSink;
 import org.bwcdock.agent.upload.SinkSettings;
 import org.bwcdock.agent.upload.Sinks;
 import org.bwcdock.agent.upload.Uploader;
@@ -41,7 +42,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -130,7 +130,7 @@ public final class DockAgent implements AutoCloseable {
                     cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged, clock));
             hardware = own(DockHardware.create(hardwareSettings, simulatedBoard, ledger, dock, clock));
             dock.onUndock((bay, camera) -> hardware.badges().undocked(bay, camera));
-            uploader = own(new Uploader(ledger, spool, Sinks.tus(sinkSettings(config.evidence())),
+            uploader = own(new Uploader(ledger, spool, sink(config.evidence()),
                     config.evidence().concurrency(), dock));
             uploader.start();
             watcher = own(CameraWatcher.sysfs(usbSettings(), dock));
@@ -189,7 +189,15 @@ public final class DockAgent implements AutoCloseable {
         }
         return new CustodySettings(config.dockId(), config.spool().partSizeBytes(), recipients,
                 PemFiles.readPrivateKey(config.identity().privateKey()), PemFiles.readCertificates(config.identity().certificate()),
-                Version.current(), Duration.ofMinutes(30), clock);
+                Version.current(), Defaults.SPOOL_WAIT, clock);
+    }
+
+    /** The one place a sink's config value meets its class. */
+    private EvidenceSink sink(AgentConfig.Evidence e) throws IOException {
+        SinkSettings settings = sinkSettings(e);
+        return switch (e.sink()) {
+            case TUS -> Sinks.tus(settings);
+        };
     }
 
     private SinkSettings sinkSettings(AgentConfig.Evidence e) throws IOException {
@@ -199,8 +207,8 @@ public final class DockAgent implements AutoCloseable {
                 : Optional.empty();
         // One PATCH per part: its checksum is the hash recorded at ingest, and a broken PATCH resumes from the server's offset.
         return new SinkSettings(e.url(), tls, PemFiles.readCertificates(e.receiptSigners()), config.spool().partSizeBytes(),
-                Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofSeconds(60),
-                e.bandwidthBytesPerSecond(), config.dockId());
+                Defaults.UPLOAD_CONNECT_TIMEOUT, Defaults.UPLOAD_REQUEST_TIMEOUT, Defaults.UPLOAD_DELIVERY_DEADLINE,
+                Defaults.UPLOAD_MAX_BACKOFF, e.bandwidthBytesPerSecond(), config.dockId());
     }
 
     /** Uploads, for the back office's pause/resume/bandwidth commands; empty until started. */

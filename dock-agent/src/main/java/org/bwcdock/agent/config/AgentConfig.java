@@ -64,7 +64,8 @@ public record AgentConfig(
                     .append(", footage ").append(String.join(" ", p.footage())).append('\n');
         }
         s.append("mqtt: ").append(mqtt.map(m -> m.brokers().toString()).orElse("not configured (telemetry off)")).append('\n');
-        s.append("evidence: ").append(evidence.url()).append(", ").append(evidence.recipients().size())
+        s.append("evidence: ").append(evidence.sink().name().toLowerCase(java.util.Locale.ROOT)).append(" to ")
+                .append(evidence.url()).append(", ").append(evidence.recipients().size())
                 .append(" recipient(s)\n");
         s.append("policy: wipe after receipt ").append(policy.wipeAfterReceipt() ? "yes" : "no")
                 .append(", badge hand-out at >= ").append(policy.minimumBatteryPercent()).append("% battery\n");
@@ -156,11 +157,21 @@ public record AgentConfig(
     }
 
     /**
+     * How footage reaches the evidence server ({@code [evidence] sink}); a new sink is a constant
+     * here, its class in upload/, and one line where DockAgent makes the sink.
+     */
+    public enum EvidenceSink {
+        /** tus 1.0 uploads, then a commit answered by a signed receipt (docs/evidence-upload.md). */
+        TUS
+    }
+
+    /**
+     * @param sink the upload protocol
      * @param recipients certificates whose keys may decrypt the footage (evidence server, escrow)
      * @param receiptSigners certificates (or CAs) trusted to sign receipts
      * @param bandwidthBytesPerSecond 0 = unlimited
      */
-    public record Evidence(URI url, Optional<Path> trustAnchors, List<Path> recipients, Path receiptSigners,
+    public record Evidence(EvidenceSink sink, URI url, Optional<Path> trustAnchors, List<Path> recipients, Path receiptSigners,
                            long bandwidthBytesPerSecond, int concurrency) {
         public Evidence {
             recipients = List.copyOf(recipients);

@@ -8,13 +8,11 @@ import org.bwcdock.agent.config.AgentConfig.GaugeChip;
 import org.bwcdock.agent.config.AgentConfig.Leds;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import static org.bwcdock.agent.config.Values.quote;
 
@@ -106,16 +104,7 @@ final class BayTables {
     }
 
     private static BatteryGauge gauge(Table t, Map<String, String> usedAddresses) {
-        GaugeChip chip = t.string("chip").map(v -> {
-            for (GaugeChip c : GaugeChip.values()) {
-                if (c.configValue().equals(v)) {
-                    return c;
-                }
-            }
-            t.problem("chip", quote(v) + " is not one of " + Arrays.stream(GaugeChip.values())
-                    .map(GaugeChip::configValue).collect(Collectors.joining(", ")));
-            return null;
-        }).orElse(Defaults.GAUGE_CHIP);
+        GaugeChip chip = t.string("chip").map(v -> Values.choice(t, "chip", v, GaugeChip.values())).orElse(Defaults.GAUGE_CHIP);
         Optional<Integer> bus = t.requiredInteger("bus", Integer.MIN_VALUE, Integer.MAX_VALUE).map(Long::intValue);
         Optional<Integer> address = t.requiredInteger("address", Integer.MIN_VALUE, Integer.MAX_VALUE).map(Long::intValue);
         bus.flatMap(HardwareRules::i2cBusProblem).ifPresent(p -> t.problem("bus", p));

@@ -193,6 +193,8 @@ public final class ConfigLoader {
     }
 
     private Evidence evidence(Table t) {
+        AgentConfig.EvidenceSink sink = t.string("sink").map(v -> Values.choice(t, "sink", v, AgentConfig.EvidenceSink.values()))
+                .orElse(Defaults.EVIDENCE_SINK);
         URI url = t.requiredString("url").flatMap(v -> uri(t, "url", v, Set.of("https", "http"), "https")).orElse(null);
         Optional<Path> anchors = t.string("trustAnchors").map(v -> values.readableFile(t, "trustAnchors", v));
         if (anchors.isEmpty() && url != null && url.getScheme().equals("https")) {
@@ -213,7 +215,7 @@ public final class ConfigLoader {
                 .orElse(Defaults.BANDWIDTH_BYTES_PER_SECOND);
         int concurrency = t.integer("concurrency", 1, 16).map(Long::intValue).orElse(Defaults.UPLOAD_CONCURRENCY);
         t.rejectUnknownKeys();
-        return new Evidence(url, anchors, recipients, signers, bandwidth, concurrency);
+        return new Evidence(sink, url, anchors, recipients, signers, bandwidth, concurrency);
     }
 
     private Policy policy(Table t) {

@@ -34,6 +34,7 @@ public final class Defaults {
     /** Also the ledger's outbox capacity when [mqtt] is absent. */
     public static final int OUTBOX_CAPACITY = 100_000;
 
+    public static final AgentConfig.EvidenceSink EVIDENCE_SINK = AgentConfig.EvidenceSink.TUS;
     public static final long BANDWIDTH_BYTES_PER_SECOND = 0;
     public static final int UPLOAD_CONCURRENCY = 2;
 
@@ -51,6 +52,14 @@ public final class Defaults {
     public static final Duration GAUGE_POLL_INTERVAL = Duration.ofSeconds(30);
     public static final Duration PICKUP_TIMEOUT = Duration.ofMinutes(2);
     public static final Duration REFUSAL_DURATION = Duration.ofSeconds(4);
+
+    /** Uploads: connect and request timeouts, how long one delivery keeps retrying, its longest backoff. */
+    public static final Duration UPLOAD_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration UPLOAD_REQUEST_TIMEOUT = Duration.ofMinutes(2);
+    public static final Duration UPLOAD_DELIVERY_DEADLINE = Duration.ofMinutes(10);
+    public static final Duration UPLOAD_MAX_BACKOFF = Duration.ofSeconds(60);
+    /** How long one part of an ingest waits for spool room before the ingest gives up (retried later). */
+    public static final Duration SPOOL_WAIT = Duration.ofMinutes(30);
 
     public static AgentConfig.Usb usb() {
         return new AgentConfig.Usb(SYS_ROOT, DEV_ROOT, RESCAN_INTERVAL, DEBOUNCE, STABLE_INTERVAL, READ_TIMEOUT,

@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Checks of single values (sizes, durations, URIs, paths), each recording a problem under its key
@@ -122,6 +125,18 @@ final class Values {
             }
         }
         return p;
+    }
+
+    /** One of {@code choices}, named in the file by its lower-case name; a problem listing them otherwise. */
+    static <E extends Enum<E>> E choice(Table t, String key, String v, E[] choices) {
+        for (E c : choices) {
+            if (c.name().toLowerCase(Locale.ROOT).equals(v)) {
+                return c;
+            }
+        }
+        t.problem(key, quote(v) + " is not one of " + Arrays.stream(choices)
+                .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+        return null;
     }
 
     static String quote(String v) {
