@@ -5,6 +5,7 @@ import org.bwcdock.agent.bay.BayStatus;
 import org.bwcdock.agent.bay.CameraPolicy;
 import org.bwcdock.agent.bay.Dock;
 import org.bwcdock.agent.config.AgentConfig;
+import org.bwcdock.agent.config.ConfigException;
 import org.bwcdock.agent.config.Defaults;
 import org.bwcdock.agent.custody.CustodySettings;
 import org.bwcdock.agent.custody.Ingestor;
@@ -17,8 +18,6 @@ import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.Ledgers;
-import org.bwcdock.agent.pki.PemFiles;
-import org.bwcdock.agent.pki.TlsContexts;
 import org.bwcdock.agent.upload.EvidenceSink;
 import org.bwcdock.agent.upload.SinkSettings;
 import org.bwcdock.agent.upload.Sinks;
@@ -41,9 +40,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -62,6 +59,8 @@ public final class DockAgent implements AutoCloseable {
     private final AgentConfig config;
     /** Derived from the config when the agent is built, so that check-config sees what run would refuse. */
     private final HardwareSettings hardwareSettings;
+    /** Certificates, key and TLS contexts, read when the agent is built (check-config reads them too). */
+    private final Credentials credentials;
     /** The simulated chips for hardware = "simulated": supplied by the sandbox and tests, never on a dock. */
     private final Optional<Supplier<Context>> simulatedBoard;
     private final Clock clock;
@@ -79,22 +78,23 @@ public final class DockAgent implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
 
-    private DockAgent(AgentConfig config, Optional<Supplier<Context>> simulatedBoard, Clock clock) {
+    private DockAgent(AgentConfig config, Optional<Supplier<Context>> simulatedBoard, Clock clock) throws ConfigException {
         this.config = config;
         this.hardwareSettings = HardwareSettings.from(config);
         if (config.hardware() == AgentConfig.Hardware.SIMULATED && simulatedBoard.isEmpty()) {
-            throw new IllegalArgumentException(DockHardware.SIMULATED_NEEDS_A_BOARD);
+            throw new ConfigException("configuration", List.of(DockHardware.SIMULATED_NEEDS_A_BOARD));
         }
+        this.credentials = Credentials.read(config);
         this.simulatedBoard = simulatedBoard;
         this.clock = clock;
     }
 
     /**
      * Builds the agent without starting anything: every setting derived from the config is built
-     * here, and a bad one throws IllegalArgumentException now (check-config runs this too). With
-     * real hardware or none: what a dock runs.
+     * and every file it names is read here, and a bad one fails now, named by its key
+     * (check-config runs this too). With real hardware or none: what a dock runs.
      */
-    public static DockAgent create(AgentConfig config, Clock clock) {
+    public static DockAgent create(AgentConfig config, Clock clock) throws ConfigException {
         return new DockAgent(config, Optional.empty(), clock);
     }
 
@@ -102,7 +102,7 @@ public final class DockAgent implements AutoCloseable {
      * The same, with simulated chips for {@code hardware = "simulated"} (the sandbox's and tests'
      * {@code org.bwcdock.simulation.SimulatedBoard}); other modes ignore it.
      */
-    public static DockAgent create(AgentConfig config, Clock clock, Supplier<Context> simulatedBoard) {
+    public static DockAgent create(AgentConfig config, Clock clock, Supplier<Context> simulatedBoard) throws ConfigException {
         return new DockAgent(config, Optional.of(simulatedBoard), clock);
     }
 
@@ -178,35 +178,22 @@ public final class DockAgent implements AutoCloseable {
         }
     }
 
-    private CustodySettings custodySettings() throws IOException {
-        List<X509Certificate> recipients = new ArrayList<>();
-        for (var p : config.evidence().recipients()) {
-            recipients.addAll(PemFiles.readCertificates(p));
-        }
-        if (recipients.isEmpty()) {
-            throw new IllegalStateException("no evidence recipients configured ([evidence] recipients): footage could "
-                    + "not be encrypted for anyone, so the dock cannot ingest");
-        }
-        return new CustodySettings(config.dockId(), config.spool().partSizeBytes(), recipients,
-                PemFiles.readPrivateKey(config.identity().privateKey()), PemFiles.readCertificates(config.identity().certificate()),
-                Version.current(), Defaults.SPOOL_WAIT, clock);
+    private CustodySettings custodySettings() {
+        return new CustodySettings(config.dockId(), config.spool().partSizeBytes(), credentials.recipients,
+                credentials.signingKey, credentials.signingChain, Version.current(), Defaults.SPOOL_WAIT, clock);
     }
 
     /** The one place a sink's config value meets its class. */
-    private EvidenceSink sink(AgentConfig.Evidence e) throws IOException {
+    private EvidenceSink sink(AgentConfig.Evidence e) {
         SinkSettings settings = sinkSettings(e);
         return switch (e.sink()) {
             case TUS -> Sinks.tus(settings);
         };
     }
 
-    private SinkSettings sinkSettings(AgentConfig.Evidence e) throws IOException {
-        Optional<javax.net.ssl.SSLContext> tls = e.url().getScheme().equals("https")
-                ? Optional.of(TlsContexts.create(config.identity().certificate(), config.identity().privateKey(),
-                e.trustAnchors().orElseThrow()))
-                : Optional.empty();
+    private SinkSettings sinkSettings(AgentConfig.Evidence e) {
         // One PATCH per part: its checksum is the hash recorded at ingest, and a broken PATCH resumes from the server's offset.
-        return new SinkSettings(e.url(), tls, PemFiles.readCertificates(e.receiptSigners()), config.spool().partSizeBytes(),
+        return new SinkSettings(e.url(), credentials.evidenceTls, credentials.receiptSigners, config.spool().partSizeBytes(),
                 Defaults.UPLOAD_CONNECT_TIMEOUT, Defaults.UPLOAD_REQUEST_TIMEOUT, Defaults.UPLOAD_DELIVERY_DEADLINE,
                 Defaults.UPLOAD_MAX_BACKOFF, e.bandwidthBytesPerSecond(), config.dockId());
     }
@@ -273,12 +260,8 @@ public final class DockAgent implements AutoCloseable {
         return total <= 0 ? -1 : (int) Math.min(100, done * 100 / total);
     }
 
-    private MqttSettings mqttSettings(AgentConfig.Mqtt m) throws IOException {
-        boolean tls = m.brokers().stream().anyMatch(u -> u.getScheme().equals("ssl"));
-        Optional<javax.net.ssl.SSLContext> ctx = tls
-                ? Optional.of(TlsContexts.create(config.identity().certificate(), config.identity().privateKey(), m.trustAnchors().orElseThrow()))
-                : Optional.empty();
-        return new MqttSettings(config.dockId(), m.brokers(), ctx, m.keepAlive(), m.sessionExpiry(), m.maxReconnectDelay(),
+    private MqttSettings mqttSettings(AgentConfig.Mqtt m) {
+        return new MqttSettings(config.dockId(), m.brokers(), credentials.mqttTls, m.keepAlive(), m.sessionExpiry(), m.maxReconnectDelay(),
                 Version.current(), config.bays().stream().map(AgentConfig.Bay::number).toList());
     }
 

@@ -36,12 +36,15 @@ public final class Main {
     /**
      * Everything {@code run} does before it starts anything, and all that {@code check-config}
      * does: load and validate the file, then build the (unstarted) agent from it, which derives the
-     * hardware settings. So the two commands cannot disagree about a file.
+     * hardware settings and reads the certificates and key. So the two commands cannot disagree
+     * about a file.
      */
     static DockAgent prepare(Path file) throws ConfigException {
         AgentConfig cfg = ConfigLoader.load(file);
         try {
             return DockAgent.create(cfg, Clock.systemUTC());
+        } catch (ConfigException e) {
+            throw new ConfigException(file.toString(), e.problems()); // the same problems, under the file's name
         } catch (IllegalArgumentException e) {
             // The loader checks by the same rules (HardwareRules), so this is a bug; still say which file.
             throw new ConfigException(file.toString(), List.of(e.getMessage()));

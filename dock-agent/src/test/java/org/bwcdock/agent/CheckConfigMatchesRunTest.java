@@ -79,6 +79,14 @@ class CheckConfigMatchesRunTest {
         sameVerdict(config, "hardware: \"simulated\" runs on simulated chips, which only the sandbox and tests supply");
     }
 
+    /** A file that exists but holds no certificate: run would fail to start, so check-config says so first. */
+    @Test
+    void aCertificateThatDoesNotParseIsRefusedByBoth() throws Exception {
+        Path config = TestConfigs.minimal(dir);
+        Files.writeString(dir.resolve("pki/evidence.pem"), "not a certificate\n");
+        sameVerdict(config, "evidence.recipients: " + dir.resolve("pki/evidence.pem") + ": contains no certificate");
+    }
+
     /** The edges of every wiring rule pass both: check-config says ok, and run starts and stops. */
     @Test
     void aValidConfigPassesBoth() throws Exception {
