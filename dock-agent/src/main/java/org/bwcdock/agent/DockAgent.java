@@ -1,22 +1,26 @@
 package org.bwcdock.agent;
 
+import com.pi4j.context.Context;
 import org.bwcdock.agent.bay.BayStatus;
 import org.bwcdock.agent.bay.CameraPolicy;
 import org.bwcdock.agent.bay.Dock;
 import org.bwcdock.agent.config.AgentConfig;
+import org.bwcdock.agent.config.ConfigException;
+import org.bwcdock.agent.config.Defaults;
 import org.bwcdock.agent.custody.CustodySettings;
 import org.bwcdock.agent.custody.Ingestor;
 import org.bwcdock.agent.custody.Ingestors;
 import org.bwcdock.agent.hardware.BatteryReading;
 import org.bwcdock.agent.hardware.ChargeStatus;
 import org.bwcdock.agent.hardware.DockHardware;
-import org.bwcdock.agent.hardware.HardwareSimulation;
+import org.bwcdock.agent.hardware.HardwareSettings;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.Ledgers;
 import org.bwcdock.format.pki.PemFiles;
 import org.bwcdock.format.pki.TlsContexts;
+import org.bwcdock.agent.upload.EvidenceSink;
 import org.bwcdock.agent.upload.SinkSettings;
 import org.bwcdock.agent.upload.Sinks;
 import org.bwcdock.agent.upload.Uploader;
@@ -38,15 +42,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The composition root: the one place that reads the configuration, decides which parts are real
@@ -57,6 +59,12 @@ public final class DockAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockAgent.class);
 
     private final AgentConfig config;
+    /** Derived from the config when the agent is built, so that check-config sees what run would refuse. */
+    private final HardwareSettings hardwareSettings;
+    /** Certificates, key and TLS contexts, read when the agent is built (check-config reads them too). */
+    private final Credentials credentials;
+    /** The simulated chips for hardware = "simulated": supplied by the sandbox and tests, never on a dock. */
+    private final Optional<Supplier<Context>> simulatedBoard;
     private final Clock clock;
     /** Closed in reverse order of opening. */
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
@@ -72,13 +80,36 @@ public final class DockAgent implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
 
-    private DockAgent(AgentConfig config, Clock clock) {
+    private DockAgent(AgentConfig config, Optional<Supplier<Context>> simulatedBoard, Clock clock) throws ConfigException {
         this.config = config;
+        this.hardwareSettings = HardwareSettings.from(config);
+        if (config.hardware() == AgentConfig.Hardware.SIMULATED && simulatedBoard.isEmpty()) {
+            throw new ConfigException("configuration", List.of(DockHardware.SIMULATED_NEEDS_A_BOARD));
+        }
+        this.credentials = Credentials.read(config);
+        this.simulatedBoard = simulatedBoard;
         this.clock = clock;
     }
 
-    public static DockAgent create(AgentConfig config, Clock clock) {
-        return new DockAgent(config, clock);
+    /**
+     * Builds the agent without starting anything: every setting derived from the config is built
+     * and every file it names is read here, and a bad one fails now, named by its key
+     * (check-config runs this too). With real hardware or none: what a dock runs.
+     */
+    public static DockAgent create(AgentConfig config, Clock clock) throws ConfigException {
+        return new DockAgent(config, Optional.empty(), clock);
+    }
+
+    /**
+     * The same, with simulated chips for {@code hardware = "simulated"} (the sandbox's and tests'
+     * {@code org.bwcdock.simulation.SimulatedBoard}); other modes ignore it.
+     */
+    public static DockAgent create(AgentConfig config, Clock clock, Supplier<Context> simulatedBoard) throws ConfigException {
+        return new DockAgent(config, Optional.of(simulatedBoard), clock);
+    }
+
+    public AgentConfig config() {
+        return config;
     }
 
     /** Opens the ledger and starts every part. On failure, whatever was started is stopped again. */
@@ -91,7 +122,7 @@ public final class DockAgent implements AutoCloseable {
         try {
             Files.createDirectories(config.stateDirectory());
             ledger = own(Ledgers.open(config.ledgerFile(), clock, config.mqtt().map(AgentConfig.Mqtt::outboxCapacity)
-                    .orElse(Ledgers.DEFAULT_OUTBOX_CAPACITY)));
+                    .orElse(Defaults.OUTBOX_CAPACITY)));
             ledger.audit("agent", "start", config.dockId(), "version " + Version.current());
             spool = own(Spools.open(config.spool().directory(), config.spool().quotaBytes(),
                     config.spool().quotaBytes() / Math.max(1, config.bays().size())));
@@ -100,13 +131,11 @@ public final class DockAgent implements AutoCloseable {
             Ingestor ingestor = own(Ingestors.create(custodySettings(), spool));
             dock = own(new Dock(config.bays().stream().map(AgentConfig.Bay::number).toList(), ledger, ingestor, mounter(),
                     cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged, clock));
-            hardware = own(DockHardware.create(config, ledger, dock, clock));
+            hardware = own(DockHardware.create(hardwareSettings, simulatedBoard, ledger, dock, clock));
             dock.onUndock((bay, camera) -> hardware.badges().undocked(bay, camera));
-            if (config.evidence().isPresent()) {
-                uploader = own(new Uploader(ledger, spool, Sinks.tus(sinkSettings(config.evidence().get())),
-                        config.evidence().get().concurrency(), dock));
-                uploader.start();
-            }
+            uploader = own(new Uploader(ledger, spool, sink(config.evidence()),
+                    config.evidence().concurrency(), dock));
+            uploader.start();
             watcher = own(CameraWatcher.sysfs(usbSettings(), dock));
             if (config.mqtt().isPresent()) {
                 telemetry = own(Telemetries.mqtt(mqttSettings(config.mqtt().get()), ledger,
@@ -115,9 +144,9 @@ public final class DockAgent implements AutoCloseable {
                 dock.statuses().forEach(this::bayChanged);
             }
             watcher.start();
-            log.info("dock {} started: {} bay(s), hardware {}, telemetry {}, uploads {}", config.dockId(),
+            log.info("dock {} started: {} bay(s), hardware {}, telemetry {}, uploads to {}", config.dockId(),
                     config.bays().size(), config.hardware().name().toLowerCase(java.util.Locale.ROOT),
-                    config.mqtt().isPresent() ? "on" : "off", config.evidence().isPresent() ? "on" : "off");
+                    config.mqtt().isPresent() ? "on" : "off", config.evidence().url());
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot start: " + e.getMessage(), e);
@@ -152,34 +181,27 @@ public final class DockAgent implements AutoCloseable {
         }
     }
 
-    private CustodySettings custodySettings() throws IOException {
-        List<X509Certificate> recipients = new ArrayList<>();
-        if (config.evidence().isPresent()) {
-            for (var p : config.evidence().get().recipients()) {
-                recipients.addAll(PemFiles.readCertificates(p));
-            }
-        }
-        if (recipients.isEmpty()) {
-            throw new IllegalStateException("no evidence recipients configured ([evidence] recipients): footage could "
-                    + "not be encrypted for anyone, so the dock cannot ingest");
-        }
-        return new CustodySettings(config.dockId(), config.spool().partSizeBytes(), recipients,
-                PemFiles.readPrivateKey(config.identity().privateKey()), PemFiles.readCertificates(config.identity().certificate()),
-                Version.current(), Duration.ofMinutes(30), clock);
+    private CustodySettings custodySettings() {
+        return new CustodySettings(config.dockId(), config.spool().partSizeBytes(), credentials.recipients,
+                credentials.signingKey, credentials.signingChain, Version.current(), Defaults.SPOOL_WAIT, clock);
     }
 
-    private SinkSettings sinkSettings(AgentConfig.Evidence e) throws IOException {
-        Optional<javax.net.ssl.SSLContext> tls = e.url().getScheme().equals("https")
-                ? Optional.of(TlsContexts.create(config.identity().certificate(), config.identity().privateKey(),
-                e.trustAnchors().orElseThrow()))
-                : Optional.empty();
+    /** The one place a sink's config value meets its class. */
+    private EvidenceSink sink(AgentConfig.Evidence e) {
+        SinkSettings settings = sinkSettings(e);
+        return switch (e.sink()) {
+            case TUS -> Sinks.tus(settings);
+        };
+    }
+
+    private SinkSettings sinkSettings(AgentConfig.Evidence e) {
         // One PATCH per part: its checksum is the hash recorded at ingest, and a broken PATCH resumes from the server's offset.
-        return new SinkSettings(e.url(), tls, PemFiles.readCertificates(e.receiptSigners()), config.spool().partSizeBytes(),
-                Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofSeconds(60),
-                e.bandwidthBytesPerSecond(), config.dockId());
+        return new SinkSettings(e.url(), credentials.evidenceTls, credentials.receiptSigners, config.spool().partSizeBytes(),
+                Defaults.UPLOAD_CONNECT_TIMEOUT, Defaults.UPLOAD_REQUEST_TIMEOUT, Defaults.UPLOAD_DELIVERY_DEADLINE,
+                Defaults.UPLOAD_MAX_BACKOFF, e.bandwidthBytesPerSecond(), config.dockId());
     }
 
-    /** Uploads, for the back office's pause/resume/bandwidth commands; empty when uploads are off. */
+    /** Uploads, for the back office's pause/resume/bandwidth commands; empty until started. */
     public Optional<Uploader> uploader() {
         return Optional.ofNullable(uploader);
     }
@@ -220,26 +242,29 @@ public final class DockAgent implements AutoCloseable {
         }
         Telemetry t = telemetry;
         if (t != null) {
-            // The bay's gauge (or the camera's own report, through the hardware) is the battery truth.
-            BatteryReading battery = h == null ? null : h.gauges().reading(s.bay());
-            int percent = battery != null && battery.known() ? battery.roundedPercent() : s.batteryPercent();
-            boolean charging = battery != null && battery.known() ? battery.status() == ChargeStatus.CHARGING
-                    : s.cameraId() != null && percent >= 0 && percent < 100;
-            t.bayChanged(new BayState(s.bay(), s.cameraId(), s.officerId(), percent, charging, s.phase(),
+            BatteryReading battery = battery(s);
+            t.bayChanged(new BayState(s.bay(), s.cameraId(), s.officerId(), battery.roundedPercent(),
+                    battery.status() == ChargeStatus.CHARGING, s.phase(),
                     percent(s.ingestDone(), s.ingestTotal()), percent(s.uploadDone(), s.uploadTotal()), s.lastEvent()));
         }
+    }
+
+    /**
+     * The bay's battery wherever the dock shows it (MQTT, {@link #bays()}): the gauge where one
+     * answers, else the level the camera reported. The one place that decides it.
+     */
+    private BatteryReading battery(BayStatus s) {
+        DockHardware h = hardware;
+        BatteryReading gauge = h == null ? BatteryReading.unknown(s.bay(), clock.instant()) : h.gauges().reading(s.bay());
+        return gauge.orReported(s.batteryPercent(), s.cameraId() != null);
     }
 
     private static int percent(long done, long total) {
         return total <= 0 ? -1 : (int) Math.min(100, done * 100 / total);
     }
 
-    private MqttSettings mqttSettings(AgentConfig.Mqtt m) throws IOException {
-        boolean tls = m.brokers().stream().anyMatch(u -> u.getScheme().equals("ssl"));
-        Optional<javax.net.ssl.SSLContext> ctx = tls
-                ? Optional.of(TlsContexts.create(config.identity().certificate(), config.identity().privateKey(), m.trustAnchors().orElseThrow()))
-                : Optional.empty();
-        return new MqttSettings(config.dockId(), m.brokers(), ctx, m.keepAlive(), m.sessionExpiry(), m.maxReconnectDelay(),
+    private MqttSettings mqttSettings(AgentConfig.Mqtt m) {
+        return new MqttSettings(config.dockId(), m.brokers(), credentials.mqttTls, m.keepAlive(), m.sessionExpiry(), m.maxReconnectDelay(),
                 Version.current(), config.bays().stream().map(AgentConfig.Bay::number).toList());
     }
 
@@ -253,23 +278,13 @@ public final class DockAgent implements AutoCloseable {
         return h;
     }
 
-    /** The simulated chips when hardware = "simulated" (the sandbox puts badges on the reader); empty otherwise. */
-    public Optional<HardwareSimulation> hardwareSimulation() {
-        DockHardware h = hardware;
-        return h == null ? Optional.empty() : h.simulation();
-    }
-
     /** Every bay as it is now, with the battery level the dock reports (the gauge where one answers). */
     public List<BayStatus> bays() {
         if (dock == null) {
             return List.of();
         }
-        DockHardware h = hardware;
-        return dock.statuses().stream().map(s -> {
-            BatteryReading battery = h == null ? null : h.gauges().reading(s.bay());
-            return battery == null || !battery.known() ? s : new BayStatus(s.bay(), s.cameraId(), s.officerId(), battery.roundedPercent(),
-                    s.phase(), s.ingestDone(), s.ingestTotal(), s.uploadDone(), s.uploadTotal(), s.lastEvent());
-        }).toList();
+        return dock.statuses().stream().map(s -> new BayStatus(s.bay(), s.cameraId(), s.officerId(), battery(s).roundedPercent(),
+                s.phase(), s.ingestDone(), s.ingestTotal(), s.uploadDone(), s.uploadTotal(), s.lastEvent())).toList();
     }
 
     /** True while every part the agent relies on works; the systemd watchdog is fed only then. */

@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
@@ -32,6 +33,30 @@ public final class Main {
         return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
+    /**
+     * Everything {@code run} does before it starts anything, and all that {@code check-config}
+     * does: load and validate the file, then build the (unstarted) agent from it, which derives the
+     * hardware settings and reads the certificates and key. So the two commands cannot disagree
+     * about a file.
+     */
+    static DockAgent prepare(Path file) throws ConfigException {
+        AgentConfig cfg = ConfigLoader.load(file);
+        try {
+            return DockAgent.create(cfg, Clock.systemUTC());
+        } catch (ConfigException e) {
+            throw new ConfigException(file.toString(), e.problems()); // the same problems, under the file's name
+        } catch (IllegalArgumentException e) {
+            // The loader checks by the same rules (HardwareRules), so this is a bug; still say which file.
+            throw new ConfigException(file.toString(), List.of(e.getMessage()));
+        }
+    }
+
+    /** How both commands report a bad file: a count, then one problem per line. */
+    private static void printProblems(PrintWriter err, ConfigException e) {
+        err.println(e.source() + ": " + e.problems().size() + " problem(s)");
+        e.problems().forEach(p -> err.println("  " + p));
+    }
+
     @Command(name = "run", description = "Run the agent until stopped (SIGTERM) or for --run-for.")
     static final class Run implements Callable<Integer> {
         @Option(names = "--config", required = true, description = "agent.toml")
@@ -45,15 +70,15 @@ public final class Main {
 
         @Override
         public Integer call() throws InterruptedException {
-            AgentConfig cfg;
+            DockAgent agent;
             try {
-                cfg = ConfigLoader.load(config);
+                agent = prepare(config);
             } catch (ConfigException e) {
-                spec.commandLine().getErr().println("error: " + e.getMessage());
+                printProblems(spec.commandLine().getErr(), e);
                 return 2;
             }
+            AgentConfig cfg = agent.config();
             CountDownLatch stopped = new CountDownLatch(1);
-            DockAgent agent = DockAgent.create(cfg, Clock.systemUTC());
             SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
             Watchdog[] watchdog = new Watchdog[1];
             Thread hook = new Thread(() -> {
@@ -93,14 +118,12 @@ public final class Main {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try {
-                AgentConfig cfg = ConfigLoader.load(file);
+                AgentConfig cfg = prepare(file).config(); // built, never started: nothing to close
                 out.println(file + ": ok");
                 out.println(cfg.summary());
                 return 0;
             } catch (ConfigException e) {
-                PrintWriter err = spec.commandLine().getErr();
-                err.println(file + ": " + e.problems().size() + " problem(s)");
-                e.problems().forEach(p -> err.println("  " + p));
+                printProblems(spec.commandLine().getErr(), e);
                 return 1;
             }
         }

@@ -37,7 +37,7 @@ class MainTest {
         int code = run("check-config", config.toString());
         assertEquals(1, code);
         assertTrue(err.toString().contains("2 problem(s)"), err::toString);
-        assertTrue(err.toString().contains("bays[0].usbPort: \"x\" is not a USB port path like 1-1.2"), err::toString);
+        assertTrue(err.toString().contains("bays[1].usbPort: \"x\" is not a USB port path like 1-1.2"), err::toString);
         assertTrue(err.toString().contains("spool.quota: "), err::toString);
     }
 

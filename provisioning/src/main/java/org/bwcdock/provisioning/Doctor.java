@@ -90,7 +90,7 @@ final class Doctor implements Callable<Integer> {
         } catch (Exception e) {
             fail("dock identity", e.getMessage());
         }
-        for (Path r : cfg.evidence().map(AgentConfig.Evidence::recipients).orElse(List.of())) {
+        for (Path r : cfg.evidence().recipients()) {
             try {
                 validity("recipient " + r.getFileName(), PemFiles.readCertificates(r).get(0), now);
             } catch (Exception e) {
@@ -102,7 +102,7 @@ final class Doctor implements Callable<Integer> {
         } else {
             ok("clock", now.toString());
         }
-        cfg.evidence().ifPresent(e -> reach("evidence receiver", e.url(), cfg, e.trustAnchors()));
+        reach("evidence receiver", cfg.evidence().url(), cfg, cfg.evidence().trustAnchors());
         cfg.mqtt().ifPresent(m -> m.brokers().forEach(b -> reach("broker", b, cfg, m.trustAnchors())));
         out.println(failures == 0 ? "all checks passed" : failures + " check(s) failed");
         return failures == 0 ? 0 : 1;

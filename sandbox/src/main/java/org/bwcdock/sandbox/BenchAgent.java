@@ -2,6 +2,7 @@ package org.bwcdock.sandbox;
 
 import org.bwcdock.agent.DockAgent;
 import org.bwcdock.agent.config.ConfigLoader;
+import org.bwcdock.simulation.SimulatedBoard;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -28,7 +29,7 @@ public final class BenchAgent {
             System.exit(2);
         }
         Path report = Path.of(args[1]);
-        DockAgent agent = DockAgent.create(ConfigLoader.load(Path.of(args[0])), Clock.systemUTC());
+        DockAgent agent = DockAgent.create(ConfigLoader.load(Path.of(args[0])), Clock.systemUTC(), new SimulatedBoard());
         AtomicLong peakUsed = new AtomicLong();
         CountDownLatch stop = new CountDownLatch(1);
         Thread sampler = new Thread(() -> {

@@ -1,6 +1,6 @@
 package org.bwcdock.sandbox;
 
-import org.bwcdock.agent.hardware.HardwareSimulation;
+import org.bwcdock.simulation.SimulatedBoard;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -161,16 +160,17 @@ final class ControlConsole {
     }
 
     private void badge(Site.Camera c) {
-        Optional<HardwareSimulation> sim = sandbox.agent().hardwareSimulation();
-        if (sim.isEmpty()) {
-            throw new IllegalArgumentException("this dock has no simulated badge reader");
+        SimulatedBoard sim = sandbox.board();
+        try {
+            sim.presentBadge(c.badge());
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("this dock has no simulated badge reader: " + e.getMessage());
         }
-        sim.get().presentBadge(c.badge());
         // A tap, not a card left on the reader: the reader's poller sees it within its interval.
         Thread lift = new Thread(() -> {
             try {
                 Thread.sleep(1_500); // how long a hand holds a badge to the reader
-                sim.get().removeBadge();
+                sim.removeBadge();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -7,6 +7,7 @@ import org.bwcdock.agent.config.ConfigLoader;
 import org.bwcdock.agent.ledger.CameraRecord;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
+import org.bwcdock.simulation.SimulatedBoard;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -42,12 +43,15 @@ public final class Sandbox implements AutoCloseable {
 
     private final Site site;
     private final DockAgent agent;
+    /** The chips of the simulated dock: badges go on its reader, cameras' charge on its gauges. */
+    private final SimulatedBoard board;
     private final LiveView view;
     private boolean closed;
 
-    private Sandbox(Site site, DockAgent agent, LiveView view) {
+    private Sandbox(Site site, DockAgent agent, SimulatedBoard board, LiveView view) {
         this.site = site;
         this.agent = agent;
+        this.board = board;
         this.view = view;
     }
 
@@ -119,13 +123,14 @@ public final class Sandbox implements AutoCloseable {
         Site site = Site.start(work);
         try {
             Path config = site.writeAgentConfig(work.resolve("dock"), Site.AgentOptions.DEFAULT);
-            DockAgent agent = DockAgent.create(ConfigLoader.load(config), Clock.systemUTC());
+            SimulatedBoard board = new SimulatedBoard();
+            DockAgent agent = DockAgent.create(ConfigLoader.load(config), Clock.systemUTC(), board);
             agent.start();
             for (Site.Camera c : Site.CAMERAS) {
                 agent.ledger().recordCamera(new CameraRecord(c.serial(), "2a3b:0001", c.serial(), false));
                 agent.ledger().assign(c.serial(), c.officer(), "sandbox");
             }
-            return new Sandbox(site, agent, new LiveView(out, terminal));
+            return new Sandbox(site, agent, board, new LiveView(out, terminal));
         } catch (Exception | Error e) {
             site.close();
             throw e;
@@ -195,7 +200,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** Plugs the camera in; its bay's simulated gauge reads the camera's charge, as the real cell would. */
     void dock(Site.Camera c) throws IOException {
-        agent.hardwareSimulation().ifPresent(sim -> sim.setGauge(c.bay(), Footage.battery(c.serial()), 3.95));
+        board.setGauge(c.bay(), Footage.battery(c.serial()), 3.95);
         site.dock(c);
     }
 
@@ -259,6 +264,11 @@ public final class Sandbox implements AutoCloseable {
 
     public Site site() {
         return site;
+    }
+
+    /** The simulated chips the sandbox's dock runs on. */
+    public SimulatedBoard board() {
+        return board;
     }
 
     public DockAgent agent() {

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param hardware which bay lights, badge reader and gauges to drive
  * @param stateDirectory where the ledger lives
  * @param mqtt absent: telemetry is off (logged at start)
- * @param evidence always present once loaded (the loader requires it: without recipients nothing can be encrypted)
+ * @param evidence required: without recipients nothing can be encrypted, so the dock cannot ingest
  * @param badges badge UID (upper-case hex) → officer id, for self-assignment
  */
 public record AgentConfig(
@@ -29,7 +29,7 @@ public record AgentConfig(
         List<Bay> bays,
         List<CameraProfile> cameraProfiles,
         Optional<Mqtt> mqtt,
-        Optional<Evidence> evidence,
+        Evidence evidence,
         Policy policy,
         Map<String, String> badges) {
 
@@ -37,6 +37,7 @@ public record AgentConfig(
         bays = List.copyOf(bays);
         cameraProfiles = List.copyOf(cameraProfiles);
         badges = Map.copyOf(badges);
+        java.util.Objects.requireNonNull(evidence, "evidence");
     }
 
     public Path ledgerFile() {
@@ -54,7 +55,8 @@ public record AgentConfig(
         for (Bay b : bays) {
             s.append("bay ").append(b.number()).append(": USB port ").append(b.usbPort())
                     .append(b.leds().map(l -> ", LEDs on GPIO " + l.green() + "/" + l.amber() + "/" + l.red()).orElse(""))
-                    .append(b.batteryGauge().map(g -> ", gauge i2c-" + g.bus() + "@0x" + Integer.toHexString(g.address())).orElse(""))
+                    .append(b.batteryGauge().map(g -> ", gauge " + g.chip().configValue() + " on i2c-" + g.bus() + "@0x"
+                            + Integer.toHexString(g.address())).orElse(""))
                     .append('\n');
         }
         for (CameraProfile p : cameraProfiles) {
@@ -62,8 +64,9 @@ public record AgentConfig(
                     .append(", footage ").append(String.join(" ", p.footage())).append('\n');
         }
         s.append("mqtt: ").append(mqtt.map(m -> m.brokers().toString()).orElse("not configured (telemetry off)")).append('\n');
-        s.append("evidence: ").append(evidence.map(e -> e.url() + ", " + e.recipients().size() + " recipient(s)")
-                .orElse("not configured (uploads off)")).append('\n');
+        s.append("evidence: ").append(evidence.sink().name().toLowerCase(java.util.Locale.ROOT)).append(" to ")
+                .append(evidence.url()).append(", ").append(evidence.recipients().size())
+                .append(" recipient(s)\n");
         s.append("policy: wipe after receipt ").append(policy.wipeAfterReceipt() ? "yes" : "no")
                 .append(", badge hand-out at >= ").append(policy.minimumBatteryPercent()).append("% battery\n");
         s.append("badges: ").append(badges.size()).append(" known");
@@ -97,16 +100,36 @@ public record AgentConfig(
                       Duration stableInterval, Duration readTimeout, Optional<Path> simulatedVolumes) {
     }
 
-    /** One camera bay; {@code leds} and {@code batteryGauge} are only used with real or simulated hardware. */
+    /**
+     * One camera bay; {@code leds} and {@code batteryGauge} are only used with real or simulated hardware,
+     * but checked by the same rules ({@link HardwareRules}) whatever {@code hardware} says.
+     *
+     * @param number the bay's number (1..64) as the dock's labels, MQTT topics and messages show it:
+     *               {@code bays[3]} in a problem is the bay with {@code number = 3}
+     */
     public record Bay(int number, String usbPort, Optional<Leds> leds, Optional<BatteryGauge> batteryGauge) {
     }
 
-    /** BCM GPIO numbers of a bay's LEDs. */
+    /** BCM GPIO numbers of a bay's LEDs (see {@link HardwareRules#ledGpioProblem}). */
     public record Leds(int green, int amber, int red) {
     }
 
-    /** A MAX17048-style fuel gauge on an I2C bus. */
-    public record BatteryGauge(int bus, int address) {
+    /** A bay's fuel gauge: which chip, on which I2C bus and address (see {@link HardwareRules}). */
+    public record BatteryGauge(GaugeChip chip, int bus, int address) {
+    }
+
+    /**
+     * The fuel-gauge chips the dock has a driver for; the config value is the lower-case name
+     * ({@code chip = "max17048"}). A new chip: a constant here, its driver in hardware/, its
+     * simulated chip in dock-simulation.
+     */
+    public enum GaugeChip {
+        /** Maxim MAX17048 (single cell, I2C 0x36). */
+        MAX17048;
+
+        public String configValue() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public enum CameraIdSource { USB_SERIAL, DEVICE_INFO }
@@ -134,11 +157,21 @@ public record AgentConfig(
     }
 
     /**
+     * How footage reaches the evidence server ({@code [evidence] sink}); a new sink is a constant
+     * here, its class in upload/, and one line where DockAgent makes the sink.
+     */
+    public enum EvidenceSink {
+        /** tus 1.0 uploads, then a commit answered by a signed receipt (docs/evidence-upload.md). */
+        TUS
+    }
+
+    /**
+     * @param sink the upload protocol
      * @param recipients certificates whose keys may decrypt the footage (evidence server, escrow)
      * @param receiptSigners certificates (or CAs) trusted to sign receipts
      * @param bandwidthBytesPerSecond 0 = unlimited
      */
-    public record Evidence(URI url, Optional<Path> trustAnchors, List<Path> recipients, Path receiptSigners,
+    public record Evidence(EvidenceSink sink, URI url, Optional<Path> trustAnchors, List<Path> recipients, Path receiptSigners,
                            long bandwidthBytesPerSecond, int concurrency) {
         public Evidence {
             recipients = List.copyOf(recipients);

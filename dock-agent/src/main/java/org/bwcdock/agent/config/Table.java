@@ -17,7 +17,7 @@ import java.util.TreeSet;
  */
 final class Table {
     private final ObjectNode node;
-    private final String path;
+    private String path;
     private final List<String> problems;
     private final Set<String> known = new LinkedHashSet<>();
 
@@ -29,6 +29,18 @@ final class Table {
 
     String keyPath(String name) {
         return path.isEmpty() ? name : path + "." + name;
+    }
+
+    /**
+     * From now on this table (and tables read from it) is called {@code newPath}: an entry of
+     * {@code [[bays]]} is named by its bay number once that is known.
+     */
+    void nameAs(String newPath) {
+        this.path = newPath;
+    }
+
+    String path() {
+        return path;
     }
 
     void problem(String name, String message) {
@@ -110,7 +122,7 @@ final class Table {
         for (int i = 0; i < v.size(); i++) {
             JsonNode e = v.get(i);
             if (!e.isTextual()) {
-                problems.add(keyPath(name) + "[" + i + "]: must be a string, not " + describe(e));
+                problems.add(entry(keyPath(name), i) + ": must be a string, not " + describe(e));
                 return List.of();
             }
             out.add(e.textValue());
@@ -130,7 +142,10 @@ final class Table {
         return Optional.of(new Table((ObjectNode) v, keyPath(name), problems));
     }
 
-    /** An array of tables ({@code [[name]]}); elements are named {@code name[i]}, counting from 0. */
+    /**
+     * An array of tables ({@code [[name]]}); elements are named by position, {@code name[entry 1]}
+     * for the first, until the caller names them by their key ({@link #nameAs}).
+     */
     List<Table> tables(String name) {
         JsonNode v = get(name);
         if (v == null) {
@@ -143,7 +158,7 @@ final class Table {
         List<Table> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
             JsonNode e = v.get(i);
-            String p = keyPath(name) + "[" + i + "]";
+            String p = entry(keyPath(name), i);
             if (!e.isObject()) {
                 problems.add(p + ": must be a table, not " + describe(e));
                 continue;
@@ -151,6 +166,11 @@ final class Table {
             out.add(new Table((ObjectNode) e, p, problems));
         }
         return out;
+    }
+
+    /** The name of element {@code index} (from 0) of an array: by position, counting from 1 as people do. */
+    static String entry(String arrayPath, int index) {
+        return arrayPath + "[entry " + (index + 1) + "]";
     }
 
     /** Every key of this table, for free-form maps such as {@code [badges]}. */

@@ -40,6 +40,28 @@ public record BatteryReading(int bay, Source source, OptionalDouble percent, Opt
         }
     }
 
+    /** A chip's state of charge as a level: a full pack reads a little above 100 %, an odd read below 0. */
+    public static double capped(double percent) {
+        return Math.max(0.0, Math.min(100.0, percent));
+    }
+
+    /**
+     * The level the camera itself reported (0..100; below 0: none), for a bay whose gauge is
+     * absent or silent; unknown without a report.
+     */
+    public static BatteryReading reported(int bay, int percent, boolean docked, Instant at) {
+        if (percent < 0) {
+            return unknown(bay, at);
+        }
+        OptionalDouble p = OptionalDouble.of(capped(percent));
+        return new BatteryReading(bay, Source.CAMERA, p, OptionalDouble.empty(), derive(p, docked, Double.NaN), at);
+    }
+
+    /** This reading where it is known, else the camera's own report: what every view of the bay shows. */
+    public BatteryReading orReported(int reportedPercent, boolean docked) {
+        return known() ? this : reported(bay, reportedPercent, docked, at);
+    }
+
     public static BatteryReading unknown(int bay, Instant at) {
         return new BatteryReading(bay, Source.NONE, OptionalDouble.empty(), OptionalDouble.empty(), ChargeStatus.UNKNOWN, at);
     }

@@ -13,8 +13,6 @@ import com.pi4j.io.spi.SpiMode;
 import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider;
 import com.pi4j.plugin.linuxfs.provider.i2c.LinuxFsI2CProvider;
 import com.pi4j.plugin.linuxfs.provider.spi.LinuxFsSpiProvider;
-import com.pi4j.plugin.mock.platform.MockPlatform;
-import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import org.bwcdock.agent.config.AgentConfig;
 import org.bwcdock.agent.ledger.Ledger;
 import org.slf4j.Logger;
@@ -28,13 +26,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The dock's bay lights, badge reader and battery gauges, built by the one factory the composition
  * root calls. {@code hardware = "pi4j"} drives real GPIO (gpiod), SPI and I2C (linuxfs);
- * {@code "simulated"} the same drivers against simulated chips in Pi4J's mock plugin;
+ * {@code "simulated"} the same drivers against the Pi4J context the caller supplies (the sandbox's
+ * and tests' simulated chips, module dock-simulation, which the .deb does not ship);
  * {@code "none"} no Pi4J context at all: lights are no-ops, taps are ignored, battery levels come
  * from the cameras' own reports.
+ *
+ * <p>Device ids are part of the contract with a simulated board: {@value #BADGE_READER_ID} for the
+ * reader, {@code bay<N>-gauge} for a gauge (its chip's config value as the description),
+ * {@code bay<N>-<colour>} for an LED.
  */
 public final class DockHardware implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockHardware.class);
@@ -44,28 +48,34 @@ public final class DockHardware implements AutoCloseable {
     private final BadgeReader badges;
     private final GaugePoller gauges;
     private final Situations situations;
-    private final HardwareSimulation simulation;
     private final List<Integer> bays;
     private boolean closed;
 
+    public static final String BADGE_READER_ID = "badge-reader";
+
     private DockHardware(Context context, BayIndicators indicators, BadgeReader badges, GaugePoller gauges,
-                         Situations situations, HardwareSimulation simulation, List<Integer> bays) {
+                         Situations situations, List<Integer> bays) {
         this.context = context;
         this.indicators = indicators;
         this.badges = badges;
         this.gauges = gauges;
         this.situations = situations;
-        this.simulation = simulation;
         this.bays = bays;
     }
 
-    /** What the composition root calls: settings from the config, with the defaults of {@link HardwareSettings#from}. */
-    public static DockHardware create(AgentConfig config, Ledger ledger, DockView view, Clock clock) {
-        return create(HardwareSettings.from(config), ledger, view, clock);
+    /** Real hardware or none; {@code hardware = "simulated"} needs {@link #create(HardwareSettings, Optional, Ledger, DockView, Clock)}. */
+    public static DockHardware create(HardwareSettings settings, Ledger ledger, DockView view, Clock clock) {
+        return create(settings, Optional.empty(), ledger, view, clock);
     }
 
-    public static DockHardware create(HardwareSettings settings, Ledger ledger, DockView view, Clock clock) {
+    /**
+     * @param simulatedBoard the Pi4J context of simulated chips, used only when the mode is SIMULATED
+     *                       (and required then)
+     */
+    public static DockHardware create(HardwareSettings settings, Optional<Supplier<Context>> simulatedBoard, Ledger ledger,
+                                      DockView view, Clock clock) {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(simulatedBoard, "simulatedBoard");
         Objects.requireNonNull(ledger, "ledger");
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(clock, "clock");
@@ -75,10 +85,13 @@ public final class DockHardware implements AutoCloseable {
             GaugePoller gauges = new GaugePoller(bays, Map.of(), view, ledger, clock, settings.gaugePollInterval(), b -> { });
             Situations situations = new Situations(ledger, view, gauges, flags);
             log.info("hardware none: no bay lights, badge reader or battery gauges");
-            return new DockHardware(null, new NoBayIndicators(), new NoBadgeReader(), gauges, situations, null, bays);
+            return new DockHardware(null, new NoBayIndicators(), new NoBadgeReader(), gauges, situations, bays);
         }
         boolean simulated = settings.mode() == AgentConfig.Hardware.SIMULATED;
-        Context context = simulated ? simulatedContext() : productionContext(settings);
+        if (simulated && simulatedBoard.isEmpty()) {
+            throw new IllegalArgumentException(SIMULATED_NEEDS_A_BOARD);
+        }
+        Context context = simulated ? simulatedBoard.get().get() : productionContext(settings);
         try {
             return wire(settings, context, simulated, ledger, view, clock, bays);
         } catch (RuntimeException e) {
@@ -87,9 +100,13 @@ public final class DockHardware implements AutoCloseable {
         }
     }
 
+    /** What check-config and run say to hardware = "simulated" without simulated chips (an installed dock). */
+    public static final String SIMULATED_NEEDS_A_BOARD = "hardware: \"simulated\" runs on simulated chips, which only the "
+            + "sandbox and tests supply (module dock-simulation, not installed on a dock); use \"pi4j\" or \"none\"";
+
     /**
-     * Real hardware, with the providers named one by one: the mock plugin is on the class path too
-     * (for the sandbox), and auto-detection must never pick it on a dock.
+     * Real hardware, with the providers named one by one: auto-detection must never pick a stray
+     * plugin on a dock.
      */
     private static Context productionContext(HardwareSettings settings) {
         ContextBuilder b = Pi4J.newContextBuilder().noAutoDetect()
@@ -98,29 +115,20 @@ public final class DockHardware implements AutoCloseable {
         return b.build();
     }
 
-    private static Context simulatedContext() {
-        return Pi4J.newContextBuilder().noAutoDetect().add(new MockPlatform())
-                .add(MockDigitalOutputProvider.newInstance(), new SimulatedMfrc522.Provider(), new SimulatedMax17048.Provider())
-                .build();
-    }
-
     private static DockHardware wire(HardwareSettings s, Context ctx, boolean simulated, Ledger ledger, DockView view,
                                      Clock clock, List<Integer> bays) {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             BayFlags flags = new BayFlags(clock);
-            Map<Integer, Max17048> chips = new TreeMap<>();
-            Map<Integer, SimulatedMax17048> simulatedGauges = new TreeMap<>();
+            Map<Integer, FuelGauge> chips = new TreeMap<>();
             Map<Integer, GpioBayIndicators.Lamp> lamps = new TreeMap<>();
             for (HardwareSettings.BayWiring b : s.bays()) {
                 if (b.gauge().isPresent()) {
                     HardwareSettings.GaugeAddress g = b.gauge().get();
                     I2C i2c = ctx.create(I2C.newConfigBuilder(ctx).id("bay" + b.bay() + "-gauge")
-                            .name("bay " + b.bay() + " battery gauge").bus(g.bus()).device(g.address()));
-                    chips.put(b.bay(), new Max17048(i2c, "i2c-" + g.bus() + "@0x" + Integer.toHexString(g.address())));
-                    if (i2c instanceof SimulatedMax17048 sim) {
-                        simulatedGauges.put(b.bay(), sim);
-                    }
+                            .name("bay " + b.bay() + " battery gauge").description(g.chip().configValue())
+                            .bus(g.bus()).device(g.address()));
+                    chips.put(b.bay(), FuelGauge.open(g.chip(), i2c, "i2c-" + g.bus() + "@0x" + Integer.toHexString(g.address())));
                 }
                 if (b.leds().isPresent()) {
                     HardwareSettings.Leds l = b.leds().get();
@@ -144,15 +152,11 @@ public final class DockHardware implements AutoCloseable {
             lights[0] = indicators;
             BadgeService badges = new BadgeService(s, ledger, view, situations, flags, indicators, clock, view::bayChanged);
             started.push(badges);
-            SimulatedMfrc522 simulatedReader = null;
             if (!s.badges().isEmpty()) {
                 HardwareSettings.SpiAddress a = s.badgeReader();
-                Spi spi = ctx.create(Spi.newConfigBuilder(ctx).id("badge-reader").name("MFRC522 badge reader")
+                Spi spi = ctx.create(Spi.newConfigBuilder(ctx).id(BADGE_READER_ID).name("MFRC522 badge reader")
                         .bus(SpiBus.getByNumber(a.bus())).chipSelect(SpiChipSelect.getByNumber(a.chipSelect()))
                         .address(a.chipSelect()).mode(SpiMode.MODE_0).baud(a.baud()));
-                if (spi instanceof SimulatedMfrc522 sim) {
-                    simulatedReader = sim;
-                }
                 String where = "spi" + a.bus() + "." + a.chipSelect();
                 badges.attach(new BadgePoller(new Mfrc522(spi, where), s.badgePollInterval(), badges::tapped));
             } else {
@@ -160,10 +164,9 @@ public final class DockHardware implements AutoCloseable {
             }
             gauges.start();
             indicators.refreshAll();
-            HardwareSimulation simulation = simulated ? new MockSimulation(ctx, simulatedReader, simulatedGauges) : null;
             log.info("hardware {}: {} bay(s) with LEDs, {} gauge(s), badge reader {}", simulated ? "simulated" : "pi4j",
                     lamps.size(), chips.size(), s.badges().isEmpty() ? "off" : "on");
-            return new DockHardware(ctx, indicators, badges, gauges, situations, simulation, bays);
+            return new DockHardware(ctx, indicators, badges, gauges, situations, bays);
         } catch (RuntimeException e) {
             while (!started.isEmpty()) {
                 closeQuietly(started.pop());
@@ -196,11 +199,6 @@ public final class DockHardware implements AutoCloseable {
             throw new IllegalArgumentException("bay " + bay + " is not configured");
         }
         return situations.of(bay);
-    }
-
-    /** The simulated chips, with hardware = "simulated" only. */
-    public Optional<HardwareSimulation> simulation() {
-        return Optional.ofNullable(simulation);
     }
 
     /** The Pi4J context; empty with hardware = "none". */

@@ -34,7 +34,7 @@ final class GaugePoller implements BatteryGauges, AutoCloseable {
     }
 
     private final List<Integer> bays;
-    private final Map<Integer, Max17048> chips;
+    private final Map<Integer, FuelGauge> chips;
     private final Map<Integer, Last> last = new TreeMap<>();
     private final DockView view;
     private final Ledger ledger;
@@ -47,7 +47,7 @@ final class GaugePoller implements BatteryGauges, AutoCloseable {
      * @param chips gauges by bay; empty: no thread, camera-reported levels only
      * @param changed told about a bay whose reading or charge status changed
      */
-    GaugePoller(List<Integer> bays, Map<Integer, Max17048> chips, DockView view, Ledger ledger, Clock clock,
+    GaugePoller(List<Integer> bays, Map<Integer, FuelGauge> chips, DockView view, Ledger ledger, Clock clock,
                 Duration interval, IntConsumer changed) {
         this.bays = List.copyOf(bays);
         this.chips = Map.copyOf(chips);
@@ -75,7 +75,7 @@ final class GaugePoller implements BatteryGauges, AutoCloseable {
 
     /** Reads every gauge once (the thread's task; tests may call it). */
     void pollAll() {
-        for (Map.Entry<Integer, Max17048> e : chips.entrySet()) {
+        for (Map.Entry<Integer, FuelGauge> e : chips.entrySet()) {
             int bay = e.getKey();
             BatteryReading before = reading(bay);
             poll(bay, e.getValue());
@@ -87,11 +87,11 @@ final class GaugePoller implements BatteryGauges, AutoCloseable {
         }
     }
 
-    private void poll(int bay, Max17048 chip) {
+    private void poll(int bay, FuelGauge chip) {
         double percent;
         double volts;
         try {
-            percent = chip.stateOfChargePercent();
+            percent = BatteryReading.capped(chip.stateOfChargePercent());
             volts = chip.cellVolts();
         } catch (RuntimeException ex) {
             boolean report;
@@ -126,7 +126,7 @@ final class GaugePoller implements BatteryGauges, AutoCloseable {
         }
     }
 
-    private void event(String type, int bay, Max17048 chip, String error) {
+    private void event(String type, int bay, FuelGauge chip, String error) {
         var payload = Events.object().put("bay", bay).put("gauge", chip.where()).put("at", clock.instant().toString());
         if (error != null) {
             payload.put("error", error);
@@ -149,12 +149,8 @@ final class GaugePoller implements BatteryGauges, AutoCloseable {
                         BatteryReading.derive(l.percent, docked.isPresent(), l.previousPercent), l.at);
             }
         }
-        if (docked.isPresent() && docked.get().reportedBatteryPercent().isPresent()) {
-            OptionalDouble p = OptionalDouble.of(docked.get().reportedBatteryPercent().getAsInt());
-            return new BatteryReading(bay, BatteryReading.Source.CAMERA, p, OptionalDouble.empty(),
-                    BatteryReading.derive(p, true, Double.NaN), clock.instant());
-        }
-        return BatteryReading.unknown(bay, clock.instant());
+        int reported = docked.map(d -> d.reportedBatteryPercent().orElse(-1)).orElse(-1);
+        return BatteryReading.reported(bay, reported, docked.isPresent(), clock.instant());
     }
 
     @Override

@@ -1,10 +1,11 @@
 package org.bwcdock.agent.hardware;
 
 import org.bwcdock.agent.config.AgentConfig;
+import org.bwcdock.agent.config.Defaults;
+import org.bwcdock.agent.config.HardwareRules;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,10 +33,6 @@ public record HardwareSettings(AgentConfig.Hardware mode, List<BayWiring> bays, 
                                Duration badgePollInterval, Duration gaugePollInterval, Duration pickupTimeout,
                                Duration refusalDuration, Optional<String> gpioChip) {
 
-    /** BCM GPIOs of I2C1 (gauges) and SPI0 (badge reader): never an LED. */
-    private static final Map<Integer, String> RESERVED_GPIO = Map.of(
-            2, "I2C1 SDA", 3, "I2C1 SCL", 7, "SPI0 CE1", 8, "SPI0 CE0", 9, "SPI0 MISO", 10, "SPI0 MOSI", 11, "SPI0 SCLK");
-
     public HardwareSettings {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(badgeReader, "badgeReader");
@@ -52,9 +49,9 @@ public record HardwareSettings(AgentConfig.Hardware mode, List<BayWiring> bays, 
         Map<String, String> normalised = new TreeMap<>();
         for (Map.Entry<String, String> e : badges.entrySet()) {
             String uid = e.getKey().toUpperCase(Locale.ROOT);
-            if (!uid.matches("([0-9A-F]{2}){4,10}")) {
-                throw new IllegalArgumentException("badges: \"" + e.getKey() + "\" is not a card UID (expected 4 to 10 bytes in hex)");
-            }
+            HardwareRules.badgeUidProblem(uid).ifPresent(p -> {
+                throw new IllegalArgumentException("badges: " + p);
+            });
             if (e.getValue() == null || e.getValue().isBlank()) {
                 throw new IllegalArgumentException("badges: " + uid + " has no officer id");
             }
@@ -83,10 +80,9 @@ public record HardwareSettings(AgentConfig.Hardware mode, List<BayWiring> bays, 
                 String[] colour = {"green", "amber", "red"};
                 for (int i = 0; i < 3; i++) {
                     String where = "bays[" + b.bay() + "].leds." + colour[i];
-                    if (RESERVED_GPIO.containsKey(gpio[i])) {
-                        throw new IllegalArgumentException(where + ": GPIO " + gpio[i] + " is " + RESERVED_GPIO.get(gpio[i])
-                                + " (badge reader / gauges)");
-                    }
+                    HardwareRules.ledGpioProblem(gpio[i]).ifPresent(p -> {
+                        throw new IllegalArgumentException(where + ": " + p);
+                    });
                     String previous = pins.putIfAbsent(gpio[i], where);
                     if (previous != null) {
                         throw new IllegalArgumentException(where + ": GPIO " + gpio[i] + " is already " + previous);
@@ -96,34 +92,24 @@ public record HardwareSettings(AgentConfig.Hardware mode, List<BayWiring> bays, 
             b.gauge().ifPresent(g -> {
                 Integer previous = gauges.putIfAbsent(g.bus() + ":" + g.address(), b.bay());
                 if (previous != null) {
-                    throw new IllegalArgumentException("bays[" + b.bay() + "].batteryGauge: i2c-" + g.bus() + " address 0x"
-                            + HexFormat.of().toHexDigits((byte) g.address()) + " is already bay " + previous + "'s gauge");
+                    throw new IllegalArgumentException("bays[" + b.bay() + "].batteryGauge.address: i2c-" + g.bus() + " address 0x"
+                            + Integer.toHexString(g.address()) + " is already bays[" + previous + "].batteryGauge");
                 }
             });
         }
     }
 
-    /** The dock config with the defaults: SPI0 CE0 at 1 MHz, 400 ms blink, 200 ms badge poll, 30 s gauge poll,
-     *  2 min pickup, 4 s refusal. */
+    /** The dock config with the fixed timings and the badge reader's place from {@link Defaults}. */
     public static HardwareSettings from(AgentConfig config) {
         List<BayWiring> bays = config.bays().stream()
                 .map(b -> new BayWiring(b.number(),
                         b.leds().map(l -> new Leds(l.green(), l.amber(), l.red())),
-                        b.batteryGauge().map(g -> new GaugeAddress(g.bus(), g.address()))))
+                        b.batteryGauge().map(g -> new GaugeAddress(g.chip(), g.bus(), g.address()))))
                 .toList();
         return new HardwareSettings(config.hardware(), bays, config.badges(), config.policy().minimumBatteryPercent(),
-                new SpiAddress(0, 0, 1_000_000), Duration.ofMillis(400), Duration.ofMillis(200), Duration.ofSeconds(30),
-                Duration.ofMinutes(2), Duration.ofSeconds(4), Optional.empty());
-    }
-
-    public HardwareSettings withMode(AgentConfig.Hardware newMode) {
-        return new HardwareSettings(newMode, bays, badges, minimumBatteryPercent, badgeReader, blinkInterval,
-                badgePollInterval, gaugePollInterval, pickupTimeout, refusalDuration, gpioChip);
-    }
-
-    public HardwareSettings withTimings(Duration blink, Duration badgePoll, Duration gaugePoll, Duration pickup, Duration refusal) {
-        return new HardwareSettings(mode, bays, badges, minimumBatteryPercent, badgeReader, blink, badgePoll, gaugePoll,
-                pickup, refusal, gpioChip);
+                new SpiAddress(Defaults.BADGE_READER_SPI_BUS, Defaults.BADGE_READER_CHIP_SELECT, Defaults.BADGE_READER_BAUD),
+                Defaults.BLINK_INTERVAL, Defaults.BADGE_POLL_INTERVAL, Defaults.GAUGE_POLL_INTERVAL,
+                Defaults.PICKUP_TIMEOUT, Defaults.REFUSAL_DURATION, Optional.empty());
     }
 
     /** One bay's LEDs and gauge, either optional. */
@@ -137,12 +123,12 @@ public record HardwareSettings(AgentConfig.Hardware mode, List<BayWiring> bays, 
         }
     }
 
-    /** BCM GPIO numbers of a bay's LEDs (0..27, the 40-pin header), all different. */
+    /** BCM GPIO numbers of a bay's LEDs ({@link HardwareRules#ledGpioProblem}), all different. */
     public record Leds(int green, int amber, int red) {
         public Leds {
             for (int p : new int[]{green, amber, red}) {
-                if (p < 0 || p > 27) {
-                    throw new IllegalArgumentException("LED GPIO " + p + " is not a BCM GPIO of the 40-pin header (0..27)");
+                if (p < 0 || p > HardwareRules.MAX_GPIO) {
+                    throw new IllegalArgumentException("LED " + HardwareRules.ledGpioProblem(p).orElseThrow());
                 }
             }
             if (green == amber || green == red || amber == red) {
@@ -151,15 +137,21 @@ public record HardwareSettings(AgentConfig.Hardware mode, List<BayWiring> bays, 
         }
     }
 
-    /** A MAX17048 on I2C bus {@code bus} (0..22) at a 7-bit address (0x08..0x77; the chip is 0x36). */
-    public record GaugeAddress(int bus, int address) {
+    /** A fuel-gauge chip on an I2C bus at a 7-bit address ({@link HardwareRules}; a MAX17048 is 0x36). */
+    public record GaugeAddress(AgentConfig.GaugeChip chip, int bus, int address) {
+        /** The default chip ({@link Defaults#GAUGE_CHIP}). */
+        public GaugeAddress(int bus, int address) {
+            this(Defaults.GAUGE_CHIP, bus, address);
+        }
+
         public GaugeAddress {
-            if (bus < 0 || bus > 22) {
-                throw new IllegalArgumentException("I2C bus " + bus + " does not exist (0..22)");
-            }
-            if (address < 0x08 || address > 0x77) {
-                throw new IllegalArgumentException("I2C address 0x" + Integer.toHexString(address) + " is reserved or out of range (0x08..0x77)");
-            }
+            Objects.requireNonNull(chip, "chip");
+            HardwareRules.i2cBusProblem(bus).ifPresent(p -> {
+                throw new IllegalArgumentException(p);
+            });
+            HardwareRules.i2cAddressProblem(address).ifPresent(p -> {
+                throw new IllegalArgumentException(p);
+            });
         }
     }
 

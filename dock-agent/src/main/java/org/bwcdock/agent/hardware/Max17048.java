@@ -6,7 +6,7 @@ import com.pi4j.io.i2c.I2C;
  * The MAX17048 fuel gauge, read-only: registers are 16-bit big-endian words.
  * SOC (0x04): 1/256 % per bit. VCELL (0x02): 78.125 µV per bit.
  */
-final class Max17048 {
+final class Max17048 implements FuelGauge {
     static final int DEFAULT_ADDRESS = 0x36;
     static final int REG_VCELL = 0x02;
     static final int REG_SOC = 0x04;
@@ -20,12 +20,13 @@ final class Max17048 {
         this.where = where;
     }
 
-    /** State of charge in percent, capped at 100 (the chip reports a little above 100 % on a full pack). */
-    double stateOfChargePercent() {
-        return Math.min(100.0, word(REG_SOC) / 256.0);
+    @Override
+    public double stateOfChargePercent() {
+        return word(REG_SOC) / 256.0;
     }
 
-    double cellVolts() {
+    @Override
+    public double cellVolts() {
         return word(REG_VCELL) * VOLTS_PER_LSB;
     }
 
@@ -37,7 +38,8 @@ final class Max17048 {
         return w;
     }
 
-    String where() {
+    @Override
+    public String where() {
         return where;
     }
 }

@@ -39,8 +39,8 @@ public enum FileState {
             case UPLOADED -> EnumSet.of(RECEIPTED, UPLOADING, FAILED);
             case RECEIPTED -> EnumSet.of(RELEASED);
             case RELEASED -> EnumSet.noneOf(FileState.class);
-            // A failed file is retried from the stage its data still supports.
-            case FAILED -> EnumSet.of(DISCOVERED, INGESTED);
+            // A failed file is retried from scratch: it is found again when its camera is docked.
+            case FAILED -> EnumSet.of(DISCOVERED);
             case QUARANTINED -> EnumSet.noneOf(FileState.class);
         };
     }

@@ -69,6 +69,9 @@ public interface Ledger extends AutoCloseable {
 
     Optional<byte[]> manifest(long fileId);
 
+    /** The dock's detached CMS signature over {@link #manifest}, stored with it at ingest; the commit sends both. */
+    Optional<byte[]> manifestSignature(long fileId);
+
     // ---- assignments ------------------------------------------------------------------------
 
     /** Ends any current assignment of the camera and starts this one. Audited, and an outbox event. */

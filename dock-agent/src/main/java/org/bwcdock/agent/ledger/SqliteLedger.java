@@ -443,6 +443,11 @@ final class SqliteLedger implements Ledger {
         return blob("manifest", fileId);
     }
 
+    @Override
+    public Optional<byte[]> manifestSignature(long fileId) {
+        return blob("manifest_signature", fileId);
+    }
+
     private Optional<byte[]> blob(String column, long fileId) {
         return tx("read " + column + " of file " + fileId, c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT " + column + " FROM evidence_files WHERE id = ?")) {

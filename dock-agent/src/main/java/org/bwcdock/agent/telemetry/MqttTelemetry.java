@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.OutboxEvent;
+import org.bwcdock.agent.system.Backoff;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -65,6 +66,8 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     private final Map<Integer, Boolean> dirtyBays = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<MqttMessageOut> replies = new ConcurrentLinkedQueue<>();
     private volatile boolean running;
+    /** Reconnect waits; close() stops it, which also ends a wait in progress. */
+    private final Backoff reconnects;
     private volatile MqttAsyncClient client;
     private int brokerIndex;
 
@@ -78,6 +81,7 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
         this.health = health;
         this.clock = clock;
         this.thread = new Thread(this::run, "bwcdock-mqtt");
+        this.reconnects = new Backoff(Duration.ofSeconds(1), settings.maxReconnectDelay());
     }
 
     @Override
@@ -137,13 +141,12 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     // ---- the one thread ------------------------------------------------------------------------
 
     private void run() {
-        long backoff = 1000;
         long nextHealth = 0;
         while (running) {
             try {
                 if (!connected()) {
                     connect();
-                    backoff = 1000;
+                    reconnects.reset();
                     nextHealth = 0;
                 }
                 publishReplies();
@@ -160,9 +163,11 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
                 }
                 logFailure(e);
                 dropClient();
-                long sleep = (long) (backoff * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(sleep)); // the backoff itself
-                backoff = Math.min(backoff * 2, settings.maxReconnectDelay().toMillis());
+                try {
+                    reconnects.pause();
+                } catch (InterruptedException ie) {
+                    break;
+                }
             } catch (RuntimeException e) {
                 log.error("MQTT publisher: {}", e.toString());
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
@@ -406,6 +411,7 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     @Override
     public void close() {
         running = false;
+        reconnects.stop();
         LockSupport.unpark(thread);
         try {
             thread.join(15_000);

@@ -4,6 +4,7 @@ import org.bwcdock.format.Receipts;
 import org.bwcdock.format.Receipt;
 import org.bwcdock.format.CommitRequest;
 import org.bwcdock.format.BadReceiptException;
+import org.bwcdock.agent.system.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,10 +20,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * tus 1.0 over java.net.http (a real PATCH), resuming from the server's offset after any failure,
@@ -76,7 +77,7 @@ final class TusSink implements EvidenceSink {
     @Override
     public byte[] deliver(Delivery d, Listener listener) throws UploadException, BadReceiptException, InterruptedException {
         long deadline = System.nanoTime() + settings.deadline().toNanos();
-        long backoffMillis = 1000;
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), settings.maxBackoff());
         List<String> urls = new ArrayList<>();
         for (Part p : d.parts()) {
             urls.add(p.uploadUrl());
@@ -112,10 +113,8 @@ final class TusSink implements EvidenceSink {
                     throw new UploadException(d.where() + ": upload did not complete within " + settings.deadline()
                             + ": " + e.getMessage(), true, e);
                 }
-                long sleep = jitter(backoffMillis);
-                log.warn("{}: {}; retrying in {} ms", d.where(), e.getMessage(), sleep);
-                Thread.sleep(sleep); // backoff: the wait is the point
-                backoffMillis = Math.min(backoffMillis * 2, settings.maxBackoff().toMillis());
+                log.warn("{}: {}; retrying with backoff", d.where(), e.getMessage());
+                backoff.pause(); // interrupted when the uploader closes
             }
         }
     }
@@ -136,10 +135,6 @@ final class TusSink implements EvidenceSink {
             }
         }
         return false;
-    }
-
-    private static long jitter(long millis) {
-        return (long) (millis * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
     }
 
     /**

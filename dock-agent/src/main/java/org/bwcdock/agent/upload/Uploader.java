@@ -6,10 +6,12 @@ import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.PartRecord;
 import org.bwcdock.agent.spool.Spool;
+import org.bwcdock.agent.system.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,6 +39,8 @@ public final class Uploader implements AutoCloseable {
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicReference<String> firstCamera = new AtomicReference<>();
     private volatile boolean running = true;
+    /** The wait after a delivery that failed but may succeed later; every worker shares it (one server). */
+    private final Backoff serverTrouble = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(2));
 
     public Uploader(Ledger ledger, Spool spool, EvidenceSink sink, int concurrency, UploadListener listener) {
         this.ledger = ledger;
@@ -125,7 +129,9 @@ public final class Uploader implements AutoCloseable {
                     p.ciphertextSha256(), p.uploadUrl()));
         }
         byte[] manifest = ledger.manifest(f.id()).orElseThrow();
-        byte[] signature = spoolSignature(f);
+        // Manifest and signature from the ledger, where ingest recorded them in one transaction.
+        byte[] signature = ledger.manifestSignature(f.id()).orElseThrow(
+                () -> new IllegalStateException("file " + f.id() + " has a manifest but no signature in the ledger"));
         try {
             byte[] receipt = sink.deliver(new EvidenceSink.Delivery(f.id(), where, parts, manifest, signature, f.plaintextSha256()),
                     new EvidenceSink.Listener() {
@@ -150,6 +156,7 @@ public final class Uploader implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("{}: receipted, but its spool files could not be removed: {}", where, e.getMessage());
             }
+            serverTrouble.reset();
             listener.receipted(ledger.file(f.id()).orElseThrow());
         } catch (UploadException e) {
             log.warn("{}: {}", where, e.getMessage());
@@ -161,7 +168,7 @@ public final class Uploader implements AutoCloseable {
                         ledger.recordPartUpload(f.id(), p.index(), null, 0);
                     }
                 }
-                LockSupport.parkNanos(5_000_000_000L); // not the next file at once: the server is in trouble
+                serverTrouble.pause(); // not the next file at once: the server is in trouble
             }
         } catch (BadReceiptException e) {
             log.error("{}: receipt rejected: {}", where, e.getMessage());
@@ -169,17 +176,10 @@ public final class Uploader implements AutoCloseable {
         }
     }
 
-    private byte[] spoolSignature(EvidenceFile f) {
-        try {
-            return java.nio.file.Files.readAllBytes(spool.resolve(Spool.signatureName(f.id())));
-        } catch (IOException e) {
-            throw new IllegalStateException("manifest signature of file " + f.id() + " missing from the spool", e);
-        }
-    }
-
     @Override
     public void close() {
         running = false;
+        serverTrouble.stop();
         workers.forEach(Thread::interrupt);
         for (Thread t : workers) {
             try {

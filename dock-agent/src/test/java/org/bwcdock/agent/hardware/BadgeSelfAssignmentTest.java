@@ -4,6 +4,7 @@ import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.Ledgers;
 import org.bwcdock.agent.ledger.OutboxEvent;
+import org.bwcdock.simulation.SimulatedBoard;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.bwcdock.agent.hardware.TestDock.await;
 import static org.bwcdock.agent.hardware.TestDock.awaitLeds;
@@ -40,15 +42,14 @@ class BadgeSelfAssignmentTest {
     private Ledger ledger;
     private final TestDock dock = new TestDock();
     private DockHardware hw;
-    private HardwareSimulation sim;
+    private final SimulatedBoard sim = new SimulatedBoard();
     private final Instant t0 = Instant.parse("2025-01-01T06:00:00Z");
 
     @BeforeEach
     void start() {
         ledger = Ledgers.open(dir.resolve("ledger.db"), Clock.systemUTC());
         hw = DockHardware.create(TestDock.settings(Map.of(BADGE_7, "officer-7", BADGE_8_SEVEN_BYTES.toLowerCase(), "officer-8"), 80),
-                ledger, dock, Clock.systemUTC());
-        sim = hw.simulation().orElseThrow();
+                Optional.of(sim), ledger, dock, Clock.systemUTC());
     }
 
     @AfterEach

@@ -10,6 +10,7 @@ import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.Ledgers;
 import org.bwcdock.agent.ledger.OutboxEvent;
+import org.bwcdock.simulation.SimulatedBoard;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import static org.bwcdock.agent.hardware.TestDock.await;
@@ -38,13 +40,12 @@ class BatteryGaugeTest {
     private Ledger ledger;
     private final TestDock dock = new TestDock();
     private DockHardware hw;
-    private HardwareSimulation sim;
+    private final SimulatedBoard sim = new SimulatedBoard();
 
     @BeforeEach
     void start() {
         ledger = Ledgers.open(dir.resolve("ledger.db"), Clock.systemUTC());
-        hw = DockHardware.create(TestDock.settings(Map.of(), 80), ledger, dock, Clock.systemUTC());
-        sim = hw.simulation().orElseThrow();
+        hw = DockHardware.create(TestDock.settings(Map.of(), 80), Optional.of(sim), ledger, dock, Clock.systemUTC());
     }
 
     @AfterEach
@@ -117,6 +118,56 @@ class BatteryGaugeTest {
         assertEquals(88, r.roundedPercent());
         assertEquals(ChargeStatus.CHARGING, r.status());
         assertTrue(r.cellVolts().isEmpty());
+    }
+
+    /** A full pack reads above 100 % on the chip; every view shows 100 and full. */
+    @Test
+    void aLevelAboveAHundredIsCapped() {
+        sim.setGauge(1, 101.5, 4.21);
+        await("capped", Duration.ofSeconds(5), () -> hw.gauges().reading(1).percent().orElse(0) == 100.0);
+        assertEquals(ChargeStatus.FULL, hw.gauges().reading(1).status());
+    }
+
+    /** Any chip behind {@link FuelGauge} is read, capped and reported alike: a second chip needs only its driver. */
+    @Test
+    void anyFuelGaugeIsReadTheSameWay() {
+        FuelGauge other = new FuelGauge() {
+            @Override
+            public double stateOfChargePercent() {
+                return 103.2;
+            }
+
+            @Override
+            public double cellVolts() {
+                return 4.25;
+            }
+
+            @Override
+            public String where() {
+                return "i2c-9@0x55";
+            }
+        };
+        try (GaugePoller p = new GaugePoller(List.of(1), Map.of(1, other), dock, ledger, Clock.systemUTC(),
+                Duration.ofSeconds(30), b -> { })) {
+            p.pollAll();
+            BatteryReading r = p.reading(1);
+            assertEquals(BatteryReading.Source.GAUGE, r.source());
+            assertEquals(100.0, r.percent().orElseThrow());
+            assertEquals(4.25, r.cellVolts().orElseThrow());
+            assertEquals(ChargeStatus.FULL, r.status());
+        }
+    }
+
+    /** The camera's own report goes through the same cap and charge rules. */
+    @Test
+    void theCameraReportedLevelFollowsTheSameRules() {
+        BatteryReading r = BatteryReading.reported(2, 99, true, java.time.Instant.EPOCH);
+        assertEquals(BatteryReading.Source.CAMERA, r.source());
+        assertEquals(ChargeStatus.FULL, r.status());
+        assertEquals(BatteryReading.Source.NONE, BatteryReading.reported(2, -1, true, java.time.Instant.EPOCH).source());
+        BatteryReading gauge = BatteryReading.unknown(2, java.time.Instant.EPOCH).orReported(40, true);
+        assertEquals(40, gauge.roundedPercent());
+        assertEquals(ChargeStatus.CHARGING, gauge.status());
     }
 
     /** The driver against Pi4J's own queue-backed MockI2C: big-endian words, and an empty queue is an error. */

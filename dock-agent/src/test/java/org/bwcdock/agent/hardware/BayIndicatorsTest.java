@@ -1,6 +1,7 @@
 package org.bwcdock.agent.hardware;
 
 import org.bwcdock.agent.ledger.FileState;
+import org.bwcdock.simulation.SimulatedBoard;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.Ledgers;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.bwcdock.agent.hardware.TestDock.await;
 import static org.bwcdock.agent.hardware.TestDock.awaitLeds;
@@ -27,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /** Bay LEDs (Pi4J mock outputs) follow what the real SQLite ledger says about the docked camera. */
 @Timeout(30)
 class BayIndicatorsTest {
+    private final SimulatedBoard board = new SimulatedBoard();
+
     @TempDir
     Path dir;
     private Ledger ledger;
@@ -36,10 +40,10 @@ class BayIndicatorsTest {
     @BeforeEach
     void start() {
         ledger = Ledgers.open(dir.resolve("ledger.db"), Clock.systemUTC());
-        hw = DockHardware.create(TestDock.settings(Map.of(), 50), ledger, dock, Clock.systemUTC());
-        hw.simulation().orElseThrow().setGauge(1, 100.0, 4.2);
-        hw.simulation().orElseThrow().setGauge(2, 100.0, 4.2);
-        hw.simulation().orElseThrow().setGauge(3, 100.0, 4.2);
+        hw = DockHardware.create(TestDock.settings(Map.of(), 50), Optional.of(board), ledger, dock, Clock.systemUTC());
+        board.setGauge(1, 100.0, 4.2);
+        board.setGauge(2, 100.0, 4.2);
+        board.setGauge(3, 100.0, 4.2);
         // The first poll may have read the chips' power-on 75.5 %; start each test from full batteries.
         await("gauges full", Duration.ofSeconds(5), () -> hw.gauges().readings().stream()
                 .allMatch(r -> r.status() == ChargeStatus.FULL));
@@ -96,14 +100,14 @@ class BayIndicatorsTest {
 
     @Test
     void receiptedButStillChargingShowsGreenAndAmberThenGreenWhenFull() {
-        hw.simulation().orElseThrow().setGauge(1, 62.0, 3.9);
+        board.setGauge(1, 62.0, 3.9);
         fileIn(ledger, "BWC-4", "DCIM/a.mp4", FileState.RECEIPTED);
         dock.dock(1, "BWC-4", Instant.now());
         await("gauge at 62 %", Duration.ofSeconds(5), () -> hw.gauges().reading(1).roundedPercent() == 62);
         hw.indicators().refresh(1);
         assertEquals("GA-", leds(hw, 1));
         // The gauge poller refreshes the light itself when the battery becomes full.
-        hw.simulation().orElseThrow().setGauge(1, 99.6, 4.19);
+        board.setGauge(1, 99.6, 4.19);
         awaitLeds(hw, 1, "G--");
     }
 

@@ -41,12 +41,12 @@ class HardwareSettingsTest {
         rejects("must be on different GPIOs", () -> new HardwareSettings.Leds(5, 5, 6));
         rejects("not a BCM GPIO", () -> new HardwareSettings.Leds(5, 6, 40));
         rejects("bay 1 is wired twice", () -> with(List.of(bay(1, 5, 6, 13), bay(1, 19, 26, 12)), Map.of(), 50, s));
-        rejects("i2c-1 address 0x36 is already bay 1's gauge", () -> with(List.of(
+        rejects("bays[2].batteryGauge.address: i2c-1 address 0x36 is already bays[1].batteryGauge", () -> with(List.of(
                 new HardwareSettings.BayWiring(1, Optional.empty(), Optional.of(new HardwareSettings.GaugeAddress(1, 0x36))),
                 new HardwareSettings.BayWiring(2, Optional.empty(), Optional.of(new HardwareSettings.GaugeAddress(1, 0x36)))),
                 Map.of(), 50, s));
-        rejects("I2C address 0x78", () -> new HardwareSettings.GaugeAddress(1, 0x78));
-        rejects("badges: \"xyz\" is not a card UID", () -> with(List.of(), Map.of("xyz", "o-1"), 50, s));
+        rejects("I2C address 0x78 is reserved", () -> new HardwareSettings.GaugeAddress(1, 0x78));
+        rejects("badges: \"XYZ\" is not a badge UID", () -> with(List.of(), Map.of("xyz", "o-1"), 50, s));
         rejects("badges: 04A1B2C3 has no officer id", () -> with(List.of(), Map.of("04a1b2c3", " "), 50, s));
         rejects("minimumBatteryPercent must be 0..100, not 101", () -> with(List.of(), Map.of(), 101, s));
         rejects("blinkInterval must be a positive duration", () -> with(List.of(), Map.of(), 50, Duration.ZERO));

@@ -1,9 +1,8 @@
 package org.bwcdock.agent.hardware;
 
-import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import com.pi4j.io.spi.Spi;
-import com.pi4j.plugin.mock.platform.MockPlatform;
+import org.bwcdock.simulation.SimulatedBoard;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The register-level driver against the simulated chip, and the CRC_A it computes for SELECT. */
 @Timeout(10)
 class Mfrc522Test {
+    private final SimulatedBoard board = new SimulatedBoard();
     private Context ctx;
 
     @AfterEach
@@ -26,9 +26,9 @@ class Mfrc522Test {
         }
     }
 
-    private Spi spi(com.pi4j.io.spi.SpiProvider provider) {
-        ctx = Pi4J.newContextBuilder().noAutoDetect().add(new MockPlatform()).add(provider).build();
-        return ctx.create(Spi.newConfigBuilder(ctx).id("reader").bus(0).address(0).baud(1_000_000));
+    private Spi spi() {
+        ctx = board.get();
+        return ctx.create(Spi.newConfigBuilder(ctx).id(DockHardware.BADGE_READER_ID).bus(0).address(0).baud(1_000_000));
     }
 
     @Test
@@ -41,17 +41,16 @@ class Mfrc522Test {
 
     @Test
     void readsFourSevenAndTenByteUids() {
-        Spi spi = spi(new SimulatedMfrc522.Provider());
+        Spi spi = spi();
         Mfrc522 chip = new Mfrc522(spi, "spi0.0");
         assertEquals(0x92, chip.init());
         assertEquals(0x03, chip.read(Mfrc522.TX_CONTROL) & 0x03, "antenna switched on");
-        SimulatedMfrc522 card = (SimulatedMfrc522) spi;
         assertTrue(chip.readUid().isEmpty(), "no card in the field");
         for (String uid : new String[]{"04A1B2C3", "04112233445566", "0411223344556677889A"}) {
-            card.card(uid);
+            board.presentBadge(uid);
             assertArrayEquals(HexFormat.of().parseHex(uid), chip.readUid().orElseThrow(), uid);
         }
-        card.card(null);
+        board.removeBadge();
         assertTrue(chip.readUid().isEmpty());
     }
 }

@@ -6,6 +6,7 @@ import org.bwcdock.agent.config.ConfigLoader;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.Ledgers;
+import org.bwcdock.simulation.SimulatedBoard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,10 +16,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** hardware = "none" from a real config file: no Pi4J context, no threads, everything else answers. */
@@ -34,9 +37,8 @@ class NoHardwareTest {
         Files.createDirectories(config.stateDirectory());
         TestDock dock = new TestDock();
         try (Ledger ledger = Ledgers.open(config.ledgerFile(), Clock.systemUTC());
-             DockHardware hw = DockHardware.create(config, ledger, dock, Clock.systemUTC())) {
+             DockHardware hw = DockHardware.create(HardwareSettings.from(config), ledger, dock, Clock.systemUTC())) {
             assertTrue(hw.pi4j().isEmpty(), "no Pi4J context");
-            assertTrue(hw.simulation().isEmpty());
             assertFalse(TestDock.hardwareThreadsAlive(), "no hardware threads");
 
             TestDock.fileIn(ledger, "CAM-1", "DCIM/a.mp4", FileState.FAILED);
@@ -62,6 +64,7 @@ class NoHardwareTest {
 
     @Test
     void simulatedFromConfigDrivesTheExampleWiring() throws Exception {
+        SimulatedBoard board = new SimulatedBoard();
         Path file = TestConfigs.minimal(dir);
         Files.writeString(file, Files.readString(file).replace("hardware = \"none\"", "hardware = \"simulated\"")
                 .replace("usbPort = \"1-1.1\"", "usbPort = \"1-1.1\"\nleds = { green = 5, amber = 6, red = 13 }\nbatteryGauge = { bus = 1, address = 0x36 }"));
@@ -69,13 +72,29 @@ class NoHardwareTest {
         Files.createDirectories(config.stateDirectory());
         TestDock dock = new TestDock();
         try (Ledger ledger = Ledgers.open(config.ledgerFile(), Clock.systemUTC());
-             DockHardware hw = DockHardware.create(config, ledger, dock, Clock.systemUTC())) {
+             DockHardware hw = DockHardware.create(HardwareSettings.from(config), Optional.of(board), ledger, dock,
+                     Clock.systemUTC())) {
             assertTrue(hw.pi4j().isPresent());
             TestDock.fileIn(ledger, "CAM-1", "DCIM/a.mp4", FileState.QUARANTINED);
             dock.dock(1, "CAM-1", Instant.now());
             hw.indicators().refresh(1);
             assertEquals("--R", TestDock.leds(hw, 1));
-            assertEquals(java.util.Optional.of(true), hw.simulation().orElseThrow().led(13));
+            assertEquals(Optional.of(true), board.led(13));
+        }
+        assertFalse(TestDock.hardwareThreadsAlive());
+    }
+
+    /** A dock has no simulated chips: asked for them, the hardware says which setting is wrong, and starts nothing. */
+    @Test
+    void simulatedWithoutSimulatedChipsIsRefused() throws Exception {
+        Path file = TestConfigs.minimal(dir);
+        Files.writeString(file, Files.readString(file).replace("hardware = \"none\"", "hardware = \"simulated\""));
+        AgentConfig config = ConfigLoader.load(file);
+        Files.createDirectories(config.stateDirectory());
+        try (Ledger ledger = Ledgers.open(config.ledgerFile(), Clock.systemUTC())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DockHardware.create(HardwareSettings.from(config), ledger, new TestDock(), Clock.systemUTC()));
+            assertTrue(e.getMessage().startsWith("hardware: \"simulated\" runs on simulated chips"), e.getMessage());
         }
         assertFalse(TestDock.hardwareThreadsAlive());
     }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -166,6 +167,15 @@ class StateMachineTest {
         assertEquals(30, ledger.parts(id).get(1).confirmedOffset());
         assertEquals("ee", ledger.file(id).orElseThrow().plaintextSha256());
         assertEquals("{}", new String(ledger.manifest(id).orElseThrow()));
+        assertArrayEquals(new byte[] {9}, ledger.manifestSignature(id).orElseThrow(), "the signature the upload commits");
+    }
+
+    /** A failed file has no trusted spool state left: it starts over from DISCOVERED, never jumps back to INGESTED. */
+    @Test
+    void aFailedFileStartsOver() {
+        assertEquals(java.util.Set.of(FileState.DISCOVERED), FileState.FAILED.successors());
+        long id = fileIn(FileState.FAILED, "g.mp4");
+        assertThrows(IllegalTransitionException.class, () -> ledger.transition(id, FileState.FAILED, FileState.INGESTED, "x"));
     }
 
     @Test

@@ -1,13 +1,18 @@
 package org.bwcdock.agent.system;
 
+import org.bwcdock.format.io.FileTrees;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,6 +58,34 @@ class DebPackageIT {
         assertTrue(r.output().lines().filter(l -> l.contains("./usr/share/bwcdock/lib/")).count() > 5, "runtime libraries");
         Tools.Result conf = Tools.run("dpkg-deb", "-f", deb.toString(), "Depends");
         assertTrue(conf.output().contains("openjdk-21-jre-headless | java21-runtime-headless") && conf.output().contains("udisks2"));
+    }
+
+    /** Simulation is for the sandbox and tests: neither Pi4J's mock plugin nor a simulated chip reaches a dock. */
+    @Test
+    void noSimulatedHardwareIsShipped() throws Exception {
+        Tools.Result r = Tools.run("dpkg-deb", "-c", deb.toString());
+        assertEquals(0, r.exit(), r.output());
+        List<String> jars = r.output().lines().filter(l -> l.endsWith(".jar"))
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
+        assertTrue(jars.stream().anyMatch(j -> j.contains("/pi4j-plugin-gpiod-")), "the real GPIO plugin ships: " + jars);
+        assertTrue(jars.stream().anyMatch(j -> j.contains("/pi4j-plugin-linuxfs-")), "the real I2C/SPI plugin ships: " + jars);
+        assertTrue(jars.stream().noneMatch(j -> j.contains("pi4j-plugin-mock") || j.contains("dock-simulation")),
+                "simulation in the .deb: " + jars);
+        Path unpacked = Files.createTempDirectory("bwcdock-deb-");
+        try {
+            Tools.Result x = Tools.run("dpkg-deb", "-x", deb.toString(), unpacked.toString());
+            assertEquals(0, x.exit(), x.output());
+            for (String jar : jars) {
+                try (ZipFile z = new ZipFile(unpacked.resolve(jar).toFile())) {
+                    List<String> simulated = z.stream().map(ZipEntry::getName)
+                            .filter(n -> n.startsWith("org/bwcdock/simulation/") || n.startsWith("org/bwcdock/agent/hardware/Simulated")
+                                    || n.startsWith("com/pi4j/plugin/mock/")).toList();
+                    assertTrue(simulated.isEmpty(), jar + " holds " + simulated);
+                }
+            }
+        } finally {
+            FileTrees.delete(unpacked);
+        }
     }
 
     @Test

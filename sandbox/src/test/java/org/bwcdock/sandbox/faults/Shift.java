@@ -10,6 +10,7 @@ import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.sandbox.Custody;
 import org.bwcdock.sandbox.Site;
+import org.bwcdock.simulation.SimulatedBoard;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ final class Shift implements AutoCloseable {
         DockAgent agent = null;
         try {
             Path dock = work.resolve("dock");
-            agent = DockAgent.create(ConfigLoader.load(site.writeAgentConfig(dock, options)), clock);
+            agent = DockAgent.create(ConfigLoader.load(site.writeAgentConfig(dock, options)), clock, new SimulatedBoard());
             agent.start();
             List<Site.Camera> cameras = Site.cameras(options.bays());
             for (Site.Camera c : cameras) {

@@ -1,15 +1,20 @@
-package org.bwcdock.agent.hardware;
+package org.bwcdock.simulation;
 
 import com.pi4j.io.i2c.I2CConfig;
 import com.pi4j.io.i2c.I2CProvider;
 import com.pi4j.plugin.mock.provider.i2c.MockI2C;
-import com.pi4j.plugin.mock.provider.i2c.MockI2CProviderImpl;
 
 /**
  * A MAX17048 for the sandbox and tests: SOC and VCELL answer every read (Pi4J's {@code MockI2C}
  * consumes its queue per read), and the chip can be made to stop answering.
  */
 final class SimulatedMax17048 extends MockI2C {
+    /** The data sheet's registers (16-bit, big-endian) and VCELL's unit. */
+    static final int REG_VCELL = 0x02;
+    static final int REG_SOC = 0x04;
+    static final int REG_VERSION = 0x08;
+    static final double VOLTS_PER_LSB = 78.125e-6;
+
     private volatile int soc = 0x4B80;    // 75.5 %
     private volatile int vcell = 0xD000;  // 4.16 V
     private volatile boolean answering = true;
@@ -23,7 +28,7 @@ final class SimulatedMax17048 extends MockI2C {
             throw new IllegalArgumentException("SOC " + percent + " % does not fit the register");
         }
         soc = (int) Math.round(percent * 256);
-        vcell = (int) Math.round(volts / Max17048.VOLTS_PER_LSB) & 0xFFFF;
+        vcell = (int) Math.round(volts / VOLTS_PER_LSB) & 0xFFFF;
     }
 
     void answering(boolean answers) {
@@ -36,9 +41,9 @@ final class SimulatedMax17048 extends MockI2C {
             return -1; // what a read that got no ACK turns into
         }
         int word = switch (register) {
-            case Max17048.REG_SOC -> soc;
-            case Max17048.REG_VCELL -> vcell;
-            case 0x08 -> 0x0012; // VERSION
+            case REG_SOC -> soc;
+            case REG_VCELL -> vcell;
+            case REG_VERSION -> 0x0012;
             default -> -1;
         };
         if (word < 0) {
@@ -52,15 +57,5 @@ final class SimulatedMax17048 extends MockI2C {
             buffer[offset + 1] = (byte) word;
         }
         return n;
-    }
-
-    /** Creates {@link SimulatedMax17048}s where Pi4J's mock provider would create queue-backed mocks. */
-    static final class Provider extends MockI2CProviderImpl {
-        @Override
-        public com.pi4j.io.i2c.I2C create(I2CConfig config) {
-            SimulatedMax17048 i2c = new SimulatedMax17048(this, config);
-            this.context.registry().add(i2c);
-            return i2c;
-        }
     }
 }

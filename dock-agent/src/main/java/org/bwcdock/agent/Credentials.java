@@ -1,0 +1,90 @@
+package org.bwcdock.agent;
+
+import org.bwcdock.agent.config.AgentConfig;
+import org.bwcdock.agent.config.ConfigException;
+import org.bwcdock.format.pki.PemFiles;
+import org.bwcdock.format.pki.TlsContexts;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The PEM files agent.toml names, read when the agent is built rather than when it starts: a
+ * certificate that does not parse is a config problem, named by its key, in check-config as in run.
+ * {@code toString()} never shows the key.
+ */
+final class Credentials {
+    final PrivateKey signingKey;
+    final List<X509Certificate> signingChain;
+    final List<X509Certificate> recipients;
+    final List<X509Certificate> receiptSigners;
+    final Optional<SSLContext> evidenceTls;
+    final Optional<SSLContext> mqttTls;
+
+    private Credentials(PrivateKey signingKey, List<X509Certificate> signingChain, List<X509Certificate> recipients,
+                        List<X509Certificate> receiptSigners, Optional<SSLContext> evidenceTls, Optional<SSLContext> mqttTls) {
+        this.signingKey = signingKey;
+        this.signingChain = List.copyOf(signingChain);
+        this.recipients = List.copyOf(recipients);
+        this.receiptSigners = List.copyOf(receiptSigners);
+        this.evidenceTls = evidenceTls;
+        this.mqttTls = mqttTls;
+    }
+
+    /** Reads every file, or fails with every problem at once, each under its key. */
+    static Credentials read(AgentConfig c) throws ConfigException {
+        List<String> problems = new ArrayList<>();
+        List<X509Certificate> chain = certificates("identity.certificate", c.identity().certificate(), problems);
+        PrivateKey key = null;
+        try {
+            key = PemFiles.readPrivateKey(c.identity().privateKey());
+        } catch (IOException e) {
+            problems.add("identity.privateKey: " + e.getMessage());
+        }
+        List<X509Certificate> recipients = new ArrayList<>();
+        for (Path p : c.evidence().recipients()) {
+            recipients.addAll(certificates("evidence.recipients", p, problems));
+        }
+        List<X509Certificate> signers = certificates("evidence.receiptSigners", c.evidence().receiptSigners(), problems);
+        boolean identityOk = problems.isEmpty();
+        Optional<SSLContext> evidenceTls = c.evidence().url().getScheme().equals("https") && identityOk
+                ? tls("evidence.trustAnchors", c, c.evidence().trustAnchors().orElseThrow(), problems) : Optional.empty();
+        Optional<SSLContext> mqttTls = c.mqtt().filter(m -> m.brokers().stream().anyMatch(u -> u.getScheme().equals("ssl")))
+                .filter(m -> identityOk)
+                .flatMap(m -> tls("mqtt.trustAnchors", c, m.trustAnchors().orElseThrow(), problems));
+        if (!problems.isEmpty()) {
+            throw new ConfigException("configuration", problems);
+        }
+        return new Credentials(key, chain, recipients, signers, evidenceTls, mqttTls);
+    }
+
+    private static List<X509Certificate> certificates(String key, Path file, List<String> problems) {
+        try {
+            return PemFiles.readCertificates(file);
+        } catch (IOException e) {
+            problems.add(key + ": " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    private static Optional<SSLContext> tls(String key, AgentConfig c, Path anchors, List<String> problems) {
+        try {
+            return Optional.of(TlsContexts.create(c.identity().certificate(), c.identity().privateKey(), anchors));
+        } catch (IOException e) {
+            problems.add(key + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Credentials[" + signingChain.size() + " certificate(s) in the dock's chain, " + recipients.size()
+                + " recipient(s), " + receiptSigners.size() + " receipt signer(s); key not shown]";
+    }
+}
