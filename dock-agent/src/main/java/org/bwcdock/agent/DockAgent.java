@@ -1,12 +1,12 @@
 package org.bwcdock.agent;
 
-import org.bwcdock.agent.bay.BayStatus;
 import org.bwcdock.agent.bay.CameraPolicy;
 import org.bwcdock.agent.bay.Dock;
 import org.bwcdock.agent.config.AgentConfig;
 import org.bwcdock.agent.custody.CustodySettings;
 import org.bwcdock.agent.custody.Ingestor;
 import org.bwcdock.agent.custody.Ingestors;
+import org.bwcdock.agent.events.BayView;
 import org.bwcdock.agent.hardware.BatteryReading;
 import org.bwcdock.agent.hardware.ChargeStatus;
 import org.bwcdock.agent.hardware.DockHardware;
@@ -14,6 +14,7 @@ import org.bwcdock.agent.hardware.HardwareSimulation;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.ledger.LedgerListener;
 import org.bwcdock.agent.ledger.Ledgers;
 import org.bwcdock.agent.pki.PemFiles;
 import org.bwcdock.agent.pki.TlsContexts;
@@ -23,7 +24,6 @@ import org.bwcdock.agent.upload.Uploader;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
 import org.bwcdock.agent.system.LogLevel;
-import org.bwcdock.agent.telemetry.BayState;
 import org.bwcdock.agent.telemetry.MqttSettings;
 import org.bwcdock.agent.telemetry.Telemetries;
 import org.bwcdock.agent.telemetry.Telemetry;
@@ -47,6 +47,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The composition root: the one place that reads the configuration, decides which parts are real
@@ -63,7 +64,7 @@ public final class DockAgent implements AutoCloseable {
     private Ledger ledger;
     private Spool spool;
     private Dock dock;
-    private Uploader uploader;
+    private volatile Uploader uploader;
     private volatile DockHardware hardware;
     /** The camera last seen in each bay: a new one has its battery read at once. */
     private final Map<Integer, String> camerasInBays = new java.util.concurrent.ConcurrentHashMap<>();
@@ -94,6 +95,25 @@ public final class DockAgent implements AutoCloseable {
                     .orElse(Ledgers.DEFAULT_OUTBOX_CAPACITY)));
             ledger.audit("agent", "start", config.dockId(), "version " + Version.current());
             spool = own(Spools.open(config.spool().directory(), config.spool().quotaBytes()));
+            // Hand-offs are wake-ups, not polls: a new outbox event wakes the publisher, a file
+            // INGESTED wakes the uploader (both still poll as a fallback).
+            ledger.addListener(new LedgerListener() {
+                @Override
+                public void eventsAppended() {
+                    Telemetry t = telemetry;
+                    if (t != null) {
+                        t.eventsAppended();
+                    }
+                }
+
+                @Override
+                public void ingested() {
+                    Uploader u = uploader;
+                    if (u != null) {
+                        u.poke();
+                    }
+                }
+            });
             recoverInterruptedIngests();
             removeReceiptedFromSpool();
             Ingestor ingestor = own(Ingestors.create(custodySettings(), spool));
@@ -111,7 +131,7 @@ public final class DockAgent implements AutoCloseable {
                 telemetry = own(Telemetries.mqtt(mqttSettings(config.mqtt().get()), ledger,
                         new AgentCommands(ledger, this::uploader, () -> watcher, () -> hardware), this::health, clock));
                 telemetry.start();
-                dock.statuses().forEach(this::bayChanged);
+                dock.bays().forEach(this::bayChanged);
             }
             watcher.start();
             log.info("dock {} started: {} bay(s), hardware {}, telemetry {}, uploads {}", config.dockId(),
@@ -207,7 +227,7 @@ public final class DockAgent implements AutoCloseable {
                 config.usb().debounce(), ports, models);
     }
 
-    private void bayChanged(BayStatus s) {
+    private void bayChanged(BayView s) {
         log.debug("bay {}: {} {}", s.bay(), s.phase(), s.lastEvent());
         DockHardware h = hardware;
         if (h != null) {
@@ -219,18 +239,22 @@ public final class DockAgent implements AutoCloseable {
         }
         Telemetry t = telemetry;
         if (t != null) {
-            // The bay's gauge (or the camera's own report, through the hardware) is the battery truth.
-            BatteryReading battery = h == null ? null : h.gauges().reading(s.bay());
-            int percent = battery != null && battery.known() ? battery.roundedPercent() : s.batteryPercent();
-            boolean charging = battery != null && battery.known() ? battery.status() == ChargeStatus.CHARGING
-                    : s.cameraId() != null && percent >= 0 && percent < 100;
-            t.bayChanged(new BayState(s.bay(), s.cameraId(), s.officerId(), percent, charging, s.phase(),
-                    percent(s.ingestDone(), s.ingestTotal()), percent(s.uploadDone(), s.uploadTotal()), s.lastEvent()));
+            t.bayChanged(shown(s));
         }
     }
 
-    private static int percent(long done, long total) {
-        return total <= 0 ? -1 : (int) Math.min(100, done * 100 / total);
+    /**
+     * The bay as MQTT and the sandbox show it: the battery is the hardware's reading — the bay's gauge
+     * where one answers, else the camera's own report (the gauges fall back to it themselves).
+     */
+    private BayView shown(BayView s) {
+        DockHardware h = hardware;
+        BatteryReading battery = h == null ? null : h.gauges().reading(s.bay());
+        if (battery == null) {
+            return s.withBattery(s.reportedBatteryPercent(), false);
+        }
+        return s.withBattery(battery.known() ? OptionalInt.of(battery.roundedPercent()) : OptionalInt.empty(),
+                battery.status() == ChargeStatus.CHARGING);
     }
 
     private MqttSettings mqttSettings(AgentConfig.Mqtt m) throws IOException {
@@ -258,17 +282,12 @@ public final class DockAgent implements AutoCloseable {
         return h == null ? Optional.empty() : h.simulation();
     }
 
-    /** Every bay as it is now, with the battery level the dock reports (the gauge where one answers). */
-    public List<BayStatus> bays() {
+    /** Every bay as it is now, as MQTT shows it (the battery from the gauge where one answers). */
+    public List<BayView> bays() {
         if (dock == null) {
             return List.of();
         }
-        DockHardware h = hardware;
-        return dock.statuses().stream().map(s -> {
-            BatteryReading battery = h == null ? null : h.gauges().reading(s.bay());
-            return battery == null || !battery.known() ? s : new BayStatus(s.bay(), s.cameraId(), s.officerId(), battery.roundedPercent(),
-                    s.phase(), s.ingestDone(), s.ingestTotal(), s.uploadDone(), s.uploadTotal(), s.lastEvent());
-        }).toList();
+        return dock.bays().stream().map(this::shown).toList();
     }
 
     /** True while every part the agent relies on works; the systemd watchdog is fed only then. */

@@ -1,5 +1,7 @@
 package org.bwcdock.sandbox;
 
+import org.bwcdock.agent.events.BayView;
+
 import org.bwcdock.agent.hardware.HardwareSimulation;
 
 import java.io.BufferedReader;
@@ -191,7 +193,7 @@ final class ControlConsole {
     }
 
     private void status() throws IOException {
-        for (BayRow r : sandbox.rows()) {
+        for (BayView r : sandbox.rows()) {
             out.println(LiveView.plain(r));
         }
         out.println("receiver: " + sandbox.site().receiver().evidenceCount() + " evidence files; network "
