@@ -1,7 +1,6 @@
 package org.bwcdock.agent;
 
 import com.pi4j.context.Context;
-import org.bwcdock.agent.bay.BayStatus;
 import org.bwcdock.agent.bay.CameraPolicy;
 import org.bwcdock.agent.bay.Dock;
 import org.bwcdock.agent.config.AgentConfig;
@@ -10,6 +9,7 @@ import org.bwcdock.agent.config.Defaults;
 import org.bwcdock.agent.custody.CustodySettings;
 import org.bwcdock.agent.custody.Ingestor;
 import org.bwcdock.agent.custody.Ingestors;
+import org.bwcdock.agent.events.BayView;
 import org.bwcdock.agent.hardware.BatteryReading;
 import org.bwcdock.agent.hardware.ChargeStatus;
 import org.bwcdock.agent.hardware.DockHardware;
@@ -17,6 +17,7 @@ import org.bwcdock.agent.hardware.HardwareSettings;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.ledger.LedgerListener;
 import org.bwcdock.agent.ledger.Ledgers;
 import org.bwcdock.agent.upload.EvidenceSink;
 import org.bwcdock.agent.upload.SinkSettings;
@@ -25,7 +26,6 @@ import org.bwcdock.agent.upload.Uploader;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
 import org.bwcdock.agent.system.LogLevel;
-import org.bwcdock.agent.telemetry.BayState;
 import org.bwcdock.agent.telemetry.MqttSettings;
 import org.bwcdock.agent.telemetry.Telemetries;
 import org.bwcdock.agent.telemetry.Telemetry;
@@ -46,6 +46,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
@@ -69,7 +70,7 @@ public final class DockAgent implements AutoCloseable {
     private Ledger ledger;
     private Spool spool;
     private Dock dock;
-    private Uploader uploader;
+    private volatile Uploader uploader;
     private volatile DockHardware hardware;
     /** The camera last seen in each bay: a new one has its battery read at once. */
     private final Map<Integer, String> camerasInBays = new java.util.concurrent.ConcurrentHashMap<>();
@@ -124,6 +125,25 @@ public final class DockAgent implements AutoCloseable {
             ledger.audit("agent", "start", config.dockId(), "version " + Version.current());
             spool = own(Spools.open(config.spool().directory(), config.spool().quotaBytes(),
                     config.spool().quotaBytes() / Math.max(1, config.bays().size())));
+            // Hand-offs are wake-ups, not polls: a new outbox event wakes the publisher, a file
+            // INGESTED wakes the uploader (both still poll as a fallback).
+            ledger.addListener(new LedgerListener() {
+                @Override
+                public void eventsAppended() {
+                    Telemetry t = telemetry;
+                    if (t != null) {
+                        t.eventsAppended();
+                    }
+                }
+
+                @Override
+                public void ingested() {
+                    Uploader u = uploader;
+                    if (u != null) {
+                        u.poke();
+                    }
+                }
+            });
             recoverInterruptedIngests();
             removeReceiptedFromSpool();
             Ingestor ingestor = own(Ingestors.create(custodySettings(), spool));
@@ -139,7 +159,7 @@ public final class DockAgent implements AutoCloseable {
                 telemetry = own(Telemetries.mqtt(mqttSettings(config.mqtt().get()), ledger,
                         new AgentCommands(ledger, this::uploader, () -> watcher, () -> hardware), this::health, clock));
                 telemetry.start();
-                dock.statuses().forEach(this::bayChanged);
+                dock.bays().forEach(this::bayChanged);
             }
             watcher.start();
             log.info("dock {} started: {} bay(s), hardware {}, telemetry {}, uploads to {}", config.dockId(),
@@ -228,7 +248,7 @@ public final class DockAgent implements AutoCloseable {
                 config.usb().debounce(), ports, models);
     }
 
-    private void bayChanged(BayStatus s) {
+    private void bayChanged(BayView s) {
         log.debug("bay {}: {} {}", s.bay(), s.phase(), s.lastEvent());
         DockHardware h = hardware;
         if (h != null) {
@@ -240,25 +260,20 @@ public final class DockAgent implements AutoCloseable {
         }
         Telemetry t = telemetry;
         if (t != null) {
-            BatteryReading battery = battery(s);
-            t.bayChanged(new BayState(s.bay(), s.cameraId(), s.officerId(), battery.roundedPercent(),
-                    battery.status() == ChargeStatus.CHARGING, s.phase(),
-                    percent(s.ingestDone(), s.ingestTotal()), percent(s.uploadDone(), s.uploadTotal()), s.lastEvent()));
+            t.bayChanged(shown(s));
         }
     }
 
     /**
-     * The bay's battery wherever the dock shows it (MQTT, {@link #bays()}): the gauge where one
+     * The bay as MQTT, the lights and the sandbox show it: the battery is the bay's gauge where one
      * answers, else the level the camera reported. The one place that decides it.
      */
-    private BatteryReading battery(BayStatus s) {
+    private BayView shown(BayView s) {
         DockHardware h = hardware;
         BatteryReading gauge = h == null ? BatteryReading.unknown(s.bay(), clock.instant()) : h.gauges().reading(s.bay());
-        return gauge.orReported(s.batteryPercent(), s.cameraId() != null);
-    }
-
-    private static int percent(long done, long total) {
-        return total <= 0 ? -1 : (int) Math.min(100, done * 100 / total);
+        BatteryReading b = gauge.orReported(s.reportedBatteryPercent().orElse(-1), s.occupied());
+        return s.withBattery(b.known() ? OptionalInt.of(b.roundedPercent()) : OptionalInt.empty(),
+                b.status() == ChargeStatus.CHARGING);
     }
 
     private MqttSettings mqttSettings(AgentConfig.Mqtt m) {
@@ -276,13 +291,12 @@ public final class DockAgent implements AutoCloseable {
         return h;
     }
 
-    /** Every bay as it is now, with the battery level the dock reports (the gauge where one answers). */
-    public List<BayStatus> bays() {
+    /** Every bay as it is now, as MQTT shows it (the battery from the gauge where one answers). */
+    public List<BayView> bays() {
         if (dock == null) {
             return List.of();
         }
-        return dock.statuses().stream().map(s -> new BayStatus(s.bay(), s.cameraId(), s.officerId(), battery(s).roundedPercent(),
-                s.phase(), s.ingestDone(), s.ingestTotal(), s.uploadDone(), s.uploadTotal(), s.lastEvent())).toList();
+        return dock.bays().stream().map(this::shown).toList();
     }
 
     /** True while every part the agent relies on works; the systemd watchdog is fed only then. */

@@ -1,6 +1,7 @@
 package org.bwcdock.sandbox;
 
 import org.bwcdock.simulation.SimulatedBoard;
+import org.bwcdock.agent.events.BayView;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -191,7 +192,7 @@ final class ControlConsole {
     }
 
     private void status() throws IOException {
-        for (BayRow r : sandbox.rows()) {
+        for (BayView r : sandbox.rows()) {
             out.println(LiveView.plain(r));
         }
         out.println("receiver: " + sandbox.site().receiver().evidenceCount() + " evidence files; network "

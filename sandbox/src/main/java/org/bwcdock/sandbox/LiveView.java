@@ -1,12 +1,16 @@
 package org.bwcdock.sandbox;
 
+import org.bwcdock.agent.events.BayView;
+
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The sandbox's bay table. On a terminal it redraws in place (ANSI cursor-up) and fits 80
- * columns; when stdout is not a terminal it prints one plain line per change instead.
+ * The sandbox's bay table, drawn from the agent's {@link BayView}s (the same view MQTT publishes).
+ * On a terminal it redraws in place (ANSI cursor-up) and fits 80 columns; when stdout is not a
+ * terminal it prints one plain line per change instead. A change is a change of what is shown:
+ * progress within the same percent draws nothing.
  */
 final class LiveView {
     static final int WIDTH = 80;
@@ -14,7 +18,8 @@ final class LiveView {
 
     private final PrintStream out;
     private final boolean terminal;
-    private List<BayRow> shown = List.of();
+    private List<BayView> shown = List.of();
+    private List<String> shownLines = List.of();
     private int linesDrawn;
 
     LiveView(PrintStream out, boolean terminal) {
@@ -23,20 +28,22 @@ final class LiveView {
     }
 
     /** Draws the rows if anything changed. */
-    synchronized void show(List<BayRow> rows) {
-        if (rows.equals(shown)) {
+    synchronized void show(List<BayView> rows) {
+        List<String> lines = rows.stream().map(LiveView::plain).toList();
+        if (lines.equals(shownLines)) {
             return;
         }
         if (terminal) {
             redraw(rows);
         } else {
-            for (BayRow row : rows) {
-                if (!shown.contains(row)) {
-                    out.println(plain(row));
+            for (String line : lines) {
+                if (!shownLines.contains(line)) {
+                    out.println(line);
                 }
             }
         }
         shown = List.copyOf(rows);
+        shownLines = lines;
     }
 
     /** Plain lines (logs, events) go above the table without tearing it. */
@@ -51,15 +58,15 @@ final class LiveView {
         }
     }
 
-    private void redraw(List<BayRow> rows) {
+    private void redraw(List<BayView> rows) {
         StringBuilder b = new StringBuilder();
         if (linesDrawn > 0) {
             b.append("\033[").append(linesDrawn).append('F');
         }
         String header = String.format("%-3s %-10s %-12s %4s %-15s %-15s %s", "bay", "camera", "officer", "batt",
-                "ingest", "upload", "light");
+                "ingest", "upload", "phase");
         b.append("\033[2K").append(fit(header)).append('\n');
-        for (BayRow r : rows) {
+        for (BayView r : rows) {
             b.append("\033[2K").append(fit(row(r))).append('\n');
             b.append("\033[2K").append(fit("    " + Objects.toString(r.lastEvent(), ""))).append('\n');
         }
@@ -68,17 +75,19 @@ final class LiveView {
         linesDrawn = 1 + 2 * rows.size();
     }
 
-    static String row(BayRow r) {
-        return String.format("%-3d %-10s %-12s %4s %-15s %-15s %s", r.bay(), cut(r.camera(), 10), cut(r.officer(), 12),
-                r.batteryPercent() < 0 ? "?" : r.batteryPercent() + "%", bar(r.ingestPercent()), bar(r.uploadPercent()),
-                r.light());
+    static String row(BayView r) {
+        return String.format("%-3d %-10s %-12s %4s %-15s %-15s %s", r.bay(), cut(r.cameraId(), 10), cut(r.officerId(), 12),
+                battery(r), bar(r.ingestPercent()), bar(r.uploadPercent()), r.phase().wireName());
     }
 
-    static String plain(BayRow r) {
-        return "bay " + r.bay() + ": camera " + dash(r.camera()) + ", officer " + dash(r.officer()) + ", battery "
-                + (r.batteryPercent() < 0 ? "?" : r.batteryPercent() + "%") + ", ingest " + percent(r.ingestPercent())
-                + ", upload " + percent(r.uploadPercent()) + ", light " + r.light()
-                + (r.lastEvent() == null || r.lastEvent().isEmpty() ? "" : " — " + r.lastEvent());
+    static String plain(BayView r) {
+        return "bay " + r.bay() + ": camera " + dash(r.cameraId()) + ", officer " + dash(r.officerId()) + ", battery "
+                + battery(r) + ", ingest " + percent(r.ingestPercent()) + ", upload " + percent(r.uploadPercent())
+                + ", " + r.phase().wireName() + (r.lastEvent().isEmpty() ? "" : " — " + r.lastEvent());
+    }
+
+    private static String battery(BayView r) {
+        return r.batteryPercent().isPresent() ? r.batteryPercent().getAsInt() + "%" : "?";
     }
 
     /** {@code [#####     ] 50%}: 15 characters. */

@@ -2,7 +2,8 @@ package org.bwcdock.sandbox;
 
 import org.bwcdock.format.io.FileTrees;
 import org.bwcdock.agent.DockAgent;
-import org.bwcdock.agent.bay.BayStatus;
+import org.bwcdock.agent.events.BayPhase;
+import org.bwcdock.agent.events.BayView;
 import org.bwcdock.agent.config.ConfigLoader;
 import org.bwcdock.agent.ledger.CameraRecord;
 import org.bwcdock.agent.ledger.EvidenceFile;
@@ -223,7 +224,7 @@ public final class Sandbox implements AutoCloseable {
                 return false;
             }
         }
-        return agent.bays().stream().allMatch(b -> b.phase().equals("safe"));
+        return agent.bays().stream().allMatch(b -> b.phase() == BayPhase.SAFE);
     }
 
     /** Lets the dock's outbox drain to the broker before the summary (bounded wait). */
@@ -249,17 +250,9 @@ public final class Sandbox implements AutoCloseable {
                 site.office().messages(), agent.ledger().verifyAudit().ok(), ok);
     }
 
-    List<BayRow> rows() {
-        List<BayRow> rows = new ArrayList<>();
-        for (BayStatus b : agent.bays()) {
-            rows.add(new BayRow(b.bay(), b.cameraId(), b.officerId(), b.batteryPercent(), percent(b.ingestDone(), b.ingestTotal()),
-                    percent(b.uploadDone(), b.uploadTotal()), b.phase(), b.lastEvent()));
-        }
-        return rows;
-    }
-
-    private static int percent(long done, long total) {
-        return total <= 0 ? -1 : (int) (done * 100 / total);
+    /** The bays as the dock shows them (MQTT's view, battery from the gauges). */
+    List<BayView> rows() {
+        return agent.bays();
     }
 
     public Site site() {

@@ -1,16 +1,16 @@
 package org.bwcdock.agent.bay;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bwcdock.agent.custody.IngestException;
 import org.bwcdock.agent.custody.IngestListener;
 import org.bwcdock.agent.custody.IngestRequest;
 import org.bwcdock.agent.custody.IngestResult;
 import org.bwcdock.agent.custody.IngestSource;
 import org.bwcdock.agent.custody.Ingestor;
+import org.bwcdock.agent.events.BayPhase;
+import org.bwcdock.agent.events.BayView;
+import org.bwcdock.agent.events.DockEvent;
 import org.bwcdock.agent.ledger.Assignment;
 import org.bwcdock.agent.ledger.CameraRecord;
-import org.bwcdock.agent.ledger.EventClass;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
@@ -29,76 +29,92 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * One bay: the only place that knows the order of the stages for a docked camera — mount, list,
  * ingest each file, and, once everything is receipted, wipe and release. Work runs on the bay's own
  * thread, so a slow or stuck camera holds up only its own bay.
+ *
+ * <p>The bay thread owns the camera (volume, listing, id). The bay's {@link BayView} is the one thing
+ * other threads change too: upload workers report progress while the bay thread may be busy for
+ * minutes in an ingest, so progress cannot wait in the bay thread's queue to be shown. Every change of
+ * the view is therefore one read-modify-write under {@link #viewLock}, published in the order made,
+ * and upload progress only ever changes the upload figures of the camera it belongs to — never the
+ * phase, so a late progress report cannot turn "safe" back into "uploading".
  */
 final class BaySupervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BaySupervisor.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int bay;
     private final Ledger ledger;
     private final Ingestor ingestor;
     private final Mounter mounter;
     private final boolean wipeAfterReceipt;
-    private final Consumer<BayStatus> published;
+    private final Consumer<BayView> published;
+    private final Clock clock;
     private final ExecutorService thread;
-    private final AtomicReference<BayStatus> status;
+    private final Object viewLock = new Object();
+    /** Written only under {@link #viewLock}; read without it (an immutable snapshot). */
+    private volatile BayView view;
 
     // Owned by the bay thread.
     private CameraVolume volume;
     private String cameraId;
     private Listing listing;
+    /** The work for the docked camera, cancelled on undock; guarded by this object (USB thread). */
     private Future<?> current;
 
     BaySupervisor(int bay, Ledger ledger, Ingestor ingestor, Mounter mounter, boolean wipeAfterReceipt,
-                  Consumer<BayStatus> published) {
+                  Consumer<BayView> published, Clock clock) {
         this.bay = bay;
         this.ledger = ledger;
         this.ingestor = ingestor;
         this.mounter = mounter;
         this.wipeAfterReceipt = wipeAfterReceipt;
         this.published = published;
-        this.status = new AtomicReference<>(BayStatus.empty(bay));
+        this.clock = clock;
+        this.view = BayView.empty(bay);
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "bwcdock-bay-" + bay));
     }
 
-    BayStatus status() {
-        return status.get();
-    }
-
-    String cameraId() {
-        return cameraId;
+    BayView view() {
+        return view;
     }
 
     synchronized void docked(UsbDevice d, CameraPolicy policy) {
         current = thread.submit(() -> guarded("dock", () -> onDocked(d, policy)));
     }
 
-    /** Cancels whatever runs for this camera (an ingest in progress is discarded) and unmounts. */
+    /**
+     * Cancels whatever runs for this camera (an ingest in progress is discarded) and unmounts. The
+     * view shows the bay empty at once: whoever hears of the undock next (badge pickups, lights) no
+     * longer sees the camera, even while the bay thread is still winding down.
+     */
     synchronized void undocked(UsbDevice d) {
         if (current != null) {
             current.cancel(true);
         }
+        update(v -> BayView.empty(bay).withPhase(BayPhase.EMPTY, "undocked"));
         thread.submit(() -> guarded("undock", () -> onUndocked(d)));
     }
 
-    void uploadProgress(long confirmed, long total) {
-        BayStatus s = status.get();
-        publish(s.upload(confirmed, total).with(s.phase().equals("ingesting") ? "ingesting" : "uploading", null));
+    /** From an upload worker: progress of a file of {@code camera}; ignored unless this bay holds that camera now. */
+    void uploadProgress(String camera, long confirmed, long total) {
+        update(v -> camera.equals(v.cameraId()) ? v.withUpload(confirmed, total) : v);
     }
 
     /** A file of this bay's camera may have been receipted: wipe if everything is. */
@@ -118,13 +134,14 @@ final class BaySupervisor implements AutoCloseable {
             log.info("bay {}: {} cancelled", bay, what);
         } catch (Exception e) {
             log.error("bay {}: {} failed: {}", bay, what, e.toString());
-            event("bay-error", Map.of("stage", what, "error", String.valueOf(e.getMessage())));
-            publish(status.get().with("error", what + " failed: " + e.getMessage()));
+            event(new DockEvent.BayError(bay, what, String.valueOf(e.getMessage())));
+            update(v -> v.withPhase(BayPhase.ERROR, what + " failed: " + e.getMessage()));
         }
     }
 
     private void onDocked(UsbDevice d, CameraPolicy policy) throws Exception {
-        publish(BayStatus.empty(bay).with("mounting", "docked"));
+        Instant at = clock.instant();
+        update(v -> BayView.empty(bay).withPhase(BayPhase.MOUNTING, "docked"));
         String where = "camera " + d.serial() + " bay " + bay;
         volume = Volumes.mount(mounter, d.devNode(), d.serial(), policy.limits(), where);
         Map<String, String> info = policy.deviceInfoFile().map(volume::deviceInfo).orElse(Map.of());
@@ -133,27 +150,30 @@ final class BaySupervisor implements AutoCloseable {
             log.warn("{}: device info has no usable id; using the USB serial", where);
             cameraId = d.serial();
         }
-        int battery = parsePercent(info.get("battery"));
+        OptionalInt battery = parsePercent(info.get("battery"));
         ledger.recordCamera(new CameraRecord(cameraId, d.vendorProduct(), d.serial(), false));
         // The back office's assignment wins; the camera's own info file is the fallback.
         String officer = ledger.currentAssignment(cameraId).map(Assignment::officerId).orElse(info.get("officer"));
-        publish(status.get().camera(cameraId, officer, battery).with("listing", "docked"));
-        event("docked", Map.of("cameraId", cameraId, "usbSerial", d.serial(), "model", d.vendorProduct(), "profile", policy.profile()));
+        String id = cameraId;
+        update(v -> v.withCamera(id, officer, at, battery).withPhase(BayPhase.LISTING, "docked"));
+        event(new DockEvent.Docked(bay, cameraId, d.serial(), d.vendorProduct(), policy.profile()));
 
         listing = volume.listStableFootage();
         for (Skipped s : listing.skipped()) {
             log.warn("camera {} bay {}: {}: {}", cameraId, bay, s.relativePath(), s.reason());
-            event("file-skipped", Map.of("cameraId", cameraId, "path", s.relativePath(), "reason", s.reason()));
+            event(new DockEvent.FileSkipped(bay, cameraId, s.relativePath(), s.reason()));
         }
         long total = listing.files().stream().mapToLong(FootageFile::size).sum();
         long before = 0;
-        publish(status.get().with("ingesting", listing.files().size() + " file(s) found").ingest(0, total));
+        int found = listing.files().size();
+        update(v -> v.withPhase(BayPhase.INGESTING, found + " file(s) found").withIngest(0, total));
         for (FootageFile f : listing.files()) {
             ingestOne(f, officer, before, total);
             before += f.size();
-            publish(status.get().ingest(before, total));
+            long done = before;
+            update(v -> v.withIngest(done, total));
         }
-        publish(status.get().with("uploading", "ingested " + listing.files().size() + " file(s)"));
+        update(v -> v.withPhase(BayPhase.UPLOADING, "ingested " + found + " file(s)"));
         tryRelease();
     }
 
@@ -186,13 +206,13 @@ final class BaySupervisor implements AutoCloseable {
             IngestResult r = ingestor.ingest(req, source, new IngestListener() {
                 @Override
                 public void progress(long done, long size) {
-                    publish(status.get().ingest(before + done, total));
+                    update(v -> v.withIngest(before + done, total));
                 }
 
                 @Override
                 public void waitingForSpool() {
-                    publish(status.get().with("ingesting", "waiting for spool space"));
-                    event("spool-full", Map.of("cameraId", cameraId, "path", f.relativePath()));
+                    update(v -> v.withPhase(BayPhase.INGESTING, "waiting for spool space"));
+                    event(new DockEvent.SpoolFull(bay, cameraId, f.relativePath()));
                 }
             });
             ledger.recordIngest(id, r.plaintextSha256(), r.parts(), r.manifestJson(), r.manifestSignature());
@@ -228,22 +248,24 @@ final class BaySupervisor implements AutoCloseable {
         }
         boolean hold = ledger.camera(cameraId).map(CameraRecord::legalHold).orElse(false);
         if (!wipeAfterReceipt || hold || expected.isEmpty()) {
-            publish(status.get().with("safe", hold ? "all receipted; legal hold: footage kept" : "all receipted"));
+            update(v -> v.withPhase(BayPhase.SAFE, hold ? "all receipted; legal hold: footage kept" : "all receipted"));
             return;
         }
         ledger.audit("agent", "wipe-start", cameraId, expected.size() + " receipted file(s)");
         List<Skipped> refused = volume.wipe(expected);
+        List<String> wiped = new ArrayList<>();
         for (Map.Entry<FootageFile, Long> e : ids.entrySet()) {
             Optional<Skipped> r = refused.stream().filter(s -> s.relativePath().equals(e.getKey().relativePath())).findFirst();
             if (r.isPresent()) {
                 log.error("camera {} bay {}: {}: {}", cameraId, bay, r.get().relativePath(), r.get().reason());
-                event("wipe-refused", Map.of("cameraId", cameraId, "path", r.get().relativePath(), "reason", r.get().reason()));
+                event(new DockEvent.WipeRefused(bay, cameraId, r.get().relativePath(), r.get().reason()));
             } else {
                 ledger.transition(e.getValue(), FileState.RECEIPTED, FileState.RELEASED, "deleted from the camera");
+                wiped.add(e.getKey().relativePath());
             }
         }
-        event("wiped", Map.of("cameraId", cameraId, "files", Integer.toString(expected.size() - refused.size())));
-        publish(status.get().with(refused.isEmpty() ? "safe" : "error", refused.isEmpty() ? "wiped: safe to take" : "wipe refused"));
+        event(new DockEvent.Wiped(bay, cameraId, wiped));
+        update(v -> refused.isEmpty() ? v.withPhase(BayPhase.SAFE, "wiped: safe to take") : v.withPhase(BayPhase.ERROR, "wipe refused"));
         if (refused.isEmpty()) {
             volume.close(); // released: nothing more to read or delete on this camera
             volume = null;
@@ -284,33 +306,39 @@ final class BaySupervisor implements AutoCloseable {
             volume = null;
         }
         String id = cameraId == null ? d.serial() : cameraId;
-        event("undocked", Map.of("cameraId", id, "usbSerial", d.serial()));
+        event(new DockEvent.Undocked(bay, id, d.serial()));
         listing = null;
         cameraId = null;
-        publish(BayStatus.empty(bay).with("empty", "undocked " + id));
+        update(v -> BayView.empty(bay).withPhase(BayPhase.EMPTY, "undocked " + id));
     }
 
+    /** Whether this bay holds the camera now (any thread: reads the view). */
     boolean holds(String camera) {
-        return camera != null && camera.equals(cameraId);
+        return camera != null && camera.equals(view.cameraId());
     }
 
-    private void event(String type, Map<String, String> fields) {
-        ObjectNode e = JSON.createObjectNode().put("bay", bay);
-        fields.forEach(e::put);
-        ledger.appendEvent(type, EventClass.EVIDENCE, e.toString());
+    private void event(DockEvent e) {
+        ledger.appendEvent(e);
     }
 
-    private void publish(BayStatus s) {
-        status.set(s);
-        published.accept(s);
+    /** The one way the view changes (class comment): under the lock, published in order; no change, no publish. */
+    private void update(UnaryOperator<BayView> change) {
+        synchronized (viewLock) {
+            BayView next = change.apply(view);
+            if (next.equals(view)) {
+                return;
+            }
+            view = next;
+            published.accept(next);
+        }
     }
 
-    private static int parsePercent(String v) {
+    private static OptionalInt parsePercent(String v) {
         try {
-            int p = v == null ? -1 : Integer.parseInt(v);
-            return p >= 0 && p <= 100 ? p : -1;
+            int p = v == null ? -1 : Integer.parseInt(v.trim());
+            return p >= 0 && p <= 100 ? OptionalInt.of(p) : OptionalInt.empty();
         } catch (NumberFormatException e) {
-            return -1;
+            return OptionalInt.empty();
         }
     }
 

@@ -1,23 +1,23 @@
 package org.bwcdock.agent.bay;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bwcdock.agent.custody.Ingestor;
-import org.bwcdock.agent.ledger.EventClass;
+import org.bwcdock.agent.events.BayView;
+import org.bwcdock.agent.events.DockEvent;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.usb.CameraListener;
 import org.bwcdock.agent.hardware.DockView;
-import org.bwcdock.agent.hardware.DockedCamera;
 import org.bwcdock.agent.upload.UploadListener;
 import org.bwcdock.agent.usb.UsbDevice;
 import org.bwcdock.agent.volume.Mounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /** All bays: routes USB events to the bay they belong to, and receipts to the bay holding that camera. */
@@ -27,51 +27,44 @@ public final class Dock implements CameraListener, UploadListener, DockView, Aut
     private final Ledger ledger;
     private final Map<String, CameraPolicy> policies;
     private final Map<Integer, BaySupervisor> bays = new TreeMap<>();
-    private final Map<Integer, java.time.Instant> dockedAt = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.time.Clock clock;
-    private final Consumer<BayStatus> published;
-    private volatile java.util.function.BiConsumer<Integer, String> undockHook = (bay, camera) -> { };
+    private final Consumer<BayView> published;
+    private volatile BiConsumer<Integer, String> undockHook = (bay, camera) -> { };
 
+    /** @param published told of every change of a bay's view, in order per bay, from the thread that made it */
     public Dock(List<Integer> bayNumbers, Ledger ledger, Ingestor ingestor, Mounter mounter, Map<String, CameraPolicy> policies,
-                boolean wipeAfterReceipt, Consumer<BayStatus> published, java.time.Clock clock) {
+                boolean wipeAfterReceipt, Consumer<BayView> published, Clock clock) {
         this.ledger = ledger;
-        this.clock = clock;
         this.published = published;
         this.policies = Map.copyOf(policies);
         for (int n : bayNumbers) {
-            bays.put(n, new BaySupervisor(n, ledger, ingestor, mounter, wipeAfterReceipt, published));
+            bays.put(n, new BaySupervisor(n, ledger, ingestor, mounter, wipeAfterReceipt, published, clock));
         }
     }
 
     @Override
     public void docked(int bay, UsbDevice device, String profile) {
         log.info("bay {}: camera {} docked ({} on port {})", bay, device.serial(), device.vendorProduct(), device.port());
-        dockedAt.put(bay, clock.instant());
         bays.get(bay).docked(device, policies.get(profile));
     }
 
     @Override
     public void undocked(int bay, UsbDevice device) {
         log.info("bay {}: camera {} undocked", bay, device.serial());
-        String camera = bays.get(bay).status().cameraId();
-        dockedAt.remove(bay); // no longer listed by docked() before anyone hears of the undock
+        String camera = bays.get(bay).view().cameraId();
         bays.get(bay).undocked(device);
         undockHook.accept(bay, camera == null ? device.serial() : camera);
     }
 
     @Override
     public void ignored(UsbDevice device, String reason) {
-        ledger.appendEvent("device-ignored", EventClass.OPERATIONAL, new ObjectMapper().createObjectNode()
-                .put("port", device.port()).put("model", device.vendorProduct()).put("usbSerial", device.serial())
-                .put("reason", reason).toString());
+        ledger.appendEvent(new DockEvent.DeviceIgnored(device.port(), device.vendorProduct(), device.serial(), reason));
     }
 
+    /** From an upload worker: each bay takes it only if it holds that camera at that moment. */
     @Override
     public void progress(EvidenceFile file, long confirmed, long total) {
         for (BaySupervisor b : bays.values()) {
-            if (b.holds(file.cameraId())) {
-                b.uploadProgress(confirmed, total);
-            }
+            b.uploadProgress(file.cameraId(), confirmed, total);
         }
     }
 
@@ -86,7 +79,7 @@ public final class Dock implements CameraListener, UploadListener, DockView, Aut
     }
 
     /** Who else must hear of an undock (the badge self-assignment records pickups then). Set once at wiring. */
-    public void onUndock(java.util.function.BiConsumer<Integer, String> hook) {
+    public void onUndock(BiConsumer<Integer, String> hook) {
         this.undockHook = hook;
     }
 
@@ -95,29 +88,14 @@ public final class Dock implements CameraListener, UploadListener, DockView, Aut
     public void bayChanged(int bay) {
         BaySupervisor b = bays.get(bay);
         if (b != null) {
-            published.accept(b.status());
+            published.accept(b.view());
         }
     }
 
-    /** For the hardware: which camera sits where, since when, and what battery level it reports. */
+    /** Every bay as it is now, in bay order (battery as the camera reports it; the agent adds the gauge's). */
     @Override
-    public List<DockedCamera> docked() {
-        List<DockedCamera> out = new ArrayList<>();
-        for (BaySupervisor b : bays.values()) {
-            BayStatus s = b.status();
-            java.time.Instant since = dockedAt.get(s.bay());
-            if (s.cameraId() != null && since != null) {
-                out.add(new DockedCamera(s.bay(), s.cameraId(), since, s.batteryPercent() >= 0
-                        ? java.util.OptionalInt.of(s.batteryPercent()) : java.util.OptionalInt.empty()));
-            }
-        }
-        return out;
-    }
-
-    public List<BayStatus> statuses() {
-        List<BayStatus> out = new ArrayList<>();
-        bays.values().forEach(b -> out.add(b.status()));
-        return out;
+    public List<BayView> bays() {
+        return bays.values().stream().map(BaySupervisor::view).toList();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.bwcdock.agent.hardware;
 
-import org.bwcdock.agent.ledger.EventClass;
+import org.bwcdock.agent.events.BayView;
+import org.bwcdock.agent.events.DockEvent;
+import org.bwcdock.agent.events.EventJson;
 import org.bwcdock.agent.ledger.Ledger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,19 +50,18 @@ final class BadgeService implements BadgeReader {
         String officer = settings.badges().get(uid);
         if (officer == null) {
             log.info("badge {} (fingerprint) is not in [badges]: refused", fingerprint);
-            refuse("badge-unknown", Events.object().put("badgeFingerprint", fingerprint));
+            refuse(new DockEvent.BadgeUnknown(fingerprint, clock.instant()));
             return new TapResult(TapResult.Outcome.UNKNOWN_BADGE, Optional.empty(), Optional.empty());
         }
-        Optional<DockedCamera> best = view.docked().stream()
+        Optional<BayView> best = view.docked().stream()
                 .filter(c -> eligible(c, officer))
-                .min(Comparator.comparing(DockedCamera::dockedAt).thenComparingInt(DockedCamera::bay));
+                .min(Comparator.comparing(BayView::dockedAt).thenComparingInt(BayView::bay));
         if (best.isEmpty()) {
             log.info("badge of officer {}: no eligible camera", officer);
-            refuse("badge-no-camera", Events.object().put("officerId", officer)
-                    .put("minimumBatteryPercent", settings.minimumBatteryPercent()));
+            refuse(new DockEvent.BadgeNoCamera(officer, settings.minimumBatteryPercent(), clock.instant()));
             return new TapResult(TapResult.Outcome.NO_ELIGIBLE_CAMERA, Optional.of(officer), Optional.empty());
         }
-        DockedCamera c = best.get();
+        BayView c = best.get();
         PendingPickup pickup = new PendingPickup(c.bay(), c.cameraId(), officer, clock.instant().plus(settings.pickupTimeout()));
         Optional<PendingPickup> earlier = flags.pickupOf(officer);
         flags.pickup(pickup);
@@ -75,7 +76,7 @@ final class BadgeService implements BadgeReader {
      * Every file receipted, no legal hold, a known battery at or above the minimum (or no minimum),
      * and not already promised to another officer.
      */
-    private boolean eligible(DockedCamera c, String officer) {
+    private boolean eligible(BayView c, String officer) {
         BaySituation s = situations.of(c.bay());
         if (!s.evidenceSecured() || s.legalHold()) {
             return false;
@@ -87,14 +88,13 @@ final class BadgeService implements BadgeReader {
         return min == 0 || s.battery().percent().orElse(-1) >= min;
     }
 
-    private void refuse(String type, com.fasterxml.jackson.databind.node.ObjectNode payload) {
+    /** Operational events, not evidence: nothing changed hands. The audit row keeps the durable record. */
+    private void refuse(DockEvent.Operational event) {
         // The person at the reader sees the refusal first; the durable record follows.
         flags.refuse(clock.instant().plus(settings.refusalDuration()));
         indicators.refreshAll();
-        payload.put("at", clock.instant().toString());
-        // Operational, not evidence: nothing changed hands. The audit row keeps the durable record.
-        ledger.appendEvent(type, EventClass.OPERATIONAL, payload.toString());
-        ledger.audit("badge", type, "dock", payload.toString());
+        ledger.appendEvent(event);
+        ledger.audit("badge", event.type(), "dock", EventJson.encode(event));
     }
 
     @Override

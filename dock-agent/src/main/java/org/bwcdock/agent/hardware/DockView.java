@@ -1,17 +1,24 @@
 package org.bwcdock.agent.hardware;
 
+import org.bwcdock.agent.events.BayView;
+
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What the hardware needs to know about the bays, supplied by the bay supervisor (the lead's
- * side): which camera sits in which bay and since when. The hardware never learns this from USB
- * itself, so the supervisor stays the one place that knows the order of things.
+ * side): which camera sits in which bay, since when, and what battery it reports. The hardware
+ * never learns this from USB itself, so the supervisor stays the one place that knows the order of things.
  */
 public interface DockView {
 
-    /** Cameras docked right now, any order. Called from hardware threads; must be thread-safe and quick. */
-    List<DockedCamera> docked();
+    /** Every bay as it is now, in bay order. Called from hardware threads; must be thread-safe and quick. */
+    List<BayView> bays();
+
+    /** The bays with a camera in them. */
+    default List<BayView> docked() {
+        return bays().stream().filter(BayView::occupied).toList();
+    }
 
     /**
      * Something shown in a bay's state changed on the hardware side: a pending badge pickup was set
@@ -22,7 +29,7 @@ public interface DockView {
     default void bayChanged(int bay) {
     }
 
-    default Optional<DockedCamera> inBay(int bay) {
+    default Optional<BayView> inBay(int bay) {
         return docked().stream().filter(c -> c.bay() == bay).findFirst();
     }
 }

@@ -1,20 +1,13 @@
 package org.bwcdock.agent.hardware;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Event payloads of the hardware parts. */
+/** What the hardware's events may say about a badge (the events themselves are {@link org.bwcdock.agent.events.DockEvent}s). */
 final class Events {
     private Events() {
-    }
-
-    static ObjectNode object() {
-        return JsonNodeFactory.instance.objectNode();
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.bwcdock.agent.hardware;
 
-import org.bwcdock.agent.ledger.EventClass;
+import org.bwcdock.agent.events.BayView;
+import org.bwcdock.agent.events.DockEvent;
 import org.bwcdock.agent.ledger.Ledger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +107,7 @@ final class GaugePoller implements BatteryGauges, AutoCloseable {
             }
             if (report) {
                 log.warn("bay {} battery gauge {} stopped answering: {}", bay, chip.where(), ex.toString());
-                event("battery-gauge-failed", bay, chip, ex.toString());
+                event(new DockEvent.BatteryGaugeFailed(bay, chip.where(), clock.instant(), ex.toString()));
             }
             return;
         }
@@ -122,26 +123,22 @@ final class GaugePoller implements BatteryGauges, AutoCloseable {
         }
         if (recovered) {
             log.info("bay {} battery gauge {} answers again", bay, chip.where());
-            event("battery-gauge-recovered", bay, chip, null);
+            event(new DockEvent.BatteryGaugeRecovered(bay, chip.where(), clock.instant()));
         }
     }
 
-    private void event(String type, int bay, FuelGauge chip, String error) {
-        var payload = Events.object().put("bay", bay).put("gauge", chip.where()).put("at", clock.instant().toString());
-        if (error != null) {
-            payload.put("error", error);
-        }
+    private void event(DockEvent.Operational event) {
         try {
             // Operational: a gauge is about charging, not custody; dropping the oldest under pressure harms no evidence.
-            ledger.appendEvent(type, EventClass.OPERATIONAL, payload.toString());
+            ledger.appendEvent(event);
         } catch (RuntimeException e) {
-            log.warn("bay {}: cannot record {}: {}", bay, type, e.toString());
+            log.warn("cannot record {}: {}", event.type(), e.toString());
         }
     }
 
     @Override
     public BatteryReading reading(int bay) {
-        Optional<DockedCamera> docked = view.inBay(bay);
+        Optional<BayView> docked = view.inBay(bay);
         synchronized (this) {
             Last l = last.get(bay);
             if (l != null && l.percent.isPresent()) {

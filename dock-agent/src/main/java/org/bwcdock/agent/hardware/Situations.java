@@ -1,5 +1,7 @@
 package org.bwcdock.agent.hardware;
 
+import org.bwcdock.agent.events.BayView;
+
 import org.bwcdock.agent.ledger.CameraRecord;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
@@ -22,7 +24,7 @@ final class Situations {
     }
 
     BaySituation of(int bay) {
-        Optional<DockedCamera> docked = view.inBay(bay);
+        Optional<BayView> docked = view.inBay(bay);
         BatteryReading battery = gauges.reading(bay);
         if (docked.isEmpty()) {
             return new BaySituation(bay, Optional.empty(), 0, 0, battery, Optional.empty(), false,

@@ -1,5 +1,8 @@
 package org.bwcdock.agent.ledger;
 
+import org.bwcdock.agent.events.DockEvent;
+import org.bwcdock.agent.events.EventClass;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -86,12 +89,9 @@ public interface Ledger extends AutoCloseable {
 
     /**
      * Appends an event; durable when this returns. Each event gets a sequence number (the
-     * publish order) and a stable random {@code eventId}.
-     *
-     * @param type the {@code events/{type}} topic segment, e.g. "docked"
-     * @param payloadJson the JSON object to publish (the outbox adds nothing to it)
+     * publish order) and a stable random {@code eventId}; its type, class and payload are the event's own.
      */
-    OutboxEvent appendEvent(String type, EventClass eventClass, String payloadJson);
+    OutboxEvent appendEvent(DockEvent event);
 
     /** Unpublished events in sequence order. */
     List<OutboxEvent> pendingEvents(int limit);
@@ -100,6 +100,13 @@ public interface Ledger extends AutoCloseable {
     void markPublished(long sequence);
 
     long pendingEventCount();
+
+    /**
+     * Adds someone to tell, after each commit, that the outbox grew or a file became INGESTED (so the
+     * publisher and the uploader wake at once instead of polling). Called on the committing thread,
+     * inside the ledger's lock: it must only wake a thread, never block or call the ledger back.
+     */
+    void addListener(LedgerListener listener);
 
     // ---- audit ------------------------------------------------------------------------------
 

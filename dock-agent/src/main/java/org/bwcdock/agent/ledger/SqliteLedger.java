@@ -1,7 +1,8 @@
 package org.bwcdock.agent.ledger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bwcdock.agent.events.DockEvent;
+import org.bwcdock.agent.events.EventClass;
+import org.bwcdock.agent.events.EventJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
@@ -45,8 +47,11 @@ final class SqliteLedger implements Ledger {
     private final Path file;
     private final Clock clock;
     private final int outboxCapacity;
-    private final ObjectMapper json = new ObjectMapper();
+    private final List<LedgerListener> listeners = new CopyOnWriteArrayList<>();
     private boolean closed;
+    /** What the running transaction did that listeners wait for; told after its commit (guarded by this). */
+    private boolean appendedInTx;
+    private boolean ingestedInTx;
 
     private SqliteLedger(Connection db, Path file, Clock clock, int outboxCapacity) {
         this.db = db;
@@ -103,9 +108,12 @@ final class SqliteLedger implements Ledger {
         }
         try {
             db.setAutoCommit(false);
+            appendedInTx = false;
+            ingestedInTx = false;
             try {
                 T result = work.run(db);
                 db.commit();
+                tellListeners();
                 return result;
             } catch (SQLException | RuntimeException e) {
                 db.rollback();
@@ -116,6 +124,26 @@ final class SqliteLedger implements Ledger {
         } catch (SQLException e) {
             throw new LedgerException(file + ": " + what + " failed: " + e.getMessage(), e);
         }
+    }
+
+    private void tellListeners() {
+        for (LedgerListener l : listeners) {
+            try {
+                if (appendedInTx) {
+                    l.eventsAppended();
+                }
+                if (ingestedInTx) {
+                    l.ingested();
+                }
+            } catch (RuntimeException e) {
+                log.warn("ledger listener failed: {}", e.toString()); // the commit stands; the poll still finds it
+            }
+        }
+    }
+
+    @Override
+    public void addListener(LedgerListener listener) {
+        listeners.add(listener);
     }
 
     private long now() {
@@ -137,10 +165,8 @@ final class SqliteLedger implements Ledger {
                 // The binding stays; the attempt is audited and reported, committed before the caller hears of it.
                 CameraIdentityException e = new CameraIdentityException(known.get(), camera);
                 audit(c, "dock", "camera-identity-mismatch", camera.cameraId(), e.getMessage());
-                appendEvent(c, "camera-identity-mismatch", EventClass.EVIDENCE, json.createObjectNode()
-                        .put("cameraId", camera.cameraId())
-                        .put("knownUsbSerial", known.get().usbSerial()).put("knownModel", known.get().usbVendorProduct())
-                        .put("usbSerial", camera.usbSerial()).put("model", camera.usbVendorProduct()).toString());
+                appendEvent(c, new DockEvent.CameraIdentityMismatch(camera.cameraId(), known.get().usbSerial(),
+                        known.get().usbVendorProduct(), camera.usbSerial(), camera.usbVendorProduct()));
                 return e;
             }
             try (PreparedStatement p = c.prepareStatement("""
@@ -189,9 +215,7 @@ final class SqliteLedger implements Ledger {
                 }
             }
             audit(c, actor, hold ? "legal-hold-on" : "legal-hold-off", cameraId, "");
-            ObjectNode e = json.createObjectNode().put("cameraId", cameraId).put("hold", hold).put("by", actor)
-                    .put("at", Instant.ofEpochMilli(now()).toString());
-            appendEvent(c, "legal-hold", EventClass.EVIDENCE, e.toString());
+            appendEvent(c, new DockEvent.LegalHold(cameraId, hold, actor, Instant.ofEpochMilli(now())));
             return null;
         });
     }
@@ -328,21 +352,9 @@ final class SqliteLedger implements Ledger {
                               String reason) throws SQLException {
         audit(c, "agent", "file-" + to.name().toLowerCase(java.util.Locale.ROOT), cameraId + ":" + path,
                 "file " + fileId + (from == null ? "" : " from " + from) + (reason == null ? "" : ": " + reason));
-        ObjectNode e = json.createObjectNode();
-        e.put("fileId", fileId).put("cameraId", cameraId).put("path", path);
-        if (from == null) {
-            e.putNull("from");
-        } else {
-            e.put("from", from.name());
-        }
-        e.put("to", to.name());
-        if (reason == null) {
-            e.putNull("reason");
-        } else {
-            e.put("reason", reason);
-        }
-        e.put("at", Instant.ofEpochMilli(now()).toString());
-        appendEvent(c, "evidence-state", EventClass.EVIDENCE, e.toString());
+        appendEvent(c, new DockEvent.EvidenceState(fileId, cameraId, path, from == null ? null : from.name(), to.name(), reason,
+                Instant.ofEpochMilli(now())));
+        ingestedInTx |= to == FileState.INGESTED;
     }
 
     @Override
@@ -474,8 +486,7 @@ final class SqliteLedger implements Ledger {
                 p.executeUpdate();
             }
             audit(c, source, "assign", cameraId, "officer " + officerId);
-            appendEvent(c, "assigned", EventClass.EVIDENCE, json.createObjectNode().put("cameraId", cameraId)
-                    .put("officerId", officerId).put("source", source).put("at", Instant.ofEpochMilli(now()).toString()).toString());
+            appendEvent(c, new DockEvent.Assigned(cameraId, officerId, source, Instant.ofEpochMilli(now())));
             return null;
         });
     }
@@ -486,8 +497,7 @@ final class SqliteLedger implements Ledger {
             String officer = endAssignment(c, cameraId);
             if (officer != null) {
                 audit(c, source, "unassign", cameraId, "officer " + officer);
-                appendEvent(c, "unassigned", EventClass.EVIDENCE, json.createObjectNode().put("cameraId", cameraId)
-                        .put("officerId", officer).put("source", source).put("at", Instant.ofEpochMilli(now()).toString()).toString());
+                appendEvent(c, new DockEvent.Unassigned(cameraId, officer, source, Instant.ofEpochMilli(now())));
             }
             return null;
         });
@@ -532,12 +542,15 @@ final class SqliteLedger implements Ledger {
     // ---- outbox -------------------------------------------------------------------------------
 
     @Override
-    public OutboxEvent appendEvent(String type, EventClass eventClass, String payloadJson) {
-        return tx("append event " + type, c -> appendEvent(c, type, eventClass, payloadJson));
+    public OutboxEvent appendEvent(DockEvent event) {
+        return tx("append event " + event.type(), c -> appendEvent(c, event));
     }
 
-    private OutboxEvent appendEvent(Connection c, String type, EventClass eventClass, String payloadJson)
-            throws SQLException {
+    private OutboxEvent appendEvent(Connection c, DockEvent event) throws SQLException {
+        String type = event.type();
+        EventClass eventClass = event.eventClass();
+        String payloadJson = EventJson.encode(event);
+        appendedInTx = true;
         makeRoom(c);
         String eventId = UUID.randomUUID().toString();
         long at = now();

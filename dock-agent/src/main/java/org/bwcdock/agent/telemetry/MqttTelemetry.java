@@ -2,6 +2,8 @@ package org.bwcdock.agent.telemetry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bwcdock.agent.events.BayView;
+import org.bwcdock.agent.events.DockEvent;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.OutboxEvent;
 import org.bwcdock.agent.system.Backoff;
@@ -91,19 +93,15 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     }
 
     @Override
-    public void bayChanged(BayState s) {
+    public void bayChanged(BayView s) {
         ObjectNode j = JSON.createObjectNode().put("bay", s.bay());
         putNullable(j, "cameraId", s.cameraId());
         putNullable(j, "officerId", s.officerId());
-        if (s.batteryPercent() < 0) {
-            j.putNull("batteryPercent");
-        } else {
-            j.put("batteryPercent", s.batteryPercent());
-        }
-        j.put("charging", s.charging()).put("phase", s.phase());
+        percent(j, "batteryPercent", s.batteryPercent().orElse(-1));
+        j.put("charging", s.charging()).put("phase", s.phase().wireName());
         percent(j, "ingestPercent", s.ingestPercent());
         percent(j, "uploadPercent", s.uploadPercent());
-        j.put("lastEvent", s.lastEvent() == null ? "" : s.lastEvent()).put("at", clock.instant().toString());
+        j.put("lastEvent", s.lastEvent()).put("at", clock.instant().toString());
         String json = j.toString();
         if (!json.equals(bayStates.put(s.bay(), json))) {
             dirtyBays.put(s.bay(), true);
@@ -127,9 +125,15 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
         }
     }
 
+    /**
+     * Wakes the publisher only while connected: unparked during a reconnect backoff it would retry at
+     * once, and events pile up fastest exactly when the broker is gone. The next connect publishes them anyway.
+     */
     @Override
     public void eventsAppended() {
-        LockSupport.unpark(thread);
+        if (connected()) {
+            LockSupport.unpark(thread);
+        }
     }
 
     @Override
@@ -347,16 +351,14 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
             // No way to answer: do nothing, and say so where the back office looks.
             log.warn("MQTT command {} ignored: it needs a response topic under {} and correlation data", SafeText.escape(name),
                     settings.topic("cmdresp/"));
-            ledger.appendEvent("command-rejected", org.bwcdock.agent.ledger.EventClass.OPERATIONAL, JSON.createObjectNode()
-                    .put("command", SafeText.escape(name)).put("reason", "missing response topic or correlation data").toString());
+            ledger.appendEvent(new DockEvent.CommandRejected(name, "missing response topic or correlation data"));
             LockSupport.unpark(thread);
             return;
         }
         if (message.isRetained()) {
             // A retained command would run again at every connect (an old "hold": false lifting a hold each time).
             log.warn("MQTT command {} ignored: it arrived retained", SafeText.escape(name));
-            ledger.appendEvent("command-rejected", org.bwcdock.agent.ledger.EventClass.OPERATIONAL, JSON.createObjectNode()
-                    .put("command", SafeText.escape(name)).put("reason", "retained commands are never executed").toString());
+            ledger.appendEvent(new DockEvent.CommandRejected(name, "retained commands are never executed"));
             LockSupport.unpark(thread);
             return;
         }

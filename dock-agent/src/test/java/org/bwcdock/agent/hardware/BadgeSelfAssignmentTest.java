@@ -147,7 +147,7 @@ class BadgeSelfAssignmentTest {
         }
         OutboxEvent e = events("badge-no-camera").get(0);
         assertTrue(e.payloadJson().contains("\"officerId\":\"officer-7\""), e.payloadJson());
-        assertEquals(org.bwcdock.agent.ledger.EventClass.OPERATIONAL, e.eventClass());
+        assertEquals(org.bwcdock.agent.events.EventClass.OPERATIONAL, e.eventClass());
         // The card stays on the reader for many polls: still one tap.
         await("refusal over", Duration.ofSeconds(5), () -> hw.indicators().light(1) == BayLight.WORKING);
         assertEquals(1, events("badge-no-camera").size(), "a card left on the reader is one tap");

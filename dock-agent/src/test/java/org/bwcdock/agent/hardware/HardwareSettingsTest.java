@@ -51,7 +51,7 @@ class HardwareSettingsTest {
         rejects("minimumBatteryPercent must be 0..100, not 101", () -> with(List.of(), Map.of(), 101, s));
         rejects("blinkInterval must be a positive duration", () -> with(List.of(), Map.of(), 50, Duration.ZERO));
         rejects("SPI chip select 3", () -> new HardwareSettings.SpiAddress(0, 3, 1_000_000));
-        rejects("reportedBatteryPercent must be 0..100", () -> new DockedCamera(1, "C", java.time.Instant.EPOCH,
+        rejects("reportedBatteryPercent must be 0..100", () -> org.bwcdock.agent.events.BayView.docked(1, "C", java.time.Instant.EPOCH,
                 java.util.OptionalInt.of(101)));
     }
 

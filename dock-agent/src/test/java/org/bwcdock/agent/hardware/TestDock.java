@@ -1,6 +1,8 @@
 package org.bwcdock.agent.hardware;
 
 import org.bwcdock.testing.Poll;
+import org.bwcdock.agent.events.BayView;
+
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutput;
 import org.bwcdock.agent.config.AgentConfig;
@@ -20,11 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A {@link DockView} the test docks cameras into, plus helpers shared by the hardware tests. */
 final class TestDock implements DockView {
-    final List<DockedCamera> cameras = new CopyOnWriteArrayList<>();
+    final List<BayView> cameras = new CopyOnWriteArrayList<>();
     final AtomicInteger changes = new AtomicInteger();
 
     @Override
-    public List<DockedCamera> docked() {
+    public List<BayView> bays() {
         return List.copyOf(cameras);
     }
 
@@ -35,7 +37,7 @@ final class TestDock implements DockView {
 
     void dock(int bay, String cameraId, Instant at, OptionalInt reported) {
         cameras.removeIf(c -> c.bay() == bay);
-        cameras.add(new DockedCamera(bay, cameraId, at, reported));
+        cameras.add(BayView.docked(bay, cameraId, at, reported));
     }
 
     void dock(int bay, String cameraId, Instant at) {

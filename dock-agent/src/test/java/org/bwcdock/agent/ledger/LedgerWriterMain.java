@@ -1,5 +1,7 @@
 package org.bwcdock.agent.ledger;
 
+import org.bwcdock.agent.events.DockEvent;
+
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -14,7 +16,7 @@ public final class LedgerWriterMain {
             for (int i = 0; i < 1_000_000; i++) {
                 long id = ledger.discover("BWC-K", "DCIM/" + i + ".MP4", i, i);
                 ledger.transition(id, FileState.DISCOVERED, FileState.INGESTING, null);
-                OutboxEvent e = ledger.appendEvent("tick", EventClass.OPERATIONAL, "{\"i\":" + i + "}");
+                OutboxEvent e = ledger.appendEvent(new DockEvent.CommandRejected("tick-" + i, "crash test"));
                 System.out.println("ack " + id + " " + e.eventId());
                 System.out.flush();
             }

@@ -1,5 +1,7 @@
 package org.bwcdock.agent.ledger;
 
+import org.bwcdock.agent.events.DockEvent;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,12 +51,12 @@ class OutboxTest {
     void orderIsBySequenceEvenWhenTheClockGoesBack() {
         HandClock clock = new HandClock();
         try (Ledger ledger = Ledgers.open(dir.resolve("l.db"), clock)) {
-            ledger.appendEvent("a", EventClass.EVIDENCE, "{\"n\":1}");
+            ledger.appendEvent(evidence("a"));
             clock.millis.addAndGet(-3_600_000);
-            ledger.appendEvent("b", EventClass.EVIDENCE, "{\"n\":2}");
-            ledger.appendEvent("c", EventClass.OPERATIONAL, "{\"n\":3}");
+            ledger.appendEvent(evidence("b"));
+            ledger.appendEvent(operational("c"));
             List<OutboxEvent> events = ledger.pendingEvents(10);
-            assertEquals(List.of("a", "b", "c"), events.stream().map(OutboxEvent::type).toList());
+            assertEquals(List.of("a", "b", "c"), events.stream().map(OutboxTest::name).toList());
             assertTrue(events.get(0).sequence() < events.get(1).sequence());
             assertEquals(3, events.stream().map(OutboxEvent::eventId).distinct().count(), "each event its own id");
         }
@@ -65,8 +67,8 @@ class OutboxTest {
         Path db = dir.resolve("l.db");
         String keptId;
         try (Ledger ledger = Ledgers.open(db, Clock.systemUTC())) {
-            OutboxEvent first = ledger.appendEvent("docked", EventClass.EVIDENCE, "{}");
-            OutboxEvent second = ledger.appendEvent("undocked", EventClass.EVIDENCE, "{}");
+            OutboxEvent first = ledger.appendEvent(evidence("docked"));
+            OutboxEvent second = ledger.appendEvent(evidence("undocked"));
             ledger.markPublished(first.sequence());
             keptId = second.eventId();
         }
@@ -80,22 +82,41 @@ class OutboxTest {
     @Test
     void overflowDropsOldestOperationalFirstAndNeverEvidence() {
         try (Ledger ledger = Ledgers.open(dir.resolve("l.db"), Clock.systemUTC(), 5)) {
-            ledger.appendEvent("e1", EventClass.EVIDENCE, "{}");
-            ledger.appendEvent("o1", EventClass.OPERATIONAL, "{}");
-            ledger.appendEvent("e2", EventClass.EVIDENCE, "{}");
-            ledger.appendEvent("o2", EventClass.OPERATIONAL, "{}");
-            ledger.appendEvent("e3", EventClass.EVIDENCE, "{}");
-            ledger.appendEvent("e4", EventClass.EVIDENCE, "{}");
+            ledger.appendEvent(evidence("e1"));
+            ledger.appendEvent(operational("o1"));
+            ledger.appendEvent(evidence("e2"));
+            ledger.appendEvent(operational("o2"));
+            ledger.appendEvent(evidence("e3"));
+            ledger.appendEvent(evidence("e4"));
             assertEquals(List.of("e1", "e2", "o2", "e3", "e4"), types(ledger));
-            ledger.appendEvent("e5", EventClass.EVIDENCE, "{}");
-            ledger.appendEvent("e6", EventClass.EVIDENCE, "{}");
+            ledger.appendEvent(evidence("e5"));
+            ledger.appendEvent(evidence("e6"));
             assertEquals(List.of("e1", "e2", "e3", "e4", "e5", "e6"), types(ledger), "evidence grows past capacity");
             assertTrue(ledger.verifyAudit().ok());
         }
     }
 
     private static List<String> types(Ledger ledger) {
-        return ledger.pendingEvents(100).stream().map(OutboxEvent::type).toList();
+        return ledger.pendingEvents(100).stream().map(OutboxTest::name).toList();
+    }
+
+    /** An evidence event told apart by its camera id. */
+    private static DockEvent evidence(String name) {
+        return new DockEvent.Undocked(1, name, "S");
+    }
+
+    /** A telemetry event told apart by its command name. */
+    private static DockEvent operational(String name) {
+        return new DockEvent.CommandRejected(name, "test");
+    }
+
+    private static String name(OutboxEvent e) {
+        try {
+            var p = new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.payloadJson());
+            return p.has("cameraId") ? p.get("cameraId").asText() : p.get("command").asText();
+        } catch (java.io.IOException x) {
+            throw new java.io.UncheckedIOException(x);
+        }
     }
 
     @Test

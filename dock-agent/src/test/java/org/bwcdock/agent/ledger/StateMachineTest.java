@@ -1,5 +1,7 @@
 package org.bwcdock.agent.ledger;
 
+import org.bwcdock.agent.events.EventClass;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

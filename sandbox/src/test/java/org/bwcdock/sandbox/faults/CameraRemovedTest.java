@@ -63,7 +63,7 @@ class CameraRemovedTest {
             });
             site.undock(camera);
             shift.await("the undock to reach the bay", Shift.COMPLETE,
-                    () -> shift.agent().bays().get(0).phase().equals("empty"));
+                    () -> shift.agent().bays().get(0).phase() == org.bwcdock.agent.events.BayPhase.EMPTY);
 
             EvidenceFile cut = file(shift, camera, bigPath);
             assertEquals(FileState.DISCOVERED, cut.state(), "the big file after the undock: " + shift.describe());

@@ -3,7 +3,8 @@ package org.bwcdock.sandbox.faults;
 import org.bwcdock.testing.Poll;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bwcdock.agent.DockAgent;
-import org.bwcdock.agent.bay.BayStatus;
+import org.bwcdock.agent.events.BayPhase;
+import org.bwcdock.agent.events.BayView;
 import org.bwcdock.agent.config.ConfigLoader;
 import org.bwcdock.agent.ledger.CameraRecord;
 import org.bwcdock.agent.ledger.EvidenceFile;
@@ -145,7 +146,7 @@ final class Shift implements AutoCloseable {
         await(expected + " files released and every bay safe", COMPLETE, () -> {
             List<EvidenceFile> files = files();
             return files.size() == expected && files.stream().allMatch(f -> f.state() == FileState.RELEASED)
-                    && agent.bays().stream().allMatch(b -> b.phase().equals("safe"));
+                    && agent.bays().stream().allMatch(b -> b.phase() == BayPhase.SAFE);
         });
     }
 
@@ -170,7 +171,7 @@ final class Shift implements AutoCloseable {
                 }
             }
             b.append("; bays:");
-            for (BayStatus s : agent.bays()) {
+            for (BayView s : agent.bays()) {
                 b.append(' ').append(s.bay()).append('=').append(s.phase()).append('/').append(s.lastEvent());
             }
             b.append("; outbox ").append(agent.ledger().pendingEventCount());

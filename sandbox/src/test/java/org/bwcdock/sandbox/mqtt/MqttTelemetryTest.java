@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bwcdock.agent.DockAgent;
 import org.bwcdock.agent.config.ConfigLoader;
 import org.bwcdock.agent.ledger.CameraRecord;
-import org.bwcdock.agent.ledger.EventClass;
+import org.bwcdock.agent.events.DockEvent;
 import org.bwcdock.testing.Jvm;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -135,8 +135,8 @@ class MqttTelemetryTest {
             assertNotNull(office.await(s -> s.topic().equals(TREE + "birth"), 10_000), "no birth");
             assertNotNull(office.await(s -> s.topic().equals(TREE + "bays/2/state"), 10_000), "no bay state");
             assertNotNull(office.await(s -> s.topic().equals(TREE + "health"), 10_000), "no health");
-            a.ledger().appendEvent("test-event", EventClass.OPERATIONAL, "{\"n\":1}");
-            var ev = office.await(s -> s.topic().equals(TREE + "events/test-event"), 10_000);
+            a.ledger().appendEvent(new DockEvent.CommandRejected("test-event", "a test"));
+            var ev = office.await(s -> s.topic().equals(TREE + "events/command-rejected") && s.payload().contains("test-event"), 10_000);
             assertNotNull(ev, "no event");
             assertEquals(36, json(ev).get("eventId").asText().length());
             assertEquals("dock-a", json(status).get("dockId").asText());
@@ -188,7 +188,7 @@ class MqttTelemetryTest {
         broker.stop();
         try (DockAgent a = agent()) {
             for (int i = 0; i < 100; i++) {
-                a.ledger().appendEvent("outage", EventClass.EVIDENCE, "{\"n\":" + i + "}");
+                a.ledger().appendEvent(new DockEvent.Undocked(1, "outage-" + i, "S" + i));
             }
         }
         // The back office is subscribed again before the second agent starts: QoS 1 events to a
@@ -199,13 +199,40 @@ class MqttTelemetryTest {
         office.subscribe(TREE + "events/#");
         try (DockAgent a = agent()) {
             long deadline = System.currentTimeMillis() + 60_000;
-            while (office.all(s -> s.topic().endsWith("/events/outage")).size() < 100 && System.currentTimeMillis() < deadline) {
+            while (outage().size() < 100 && System.currentTimeMillis() < deadline) {
                 office.await(s -> false, 200); // poll
             }
-            List<Integer> order = office.all(s -> s.topic().endsWith("/events/outage")).stream()
-                    .map(s -> json(s).get("n").asInt()).distinct().toList();
+            List<Integer> order = outage().stream().map(s -> Integer.parseInt(json(s).get("cameraId").asText().substring(7)))
+                    .distinct().toList();
             assertEquals(java.util.stream.IntStream.range(0, 100).boxed().toList(), order);
-            assertEquals(0, a.ledger().pendingEvents(1000).stream().filter(e -> e.type().equals("outage")).count());
+            assertEquals(0, a.ledger().pendingEvents(1000).stream().filter(e -> e.payloadJson().contains("outage-")).count());
+        }
+    }
+
+    private List<Observer.Seen> outage() {
+        return office.all(s -> s.topic().endsWith("/events/undocked") && s.payload().contains("\"outage-"));
+    }
+
+    /**
+     * An event appended goes out at once, not at the publisher's next idle poll (500 ms): ten events,
+     * each appended only when the back office has the one before, so each finds the publisher idle.
+     * With the poll this takes about 5 s; with the wake-up a few tens of milliseconds.
+     */
+    @Test
+    void anAppendedEventIsPublishedWithoutWaitingForAPoll() throws Exception {
+        try (DockAgent a = agent()) {
+            assertNotNull(office.await(s -> s.topic().equals(TREE + "status") && s.payload().contains("online"), 20_000));
+            assertNotNull(office.await(s -> s.topic().equals(TREE + "health"), 10_000), "no health");
+            long start = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                String marker = "round-" + i;
+                a.ledger().appendEvent(new DockEvent.CommandRejected(marker, "latency test"));
+                assertNotNull(office.await(s -> s.topic().equals(TREE + "events/command-rejected") && s.payload().contains(marker),
+                        10_000), marker + " never arrived");
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.println("ten event round trips (append → back office): " + millis + " ms");
+            assertTrue(millis < 2_000, "ten appended events took " + millis + " ms to reach the back office: waiting for a poll");
         }
     }
 

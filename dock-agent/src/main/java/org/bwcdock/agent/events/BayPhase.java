@@ -1,0 +1,18 @@
+package org.bwcdock.agent.events;
+
+import java.util.Locale;
+
+/** Where a bay is with its camera: the {@code phase} of {@code bays/{n}/state}. */
+public enum BayPhase {
+    EMPTY, MOUNTING, LISTING, INGESTING, UPLOADING, SAFE, ERROR;
+
+    /** The name on the wire, e.g. "ingesting". */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return wireName();
+    }
+}
