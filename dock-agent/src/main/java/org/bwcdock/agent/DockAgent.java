@@ -15,7 +15,12 @@ import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.Ledgers;
+import org.bwcdock.agent.config.TrustSettings;
+import org.bwcdock.format.ReceiptSigners;
+import org.bwcdock.format.pki.Crl;
 import org.bwcdock.format.pki.PemFiles;
+import org.bwcdock.format.pki.Role;
+import org.bwcdock.format.pki.Roles;
 import org.bwcdock.format.pki.TlsContexts;
 import org.bwcdock.agent.upload.SinkSettings;
 import org.bwcdock.agent.upload.Sinks;
@@ -152,12 +157,8 @@ public final class DockAgent implements AutoCloseable {
     }
 
     private CustodySettings custodySettings() throws IOException {
-        List<X509Certificate> recipients = new ArrayList<>();
-        if (config.evidence().isPresent()) {
-            for (var p : config.evidence().get().recipients()) {
-                recipients.addAll(PemFiles.readCertificates(p));
-            }
-        }
+        // Exactly the recipient certificates the loader checked: leaves with the recipient role, never a CA.
+        List<X509Certificate> recipients = config.evidence().map(e -> e.trust().recipients()).orElse(List.of());
         if (recipients.isEmpty()) {
             throw new IllegalStateException("no evidence recipients configured ([evidence] recipients): footage could "
                     + "not be encrypted for anyone, so the dock cannot ingest");
@@ -168,12 +169,26 @@ public final class DockAgent implements AutoCloseable {
     }
 
     private SinkSettings sinkSettings(AgentConfig.Evidence e) throws IOException {
+        TrustSettings trust = e.trust();
+        Optional<Crl> crl = trust.crl().map(f -> new Crl(f, trust.receiptSignerCas()));
+        // The receiver must hold the receiver role, and not be revoked: another key of the agency CA
+        // (a dock's, the receipt signer's) must not be able to pose as the evidence server.
+        TlsContexts.PeerCheck receiver = peer -> {
+            var problem = Roles.problem(peer, Role.EVIDENCE_RECEIVER);
+            if (problem.isPresent()) {
+                throw new java.security.cert.CertificateException("the evidence server's certificate: " + problem.get());
+            }
+            if (crl.isPresent()) {
+                crl.get().check(peer);
+            }
+        };
         Optional<javax.net.ssl.SSLContext> tls = e.url().getScheme().equals("https")
                 ? Optional.of(TlsContexts.create(config.identity().certificate(), config.identity().privateKey(),
-                e.trustAnchors().orElseThrow()))
+                e.trustAnchors().orElseThrow(), receiver))
                 : Optional.empty();
+        ReceiptSigners signers = new ReceiptSigners(trust.receiptSignerCas(), trust.receiptSignerPins(), crl);
         // One PATCH per part: its checksum is the hash recorded at ingest, and a broken PATCH resumes from the server's offset.
-        return new SinkSettings(e.url(), tls, PemFiles.readCertificates(e.receiptSigners()), config.spool().partSizeBytes(),
+        return new SinkSettings(e.url(), tls, signers, config.spool().partSizeBytes(),
                 Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofSeconds(60),
                 e.bandwidthBytesPerSecond(), config.dockId());
     }

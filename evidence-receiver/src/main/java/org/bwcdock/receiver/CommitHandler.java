@@ -7,7 +7,6 @@ import org.bwcdock.format.FormatException;
 import org.bwcdock.format.Manifest;
 import org.bwcdock.format.ManifestSignatures;
 import org.bwcdock.format.Receipt;
-import org.bwcdock.format.pki.Certificates;
 import org.bwcdock.format.pki.Digests;
 import org.bwcdock.format.Receipts;
 import org.slf4j.Logger;
@@ -59,12 +58,12 @@ final class CommitHandler {
         }
     }
 
-    synchronized void handle(HttpExchange x, String client) throws IOException {
+    synchronized void handle(HttpExchange x, Docks.Client client) throws IOException {
         try {
             byte[] receipt = commit(readBody(x), client);
             Http.bytes(x, 200, "application/pkcs7-mime", receipt);
         } catch (Refused r) {
-            log.warn("commit from {} refused: {}", client, r.getMessage());
+            log.warn("commit from {} refused: {}", client.dockId(), Http.printable(r.getMessage()));
             Http.text(x, r.status, r.getMessage());
         }
     }
@@ -79,7 +78,8 @@ final class CommitHandler {
         }
     }
 
-    byte[] commit(byte[] body, String client) throws Refused, IOException {
+    byte[] commit(byte[] body, Docks.Client dock) throws Refused, IOException {
+        String client = dock.dockId();
         CommitRequest req;
         try {
             req = CommitRequest.decode(body);
@@ -93,7 +93,6 @@ final class CommitHandler {
         if (Files.exists(dir.resolve("receipt.p7s"))) {
             return Files.readAllBytes(dir.resolve("receipt.p7s")); // the same commit again: the same receipt
         }
-        verifySignature(manifest, signature, client);
         Manifest m;
         try {
             m = Manifest.decode(manifest);
@@ -103,6 +102,7 @@ final class CommitHandler {
         if (!client.equals(m.dockId())) {
             throw new Refused(403, "manifest dockId " + m.dockId() + " is not the client " + client);
         }
+        verifySignature(manifest, signature, dock);
         List<Manifest.Part> parts = m.parts();
         List<String> urls = req.partUploads();
         if (urls.size() != parts.size()) {
@@ -157,17 +157,19 @@ final class CommitHandler {
         return receipt;
     }
 
-    private void verifySignature(byte[] manifest, byte[] signature, String client) throws Refused {
+    /** Signed by a dock for itself, and by the very certificate this connection presented. */
+    private void verifySignature(byte[] manifest, byte[] signature, Docks.Client client) throws Refused {
         X509Certificate signer;
         try {
-            signer = ManifestSignatures.verify(manifest, signature, agencyCas);
+            signer = ManifestSignatures.verifyFromDock(manifest, signature, agencyCas, client.dockId());
             signer.checkValidity(); // the dock committing now must hold a valid certificate now
         } catch (java.security.GeneralSecurityException e) {
             throw new Refused(403, e.getMessage());
         }
-        String cn = Certificates.commonName(signer);
-        if (!client.equals(cn)) {
-            throw new Refused(403, "manifest signed by " + cn + ", uploaded by " + client);
+        if (!signer.equals(client.certificate())) {
+            throw new Refused(403, "manifest signed by another certificate of dock " + client.dockId() + " (serial "
+                    + signer.getSerialNumber().toString(16) + ") than the one this connection presented (serial "
+                    + client.certificate().getSerialNumber().toString(16) + ")");
         }
     }
 

@@ -31,6 +31,18 @@ final class Http {
         }
     }
 
+    /** Text from a client, safe for one log line: control characters and non-ASCII as \\uXXXX, at most 200 characters. */
+    static String printable(String s) {
+        StringBuilder out = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (out.length() >= 200) {
+                return out.append("...").toString();
+            }
+            out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+        }
+        return out.toString();
+    }
+
     static String date(Instant i) {
         return DateTimeFormatter.RFC_1123_DATE_TIME.format(i.atOffset(ZoneOffset.UTC));
     }

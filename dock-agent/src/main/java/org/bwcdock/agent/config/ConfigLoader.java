@@ -336,8 +336,9 @@ public final class ConfigLoader {
         Path signers = t.requiredString("receiptSigners").map(v -> readableFile(t, "receiptSigners", v)).orElse(null);
         long bandwidth = t.string("bandwidthLimit").flatMap(v -> size(t, "bandwidthLimit", v, 0, Long.MAX_VALUE)).orElse(0L);
         int concurrency = t.integer("concurrency", 1, 16).orElse(2L).intValue();
+        TrustSettings trust = TrustSettings.read(t, recipients, signers, (key, v) -> readableFile(t, key, v));
         t.rejectUnknownKeys();
-        return new Evidence(url, anchors, recipients, signers, bandwidth, concurrency);
+        return new Evidence(url, anchors, recipients, signers, bandwidth, concurrency, trust);
     }
 
     private Policy policy(Table t) {
