@@ -109,7 +109,7 @@ class AgentTrustConfigTest {
                 recipients = ["keys/evidence.pem"]
                 receiptSigners = "ca/ca.pem"
                 receiptSignerPins = ["beef"]
-                """), "evidence.receiptSignerPins: \\"beef\\" is not a SHA-256 fingerprint");
+                """), "evidence.receiptSignerPins: \"beef\" is not a SHA-256 fingerprint");
         assertProblem(problems("""
                 recipients = ["keys/evidence.pem"]
                 receiptSigners = "ca/ca.pem"
