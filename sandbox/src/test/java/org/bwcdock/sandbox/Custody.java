@@ -112,11 +112,11 @@ public final class Custody {
             }
             assertEquals(recipients.size(), count, part + ": recipient infos");
             assertEquals(want, listed, part + ": recipients");
-            Process p = new ProcessBuilder("openssl", "cms", "-decrypt", "-binary", "-inform", "DER", "-in", part.toString(),
+            ProcessBuilder withCaKey = new ProcessBuilder("openssl", "cms", "-decrypt", "-binary", "-inform", "DER", "-in", part.toString(),
                     "-inkey", work.resolve("pki/ca/ca.key").toString(), "-passin", "env:CA_PASS", "-out", "/dev/null")
                     .redirectErrorStream(true);
-            p.environment().put("CA_PASS", caPassphrase);
-            Process run = p.start();
+            withCaKey.environment().put("CA_PASS", caPassphrase);
+            Process run = withCaKey.start();
             byte[] out = run.getInputStream().readAllBytes();
             if (!run.waitFor(60, TimeUnit.SECONDS)) {
                 run.destroyForcibly();
