@@ -32,4 +32,14 @@ class DemoOptionsTest {
                 .contains("is not an empty directory"));
         assertThrows(IllegalArgumentException.class, () -> Sandbox.workdir(""));
     }
+
+    @Test
+    void bothLoggingConfigurationsParse() throws Exception {
+        for (String name : new String[] {"sandbox-logback.xml", "sandbox-logback-workdir.xml"}) {
+            try (var in = Sandbox.class.getClassLoader().getResourceAsStream(name)) {
+                assertTrue(in != null, name);
+                javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(in); // throws on malformed XML
+            }
+        }
+    }
 }
