@@ -2,7 +2,12 @@ package org.bwcdock.agent;
 
 import org.bwcdock.agent.config.AgentConfig;
 import org.bwcdock.agent.config.ConfigException;
+import org.bwcdock.agent.config.TrustSettings;
+import org.bwcdock.format.ReceiptSigners;
+import org.bwcdock.format.pki.Crl;
 import org.bwcdock.format.pki.PemFiles;
+import org.bwcdock.format.pki.Role;
+import org.bwcdock.format.pki.Roles;
 import org.bwcdock.format.pki.TlsContexts;
 
 import javax.net.ssl.SSLContext;
@@ -23,16 +28,16 @@ final class Credentials {
     final PrivateKey signingKey;
     final List<X509Certificate> signingChain;
     final List<X509Certificate> recipients;
-    final List<X509Certificate> receiptSigners;
+    final ReceiptSigners receiptSigners;
     final Optional<SSLContext> evidenceTls;
     final Optional<SSLContext> mqttTls;
 
     private Credentials(PrivateKey signingKey, List<X509Certificate> signingChain, List<X509Certificate> recipients,
-                        List<X509Certificate> receiptSigners, Optional<SSLContext> evidenceTls, Optional<SSLContext> mqttTls) {
+                        ReceiptSigners receiptSigners, Optional<SSLContext> evidenceTls, Optional<SSLContext> mqttTls) {
         this.signingKey = signingKey;
         this.signingChain = List.copyOf(signingChain);
         this.recipients = List.copyOf(recipients);
-        this.receiptSigners = List.copyOf(receiptSigners);
+        this.receiptSigners = receiptSigners;
         this.evidenceTls = evidenceTls;
         this.mqttTls = mqttTls;
     }
@@ -47,17 +52,18 @@ final class Credentials {
         } catch (IOException e) {
             problems.add("identity.privateKey: " + e.getMessage());
         }
-        List<X509Certificate> recipients = new ArrayList<>();
-        for (Path p : c.evidence().recipients()) {
-            recipients.addAll(certificates("evidence.recipients", p, problems));
-        }
-        List<X509Certificate> signers = certificates("evidence.receiptSigners", c.evidence().receiptSigners(), problems);
+        // Recipients and receipt signers were read and checked for their roles by the loader (TrustSettings).
+        TrustSettings trust = c.evidence().trust();
+        List<X509Certificate> recipients = trust.recipients();
+        Optional<Crl> crl = trust.crl().map(f -> new Crl(f, trust.receiptSignerCas()));
+        ReceiptSigners signers = new ReceiptSigners(trust.receiptSignerCas(), trust.receiptSignerPins(), crl);
         boolean identityOk = problems.isEmpty();
         Optional<SSLContext> evidenceTls = c.evidence().url().getScheme().equals("https") && identityOk
-                ? tls("evidence.trustAnchors", c, c.evidence().trustAnchors().orElseThrow(), problems) : Optional.empty();
+                ? tls("evidence.trustAnchors", c, c.evidence().trustAnchors().orElseThrow(), receiver(crl), problems)
+                : Optional.empty();
         Optional<SSLContext> mqttTls = c.mqtt().filter(m -> m.brokers().stream().anyMatch(u -> u.getScheme().equals("ssl")))
                 .filter(m -> identityOk)
-                .flatMap(m -> tls("mqtt.trustAnchors", c, m.trustAnchors().orElseThrow(), problems));
+                .flatMap(m -> tls("mqtt.trustAnchors", c, m.trustAnchors().orElseThrow(), null, problems));
         if (!problems.isEmpty()) {
             throw new ConfigException("configuration", problems);
         }
@@ -73,9 +79,28 @@ final class Credentials {
         }
     }
 
-    private static Optional<SSLContext> tls(String key, AgentConfig c, Path anchors, List<String> problems) {
+    /**
+     * The evidence server must hold the receiver role and not be revoked: another key of the agency
+     * CA (a dock's, the receipt signer's) must not be able to pose as the evidence server.
+     */
+    private static TlsContexts.PeerCheck receiver(Optional<Crl> crl) {
+        return peer -> {
+            var problem = Roles.problem(peer, Role.EVIDENCE_RECEIVER);
+            if (problem.isPresent()) {
+                throw new java.security.cert.CertificateException("the evidence server's certificate: " + problem.get());
+            }
+            if (crl.isPresent()) {
+                crl.get().check(peer);
+            }
+        };
+    }
+
+    private static Optional<SSLContext> tls(String key, AgentConfig c, Path anchors, TlsContexts.PeerCheck peer,
+                                            List<String> problems) {
         try {
-            return Optional.of(TlsContexts.create(c.identity().certificate(), c.identity().privateKey(), anchors));
+            return Optional.of(peer == null
+                    ? TlsContexts.create(c.identity().certificate(), c.identity().privateKey(), anchors)
+                    : TlsContexts.create(c.identity().certificate(), c.identity().privateKey(), anchors, peer));
         } catch (IOException e) {
             problems.add(key + ": " + e.getMessage());
             return Optional.empty();
@@ -85,6 +110,6 @@ final class Credentials {
     @Override
     public String toString() {
         return "Credentials[" + signingChain.size() + " certificate(s) in the dock's chain, " + recipients.size()
-                + " recipient(s), " + receiptSigners.size() + " receipt signer(s); key not shown]";
+                + " recipient(s), receipt signers " + receiptSigners + "; key not shown]";
     }
 }

@@ -13,6 +13,8 @@ import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bwcdock.format.pki.Role;
+import org.bwcdock.format.pki.Roles;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -60,7 +62,7 @@ public final class ManifestSignatures {
         } catch (Exception e) {
             throw new SignatureException("manifest signature unreadable: " + e.getMessage(), e);
         }
-        if (agencyCas.stream().noneMatch(ca -> issuedBy(signer, ca))) {
+        if (agencyCas.stream().noneMatch(ca -> Roles.issuedBy(signer, ca))) {
             throw new SignatureException("manifest signed by " + signer.getSubjectX500Principal() + ", not a dock of this agency");
         }
         try {
@@ -75,12 +77,21 @@ public final class ManifestSignatures {
         return signer;
     }
 
-    private static boolean issuedBy(X509Certificate cert, X509Certificate ca) {
-        try {
-            cert.verify(ca.getPublicKey());
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
+    /**
+     * {@link #verify}, and the signer is a dock (the dock role, its URN matching its CN) whose id is
+     * {@code dockId}, the one the manifest names: one dock's key cannot vouch for another dock's footage.
+     */
+    public static X509Certificate verifyFromDock(byte[] manifest, byte[] signature, List<X509Certificate> agencyCas, String dockId)
+            throws SignatureException {
+        X509Certificate signer = verify(manifest, signature, agencyCas);
+        var problem = Roles.problem(signer, Role.DOCK);
+        if (problem.isPresent()) {
+            throw new SignatureException("manifest not signed by a dock: " + problem.get());
         }
+        String id = Roles.dockId(signer).orElseThrow();
+        if (!id.equals(dockId)) {
+            throw new SignatureException("manifest claims dock \"" + dockId + "\" but is signed by dock \"" + id + "\"");
+        }
+        return signer;
     }
 }

@@ -42,13 +42,17 @@ public final class Receipts {
         }
     }
 
+    /** {@link #verify(byte[], ReceiptSigners)} with {@link ReceiptSigners#of}: CAs vouch through the role, leaves are pinned. */
+    public static Receipt verify(byte[] der, List<X509Certificate> trusted) throws BadReceiptException {
+        return verify(der, ReceiptSigners.of(trusted));
+    }
+
     /**
-     * Verifies the signature against the trusted receipt signers (the signer itself, or its
-     * issuer) and returns the content.
+     * Verifies the signature, checks the signer may sign receipts, and returns the content.
      *
      * @throws BadReceiptException naming what is wrong
      */
-    public static Receipt verify(byte[] der, List<X509Certificate> trusted) throws BadReceiptException {
+    public static Receipt verify(byte[] der, ReceiptSigners trusted) throws BadReceiptException {
         try {
             CMSSignedData signed = new CMSSignedData(der);
             if (signed.getSignedContent() == null) {
@@ -64,9 +68,7 @@ public final class Receipts {
                 throw new BadReceiptException("receipt does not include its signer's certificate");
             }
             X509Certificate signer = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) matches.iterator().next());
-            if (!trustedSigner(signer, trusted)) {
-                throw new BadReceiptException("receipt signed by " + signer.getSubjectX500Principal() + ", who is not a trusted receipt signer");
-            }
+            trusted.check(signer);
             signer.checkValidity();
             if (!si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(signer))) {
                 throw new BadReceiptException("receipt signature does not verify");
@@ -81,23 +83,6 @@ public final class Receipts {
         } catch (CMSException | OperatorCreationException | GeneralSecurityException | RuntimeException e) {
             throw new BadReceiptException("receipt unreadable or signature invalid: " + e.getMessage());
         }
-    }
-
-    private static boolean trustedSigner(X509Certificate signer, List<X509Certificate> trusted) {
-        for (X509Certificate t : trusted) {
-            if (t.equals(signer)) {
-                return true;
-            }
-            try {
-                if (t.getSubjectX500Principal().equals(signer.getIssuerX500Principal())) {
-                    signer.verify(t.getPublicKey());
-                    return true;
-                }
-            } catch (GeneralSecurityException e) {
-                // not this anchor
-            }
-        }
-        return false;
     }
 
     /** The receipt is about this file, with exactly the hashes computed at ingest. */

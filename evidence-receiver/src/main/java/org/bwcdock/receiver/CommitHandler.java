@@ -8,7 +8,6 @@ import org.bwcdock.format.Manifest;
 import org.bwcdock.format.ManifestSignatures;
 import org.bwcdock.format.Receipt;
 import org.bwcdock.format.SafeText;
-import org.bwcdock.format.pki.Certificates;
 import org.bwcdock.format.pki.Digests;
 import org.bwcdock.format.Receipts;
 import org.slf4j.Logger;
@@ -66,12 +65,12 @@ final class CommitHandler {
     }
 
     /** No lock here: the body is read first, and only commits of the same evidence wait for each other. */
-    void handle(HttpExchange x, String client) throws IOException {
+    void handle(HttpExchange x, Docks.Client client) throws IOException {
         try {
             byte[] receipt = commit(readBody(x), client);
             Http.bytes(x, 200, "application/pkcs7-mime", receipt);
         } catch (Refused r) {
-            log.warn("commit from {} refused: {}", SafeText.escape(client), SafeText.escape(r.getMessage()));
+            log.warn("commit from {} refused: {}", SafeText.escape(client.dockId()), SafeText.escape(r.getMessage()));
             Http.text(x, r.status, r.getMessage());
         }
     }
@@ -86,7 +85,8 @@ final class CommitHandler {
         }
     }
 
-    byte[] commit(byte[] body, String client) throws Refused, IOException {
+    byte[] commit(byte[] body, Docks.Client dock) throws Refused, IOException {
+        String client = dock.dockId();
         CommitRequest req;
         try {
             req = CommitRequest.decode(body);
@@ -96,7 +96,7 @@ final class CommitHandler {
         byte[] manifest = req.manifest();
         byte[] signature = req.signature();
         // Who is asking, and whether the manifest is theirs, before anything stored is shown to them.
-        verifySignature(manifest, signature, client);
+        verifySignature(manifest, signature, dock);
         Manifest m;
         try {
             m = Manifest.decode(manifest);
@@ -218,17 +218,19 @@ final class CommitHandler {
         }
     }
 
-    private void verifySignature(byte[] manifest, byte[] signature, String client) throws Refused {
+    /** Signed by a dock for itself, and by the very certificate this connection presented. */
+    private void verifySignature(byte[] manifest, byte[] signature, Docks.Client client) throws Refused {
         X509Certificate signer;
         try {
-            signer = ManifestSignatures.verify(manifest, signature, agencyCas);
+            signer = ManifestSignatures.verifyFromDock(manifest, signature, agencyCas, client.dockId());
             signer.checkValidity(); // the dock committing now must hold a valid certificate now
         } catch (java.security.GeneralSecurityException e) {
             throw new Refused(403, e.getMessage());
         }
-        String cn = Certificates.commonName(signer);
-        if (!client.equals(cn)) {
-            throw new Refused(403, "manifest signed by " + cn + ", uploaded by " + client);
+        if (!signer.equals(client.certificate())) {
+            throw new Refused(403, "manifest signed by another certificate of dock " + client.dockId() + " (serial "
+                    + signer.getSerialNumber().toString(16) + ") than the one this connection presented (serial "
+                    + client.certificate().getSerialNumber().toString(16) + ")");
         }
     }
 

@@ -1,22 +1,20 @@
 package org.bwcdock.receiver;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import org.bwcdock.format.SafeText;
-import org.bwcdock.format.pki.Certificates;
+import org.bwcdock.format.pki.Crl;
 import org.bwcdock.format.pki.PemFiles;
 import org.bwcdock.format.pki.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +41,12 @@ public final class EvidenceReceiver implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         UploadStore uploads = new UploadStore(s.store().resolve("uploads"), s.uploadExpiry(), clock);
         TusHandler tus = new TusHandler(uploads, s.maxUploadBytes(), s.faults());
-        CommitHandler commits = new CommitHandler(uploads, s.store().resolve("evidence"), PemFiles.readCertificates(s.agencyCas()),
+        List<X509Certificate> agencyCas = PemFiles.readCertificates(s.agencyCas());
+        CommitHandler commits = new CommitHandler(uploads, s.store().resolve("evidence"), agencyCas,
                 PemFiles.readPrivateKey(s.receiptKey()), PemFiles.readCertificates(s.receiptCert()).get(0), clock);
-        SSLContext tls = TlsContexts.create(s.tlsChain(), s.tlsKey(), s.agencyCas());
+        Docks docks = new Docks(s.crl().map(f -> new Crl(f, agencyCas)));
+        // Any certificate of the agency CA gets through TLS; Docks decides, and says why in a 403.
+        SSLContext tls = TlsContexts.serverWithApplicationChecks(s.tlsChain(), s.tlsKey(), s.agencyCas());
         HttpsServer server = HttpsServer.create(s.bind(), 64);
         server.setHttpsConfigurator(new HttpsConfigurator(tls) {
             @Override
@@ -60,12 +61,20 @@ public final class EvidenceReceiver implements AutoCloseable {
         server.setExecutor(workers);
         server.createContext("/", x -> {
             try {
-                String client = clientName(x);
+                Docks.Client client;
+                try {
+                    client = docks.identify(x);
+                } catch (Docks.NotADock e) {
+                    log.warn("{} {} refused: {}", SafeText.escape(x.getRequestMethod()), SafeText.escape(x.getRequestURI().getPath()),
+                            SafeText.escape(e.getMessage()));
+                    Http.text(x, 403, e.getMessage());
+                    return;
+                }
                 String path = x.getRequestURI().getPath();
                 if (path.equals("/commit") && x.getRequestMethod().equals("POST")) {
                     commits.handle(x, client);
                 } else if (path.equals(TusHandler.BASE) || path.startsWith(TusHandler.BASE + "/")) {
-                    tus.handle(x, client);
+                    tus.handle(x, client.dockId());
                 } else {
                     Http.empty(x, 404);
                 }
@@ -79,15 +88,6 @@ public final class EvidenceReceiver implements AutoCloseable {
         server.start();
         log.info("evidence receiver on https://{}:{}/ storing in {}", s.bind().getHostString(), server.getAddress().getPort(), s.store());
         return new EvidenceReceiver(server, workers, commits);
-    }
-
-    private static String clientName(HttpExchange x) throws IOException {
-        try {
-            var cert = (X509Certificate) ((HttpsExchange) x).getSSLSession().getPeerCertificates()[0];
-            return Certificates.commonName(cert);
-        } catch (SSLPeerUnverifiedException e) {
-            throw new IOException("client presented no certificate", e);
-        }
     }
 
     public int port() {

@@ -31,6 +31,7 @@ final class Http {
         }
     }
 
+
     static String date(Instant i) {
         return DateTimeFormatter.RFC_1123_DATE_TIME.format(i.atOffset(ZoneOffset.UTC));
     }

@@ -38,6 +38,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--receipt-key", required = true)
     Path receiptKey;
 
+    @Option(names = "--crl", description = "the agency CA's CRL (provision ca crl); revoked docks are refused. Re-read when it changes")
+    Path crl;
+
     @Option(names = "--max-upload", defaultValue = "1073741824", description = "largest part in bytes")
     long maxUpload;
 
@@ -49,7 +52,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
         try (EvidenceReceiver r = EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress(bind, port), store, tlsCert,
-                tlsKey, agencyCa, receiptCert, receiptKey, Duration.ofDays(7), maxUpload, Faults.NONE))) {
+                tlsKey, agencyCa, receiptCert, receiptKey, Duration.ofDays(7), maxUpload, Faults.NONE, java.util.Optional.ofNullable(crl)))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "receiver-shutdown"));
             System.out.println("listening on port " + r.port());
             stop.await();

@@ -3,13 +3,25 @@ package org.bwcdock.receiver;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * @param tlsChain the receiver's server certificate chain (PEM); its key in {@code tlsKey}
  * @param agencyCas CAs whose docks may upload (client certificates and manifest signers)
  * @param faults test hook; {@link Faults#NONE} in production
+ * @param crl the agency CA's revocation list: revoked docks are refused (re-read when the file changes)
  */
 public record ReceiverSettings(InetSocketAddress bind, Path store, Path tlsChain, Path tlsKey, Path agencyCas,
                                Path receiptCert, Path receiptKey, Duration uploadExpiry, long maxUploadBytes,
-                               Faults faults) {
+                               Faults faults, Optional<Path> crl) {
+    /** Without a CRL. */
+    public ReceiverSettings(InetSocketAddress bind, Path store, Path tlsChain, Path tlsKey, Path agencyCas,
+                            Path receiptCert, Path receiptKey, Duration uploadExpiry, long maxUploadBytes, Faults faults) {
+        this(bind, store, tlsChain, tlsKey, agencyCas, receiptCert, receiptKey, uploadExpiry, maxUploadBytes, faults, Optional.empty());
+    }
+
+    public ReceiverSettings withCrl(Path file) {
+        return new ReceiverSettings(bind, store, tlsChain, tlsKey, agencyCas, receiptCert, receiptKey, uploadExpiry, maxUploadBytes,
+                faults, Optional.of(file));
+    }
 }

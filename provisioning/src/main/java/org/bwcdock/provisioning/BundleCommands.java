@@ -57,11 +57,7 @@ final class BundleCommands {
                 Bundles.checkName(e.getKey());
                 byte[] b = read(e.getValue());
                 if (!e.getKey().equals("agent.toml")) {
-                    try {
-                        PemFiles.readCertificates(e.getValue());
-                    } catch (IOException ex) {
-                        throw new ProvisioningException(e.getKey() + ": " + ex.getMessage() + " (bundles carry certificates, never keys)");
-                    }
+                    Bundles.certificatesOnly(e.getKey(), e.getValue());
                 }
                 entries.put(e.getKey(), b);
             }
@@ -106,7 +102,7 @@ final class BundleCommands {
                 throw new ProvisioningException(e.getMessage());
             }
             Map<String, byte[]> entries = Bundles.verify(zip, trusted);
-            Bundles.install(entries, root);
+            Bundles.install(entries, index(entries).getBytes(java.nio.charset.StandardCharsets.UTF_8), root);
             spec.commandLine().getOut().println("installed " + entries.size() + " file(s) into " + root);
             return 0;
         }

@@ -51,6 +51,44 @@ final class Bundles {
         }
     }
 
+    /**
+     * The file holds PEM certificates and nothing else: a bundle is installed readable by the agent
+     * and signed for every dock, so a key that slipped in would be published.
+     */
+    static void certificatesOnly(String entry, Path file) throws ProvisioningException {
+        try (java.io.Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+             org.bouncycastle.openssl.PEMParser pem = new org.bouncycastle.openssl.PEMParser(r)) {
+            int certificates = 0;
+            Object o;
+            while (true) {
+                try {
+                    o = pem.readObject();
+                } catch (IOException | RuntimeException e) {
+                    throw new ProvisioningException(file + " (" + entry + "): holds a PEM object that is not a certificate ("
+                            + e.getMessage() + "); bundles carry certificates, never keys");
+                }
+                if (o == null) {
+                    break;
+                }
+                if (!(o instanceof X509CertificateHolder)) {
+                    throw new ProvisioningException(file + " (" + entry + "): holds " + describe(o)
+                            + "; bundles carry certificates, never keys");
+                }
+                certificates++;
+            }
+            if (certificates == 0) {
+                throw new ProvisioningException(file + " (" + entry + "): contains no PEM certificate");
+            }
+        } catch (IOException e) {
+            throw new ProvisioningException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String describe(Object pemObject) {
+        String type = pemObject.getClass().getSimpleName();
+        return type.contains("Key") || type.contains("PrivateKeyInfo") ? "a private key (" + type + ")" : "a " + type + ", not a certificate";
+    }
+
     static byte[] create(Map<String, byte[]> entries, PrivateKey caKey, X509Certificate ca, Clock clock) throws Exception {
         byte[] index = BundleCommands.index(entries).getBytes(StandardCharsets.UTF_8);
         CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
@@ -135,8 +173,13 @@ final class Bundles {
         return entries;
     }
 
-    /** Writes beside the target, then swaps directories: a failure leaves the old configuration as it was. */
-    static void install(Map<String, byte[]> entries, Path root) throws ProvisioningException {
+    /**
+     * Writes beside the target, then swaps directories: a failure leaves the old configuration as it
+     * was. Files the previous bundle did not bring (the dock's key from {@code enroll}) are carried
+     * over; a key among them is given to the agent's user, mode 0600. The bundle's index stays in
+     * the root as the record of which files the next bundle may replace.
+     */
+    static void install(Map<String, byte[]> entries, byte[] index, Path root) throws ProvisioningException {
         Path target = root.toAbsolutePath().normalize();
         Path fresh = target.resolveSibling(target.getFileName() + ".new");
         Path old = target.resolveSibling(target.getFileName() + ".old");
@@ -152,7 +195,11 @@ final class Bundles {
                 Files.write(f, e.getValue());
                 Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(e.getKey().equals("agent.toml") ? "rw-r-----" : "rw-r--r--"));
             }
+            Files.write(fresh.resolve(INSTALLED_INDEX), index);
             giveToAgent(fresh);
+            for (Path kept : carryOver(target, entries, fresh)) {
+                ownKey(kept);
+            }
             FileTrees.delete(old);
             if (Files.exists(target)) {
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
@@ -161,6 +208,57 @@ final class Bundles {
             FileTrees.delete(old);
         } catch (IOException e) {
             throw new ProvisioningException("cannot install into " + target + ": " + e.getMessage());
+        }
+    }
+
+    /** Where the installed bundle's index is kept. */
+    static final String INSTALLED_INDEX = "bundle.index";
+
+    /** Copies every regular file of the old root that no bundle owns (not in the new bundle, not in the last one's index). */
+    private static List<Path> carryOver(Path target, Map<String, byte[]> entries, Path fresh) throws IOException, ProvisioningException {
+        List<Path> kept = new java.util.ArrayList<>();
+        if (!Files.isDirectory(target)) {
+            return kept;
+        }
+        java.util.Set<String> owned = new java.util.HashSet<>(entries.keySet());
+        owned.add(INSTALLED_INDEX);
+        Path lastIndex = target.resolve(INSTALLED_INDEX);
+        if (Files.isRegularFile(lastIndex)) {
+            try {
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readAllBytes(lastIndex)).path("entries")
+                        .fieldNames().forEachRemaining(owned::add);
+            } catch (IOException | RuntimeException e) {
+                throw new ProvisioningException(lastIndex + ": unreadable index of the installed bundle: " + e.getMessage());
+            }
+        }
+        try (var files = Files.walk(target)) {
+            for (Path p : files.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+                String name = target.relativize(p).toString();
+                if (owned.contains(name)) {
+                    continue;
+                }
+                Path dst = fresh.resolve(name);
+                Files.createDirectories(dst.getParent());
+                Files.copy(p, dst, StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                kept.add(dst);
+            }
+        }
+        return kept;
+    }
+
+    /** A key carried over: the agent's user owns it and nobody else may read it. */
+    private static void ownKey(Path p) throws IOException {
+        if (!p.getFileName().toString().endsWith(".key")) {
+            return;
+        }
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        UserPrincipalLookupService users = p.getFileSystem().getUserPrincipalLookupService();
+        try {
+            var view = Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class);
+            view.setOwner(users.lookupPrincipalByName("bwcdock"));
+            view.setGroup(users.lookupPrincipalByGroupName("bwcdock"));
+        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+            // not a dock: the key stays with whoever ran enroll
         }
     }
 

@@ -103,7 +103,7 @@ final class DockCommands {
                 throw new ProvisioningException(csrFile + ": the request is for dock \"" + cn + "\", not \"" + dockId + "\"");
             }
             PrivateKey caKey = ca.key(parent.main.environment);
-            X509Certificate cert = Pki.issue(caCert, caKey, dockId, csr.getPublicKey(), Pki.Use.DOCK, Duration.ofDays(days), List.of(),
+            X509Certificate cert = Pki.issue(caCert, caKey, dockId, csr.getPublicKey(), org.bwcdock.format.pki.Role.DOCK, Duration.ofDays(days), List.of(),
                     parent.main.clock);
             new Pki.Output().add(out, Pki.pem(cert, caCert)).write(false);
             spec.commandLine().getOut().println("dock " + dockId + ": certificate issued, valid " + days + " days, in " + out);

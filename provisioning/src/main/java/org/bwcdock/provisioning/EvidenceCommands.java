@@ -1,6 +1,8 @@
 package org.bwcdock.provisioning;
 
 import org.bwcdock.format.pki.PemFiles;
+import org.bwcdock.format.pki.Role;
+import org.bwcdock.format.pki.Roles;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +27,8 @@ final class EvidenceCommands {
     @ParentCommand
     Main main;
 
-    @Command(name = "keygen", description = "A key and a certificate issued by the agency CA: footage recipient, receipt signer, or TLS server.")
+    @Command(name = "keygen", description = "A key and a certificate issued by the agency CA, with one role: footage recipient, "
+            + "receipt signer, TLS server (evidence receiver, broker) or back office (MQTT client).")
     static final class Keygen implements Callable<Integer> {
         @ParentCommand
         EvidenceCommands parent;
@@ -33,10 +36,11 @@ final class EvidenceCommands {
         @Mixin
         CaOptions ca;
 
-        @Option(names = "--name", required = true, description = "common name; also the file names NAME.pem and NAME.key")
+        @Option(names = "--name", required = true, description = "common name; also the file names NAME.key, NAME.pem "
+                + "(the certificate alone) and NAME-chain.pem (the certificate, then the CA)")
         String name;
 
-        @Option(names = "--purpose", defaultValue = "recipient", description = "recipient, receipt-signer or server")
+        @Option(names = "--purpose", defaultValue = "recipient", description = "recipient, receipt-signer, server or back-office")
         String purpose;
 
         @Option(names = "--kind", defaultValue = "ec", description = "ec (P-384) or rsa (3072); recipients only may be rsa")
@@ -58,26 +62,31 @@ final class EvidenceCommands {
         @Override
         public Integer call() throws Exception {
             DockCommands.checkDockId(name);
-            Pki.Use use = switch (purpose) {
-                case "recipient" -> Pki.Use.RECIPIENT;
-                case "receipt-signer" -> Pki.Use.RECEIPT_SIGNER;
-                case "server" -> Pki.Use.SERVER;
-                default -> throw new ProvisioningException("--purpose must be recipient, receipt-signer or server, not " + purpose);
+            Role use = switch (purpose) {
+                case "recipient" -> Role.EVIDENCE_RECIPIENT;
+                case "receipt-signer" -> Role.RECEIPT_SIGNER;
+                case "server" -> Role.EVIDENCE_RECEIVER;
+                case "back-office" -> Role.BACK_OFFICE;
+                default -> throw new ProvisioningException("--purpose must be recipient, receipt-signer, server or back-office, not " + purpose);
             };
-            if (!kind.equals("ec") && !(kind.equals("rsa") && use == Pki.Use.RECIPIENT)) {
+            if (!kind.equals("ec") && !(kind.equals("rsa") && use == Role.EVIDENCE_RECIPIENT)) {
                 throw new ProvisioningException("--kind " + kind + " is not possible for a " + purpose + " (ec always; rsa for recipients)");
             }
-            if (use == Pki.Use.SERVER && hosts.isEmpty()) {
+            if (use == Role.EVIDENCE_RECEIVER && hosts.isEmpty()) {
                 throw new ProvisioningException("a server certificate needs at least one --host");
             }
             X509Certificate caCert = ca.certificate(parent.main.clock);
             PrivateKey caKey = ca.key(parent.main.environment);
             KeyPair keys = kind.equals("rsa") ? Pki.rsa() : Pki.ec();
             X509Certificate cert = Pki.issue(caCert, caKey, name, keys.getPublic(), use, Duration.ofDays(days), hosts, parent.main.clock);
+            // The leaf alone where a single certificate is meant (a recipient, a pinned signer): a CA
+            // certificate in a recipients file would let the CA's key decrypt the footage.
             new Pki.Output().secret(out.resolve(name + ".key"), Pki.keyPem(keys.getPrivate(), null))
-                    .add(out.resolve(name + ".pem"), Pki.pem(cert, caCert)).write(false);
+                    .add(out.resolve(name + ".pem"), Pki.pem(cert))
+                    .add(out.resolve(name + "-chain.pem"), Pki.pem(cert, caCert)).write(false);
             spec.commandLine().getOut().println(purpose + " " + name + ": key in " + out.resolve(name + ".key") + ", certificate in "
-                    + out.resolve(name + ".pem"));
+                    + out.resolve(name + ".pem") + ", chain in " + out.resolve(name + "-chain.pem") + ", SHA-256 fingerprint "
+                    + Roles.fingerprint(cert));
             return 0;
         }
     }

@@ -50,13 +50,13 @@ public final class EvidenceOpener {
     /** @return the whole file's SHA-256, as verified */
     public String open(byte[] manifest, byte[] signature, Path partsDir, PrivateKey key, X509Certificate recipient,
                        List<X509Certificate> agencyCas, Optional<ReceiptCheck> receipt, Path out) throws ProvisioningException {
-        verifySignature(manifest, signature, agencyCas);
         Manifest m;
         try {
             m = Manifest.decode(manifest);
         } catch (FormatException e) {
             throw new ProvisioningException(e.getMessage());
         }
+        verifySignature(manifest, signature, agencyCas, m.dockId());
         String fileSha = m.file().sha256();
         if (receipt.isPresent()) {
             try {
@@ -113,10 +113,14 @@ public final class EvidenceOpener {
         }
     }
 
-    /** No validity check: evidence is opened long after the dock's certificate may have expired. */
-    private static void verifySignature(byte[] manifest, byte[] signature, List<X509Certificate> cas) throws ProvisioningException {
+    /**
+     * Signed by the dock the manifest names, with a dock certificate. No validity check: evidence
+     * is opened long after the dock's certificate may have expired.
+     */
+    private static void verifySignature(byte[] manifest, byte[] signature, List<X509Certificate> cas, String dockId)
+            throws ProvisioningException {
         try {
-            ManifestSignatures.verify(manifest, signature, cas);
+            ManifestSignatures.verifyFromDock(manifest, signature, cas, dockId);
         } catch (java.security.SignatureException e) {
             throw new ProvisioningException(e.getMessage());
         }

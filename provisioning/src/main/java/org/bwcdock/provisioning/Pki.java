@@ -1,13 +1,14 @@
 package org.bwcdock.provisioning;
 
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -22,6 +23,8 @@ import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bwcdock.format.pki.PemFiles;
+import org.bwcdock.format.pki.Role;
+import org.bwcdock.format.pki.Roles;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -53,6 +56,9 @@ final class Pki {
     /** PBES2 with AES-CBC needs Bouncy Castle's provider; used here only, never registered globally. */
     private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
+    /** PBKDF2's PRF, named in the key file, where BC's default would be HMAC-SHA1. */
+    private static final AlgorithmIdentifier HMAC_SHA256 = new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE);
+
     private Pki() {
     }
 
@@ -68,10 +74,12 @@ final class Pki {
         return g.generateKeyPair();
     }
 
-    /** What a certificate is for. */
-    enum Use { CA, DOCK, RECIPIENT, RECEIPT_SIGNER, SERVER }
-
-    static X509Certificate issue(X509Certificate issuer, PrivateKey issuerKey, String cn, PublicKey subjectKey, Use use,
+    /**
+     * Issues a certificate: the agency CA itself ({@code role} null, self-signed), or a leaf with
+     * exactly one role (org.bwcdock.format.pki.Roles puts the markers in); {@code hosts} are a
+     * server's DNS names or addresses.
+     */
+    static X509Certificate issue(X509Certificate issuer, PrivateKey issuerKey, String cn, PublicKey subjectKey, Role role,
                                  Duration validity, List<String> hosts, Clock clock) throws GeneralSecurityException {
         try {
             X500Name subject = new X500Name("CN=" + cn);
@@ -84,27 +92,16 @@ final class Pki {
             if (issuer != null) {
                 b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuer));
             }
-            switch (use) {
-                case CA -> b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+            if (role == null) {
+                b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                         .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-                case DOCK -> b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                        .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
-                        .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-                                new GeneralName(GeneralName.uniformResourceIdentifier, "urn:bwcdock:dock:" + cn)));
-                case RECIPIENT -> b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                        .addExtension(Extension.keyUsage, true, new KeyUsage(subjectKey.getAlgorithm().equals("RSA")
-                                ? KeyUsage.keyEncipherment : KeyUsage.keyAgreement));
-                case RECEIPT_SIGNER -> b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-                case SERVER -> {
-                    GeneralName[] names = hosts.stream().map(h -> h.matches("[0-9.]+|.*:.*")
-                            ? new GeneralName(GeneralName.iPAddress, h) : new GeneralName(GeneralName.dNSName, h)).toArray(GeneralName[]::new);
-                    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                            .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                            .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                            .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
-                }
+            } else {
+                Roles.mark(b, role, cn, subjectKey);
+            }
+            if (role == Role.EVIDENCE_RECEIVER) {
+                GeneralName[] names = hosts.stream().map(h -> h.matches("[0-9.]+|.*:.*")
+                        ? new GeneralName(GeneralName.iPAddress, h) : new GeneralName(GeneralName.dNSName, h)).toArray(GeneralName[]::new);
+                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             }
             String alg = issuerKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA384withECDSA";
             return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(alg).build(issuerKey)));
@@ -126,7 +123,8 @@ final class Pki {
     static String keyPem(PrivateKey key, char[] passphrase) throws IOException {
         try {
             var encryptor = passphrase == null ? null : new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
-                    .setProvider(BC).setRandom(RANDOM).setPassword(passphrase).setIterationCount(600_000).build();
+                    .setProvider(BC).setRandom(RANDOM).setPassword(passphrase).setIterationCount(600_000)
+                    .setPRF(HMAC_SHA256).build(); // PBKDF2 names its PRF; not the SHA-1 default
             return pem(new JcaPKCS8Generator(key, encryptor).generate());
         } catch (org.bouncycastle.operator.OperatorCreationException e) {
             throw new IOException("cannot encrypt the key: " + e.getMessage(), e);

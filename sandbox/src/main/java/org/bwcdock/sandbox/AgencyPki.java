@@ -15,8 +15,9 @@ import java.util.Map;
  * agency CA, dock identities, and the evidence side's keys (recipient, receipt signer, servers).
  */
 public final class AgencyPki {
-    /** The CA key's passphrase, given to the CLI through the environment as in production. */
-    private static final Map<String, String> ENV = Map.of("CA_PASS", "correct horse battery staple");
+    /** The CA key's passphrase, given to the CLI through the environment as in production (a sandbox, not a secret). */
+    public static final String PASSPHRASE = "correct horse battery staple";
+    private static final Map<String, String> ENV = Map.of("CA_PASS", PASSPHRASE);
     private final Path dir;
 
     public AgencyPki(Path dir) {
@@ -41,13 +42,30 @@ public final class AgencyPki {
         return d;
     }
 
-    /** {@code evidence keygen}: keys/NAME.key and keys/NAME.pem (certificate and CA); {@code more} adds options. */
+    /** {@code evidence keygen}: keys/NAME.key, keys/NAME.pem (the certificate) and keys/NAME-chain.pem; {@code more} adds options. */
     public Path keygen(String name, String... more) {
         List<String> args = new ArrayList<>(List.of("evidence", "keygen", "--ca-dir", ca().toString(), "--name", name,
                 "--out", keys().toString(), "--passphrase-env", "CA_PASS"));
         args.addAll(List.of(more));
         cli(args.toArray(String[]::new));
         return keys();
+    }
+
+    /** The CA's CRL ({@code provision ca crl}), which the receiver and the dock read. */
+    public Path crl() {
+        return ca().resolve("crl.pem");
+    }
+
+    /** Publishes the CRL again: {@code provision ca crl}. */
+    public Path publishCrl() {
+        cli("ca", "crl", "--ca-dir", ca().toString(), "--passphrase-env", "CA_PASS");
+        return crl();
+    }
+
+    /** {@code provision ca revoke}: the certificate in {@code cert} is revoked and the CRL published. */
+    public Path revoke(Path cert) {
+        cli("ca", "revoke", "--ca-dir", ca().toString(), "--cert", cert.toString(), "--passphrase-env", "CA_PASS");
+        return crl();
     }
 
     public Path keys() {

@@ -40,7 +40,7 @@ public final class Sandbox implements AutoCloseable {
     private static final Set<FileState> INGESTED = EnumSet.of(FileState.INGESTED, FileState.UPLOADING, FileState.UPLOADED,
             FileState.RECEIPTED, FileState.RELEASED);
     private static final Set<FileState> RECEIPTED = EnumSet.of(FileState.RECEIPTED, FileState.RELEASED);
-    private static final String USAGE = "usage: demo [--big | --sizes 180K,2.5M,12M] [--keep-running]";
+    private static final String USAGE = "usage: demo [--big | --sizes 180K,2.5M,12M] [--keep-running] [--workdir DIR]";
 
     private final Site site;
     private final DockAgent agent;
@@ -57,15 +57,16 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("logback.configurationFile", "sandbox-logback.xml");
         long[] sizes = SMALL;
         boolean keepRunning = false;
+        Path workdir = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--big" -> sizes = BIG;
                     case "--sizes" -> sizes = sizes(i + 1 < args.length ? args[++i] : "");
                     case "--keep-running" -> keepRunning = true;
+                    case "--workdir" -> workdir = workdir(i + 1 < args.length ? args[++i] : "");
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -73,16 +74,26 @@ public final class Sandbox implements AutoCloseable {
             System.err.println("demo: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
         }
-        Path work = Files.createTempDirectory("bwcdock-sandbox-");
+        boolean keep = workdir != null;
+        Path work = keep ? Files.createDirectories(workdir) : Files.createTempDirectory("bwcdock-sandbox-");
+        if (keep) {
+            // The agent's, receiver's and broker's log lines go to DIR/logs/sandbox.log as well.
+            System.setProperty("bwcdock.sandbox.log", Files.createDirectories(work.resolve("logs")).resolve("sandbox.log").toString());
+            System.setProperty("logback.configurationFile", "sandbox-logback-workdir.xml");
+        } else {
+            System.setProperty("logback.configurationFile", "sandbox-logback.xml");
+        }
         Sandbox sandbox;
         try {
             sandbox = start(work, System.console() != null, System.out);
         } catch (Exception e) {
-            FileTrees.delete(work);
+            if (!keep) {
+                FileTrees.delete(work);
+            }
             throw e;
         }
-        // Ctrl-C (SIGINT) and SIGTERM: stop agent, servers and threads, and leave nothing on disk.
-        Thread stopper = new Thread(() -> sandbox.closeAndDelete(work), "sandbox-shutdown");
+        // Ctrl-C (SIGINT) and SIGTERM: stop agent, servers and threads; leave nothing on disk unless --workdir.
+        Thread stopper = new Thread(() -> sandbox.closeAndClean(work, keep), "sandbox-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
         int status = sandbox.shiftEnd(sizes).ok() ? 0 : 1;
         if (keepRunning) {
@@ -281,10 +292,31 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    private void closeAndDelete(Path work) {
+    /** {@code --workdir DIR}: a directory that does not exist yet or is empty, so that nothing of the user's is mixed in. */
+    static Path workdir(String dir) {
+        if (dir.isBlank()) {
+            throw new IllegalArgumentException("--workdir wants a directory");
+        }
+        Path p = Path.of(dir).toAbsolutePath().normalize();
+        try (var entries = Files.isDirectory(p) ? Files.list(p) : java.util.stream.Stream.<Path>empty()) {
+            if (Files.exists(p) && (!Files.isDirectory(p) || entries.findAny().isPresent())) {
+                throw new IllegalArgumentException("--workdir " + p + " exists and is not an empty directory");
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--workdir " + p + ": " + e.getMessage());
+        }
+        return p;
+    }
+
+    private void closeAndClean(Path work, boolean keep) {
         try {
             System.out.println("sandbox: stopping agent, receiver and broker");
             close();
+            if (keep) {
+                System.out.println("sandbox: stopped; the site is kept in " + work + ": pki/ (CA, keys, CRL), receiver/evidence/ "
+                        + "(what the receiver stored), dock/state/ (spool, ledger.db), logs/sandbox.log; README: check one file with openssl");
+                return;
+            }
             FileTrees.delete(work);
             System.out.println("sandbox: stopped; " + work + " removed");
         } catch (Exception e) {

@@ -75,6 +75,7 @@ public final class Site implements AutoCloseable {
         pki.keygen("evidence-receiver", "--purpose", "server", "--host", "127.0.0.1");
         pki.keygen("receipt-signer", "--purpose", "receipt-signer");
         pki.keygen("evidence-recipient", "--kind", "rsa");
+        pki.publishCrl();
         for (String d : new String[] {"sys", "dev", "cameras"}) {
             Files.createDirectories(work.resolve(d));
         }
@@ -97,10 +98,14 @@ public final class Site implements AutoCloseable {
     }
 
     private static EvidenceReceiver startReceiver(Path work, AgencyPki pki) throws IOException {
+        return startReceiver(work, pki, pki.keys().resolve("receipt-signer.pem"), pki.keys().resolve("receipt-signer.key"));
+    }
+
+    private static EvidenceReceiver startReceiver(Path work, AgencyPki pki, Path receiptCert, Path receiptKey) throws IOException {
         Path keys = pki.keys();
         return EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0), work.resolve("receiver"),
-                keys.resolve("evidence-receiver.pem"), keys.resolve("evidence-receiver.key"), pki.caCert(),
-                keys.resolve("receipt-signer.pem"), keys.resolve("receipt-signer.key"), Duration.ofDays(1), 1L << 32, Faults.NONE));
+                keys.resolve("evidence-receiver-chain.pem"), keys.resolve("evidence-receiver.key"), pki.caCert(),
+                receiptCert, receiptKey, Duration.ofDays(1), 1L << 32, Faults.NONE, Optional.of(pki.crl())));
     }
 
     /**
@@ -181,13 +186,14 @@ public final class Site implements AutoCloseable {
                 trustAnchors = "%s"
                 recipients = ["%s"]
                 receiptSigners = "%s"
+                crl = "%s"
 
                 [badges]
                 %s
                 """.formatted(DOCK_ID, o.hardware(), dir.resolve("state"), dock.resolve("dock.crt"), dock.resolve("dock.key"),
                 dir.resolve("state/spool"), o.spoolQuota(), o.partSize(), work.resolve("sys"), work.resolve("dev"),
                 work.resolve("cameras"), bays, USB_IDS, brokerProxy.port(), receiverProxy.port(), pki.caCert(),
-                keys.resolve("evidence-recipient.pem"), keys.resolve("receipt-signer.pem"), badges);
+                keys.resolve("evidence-recipient.pem"), pki.caCert(), pki.crl(), badges);
         return Files.writeString(dir.resolve("agent.toml"), toml);
     }
 
@@ -227,6 +233,13 @@ public final class Site implements AutoCloseable {
     public synchronized void restartReceiver() throws IOException {
         receiver.close();
         receiver = startReceiver(work, pki);
+        receiverProxy.retarget(receiver.port());
+    }
+
+    /** As {@link #restartReceiver()}, signing receipts with another key: what a dock must not believe. */
+    public synchronized void restartReceiver(Path receiptCert, Path receiptKey) throws IOException {
+        receiver.close();
+        receiver = startReceiver(work, pki, receiptCert, receiptKey);
         receiverProxy.retarget(receiver.port());
     }
 

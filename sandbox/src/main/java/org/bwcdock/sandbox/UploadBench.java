@@ -47,7 +47,7 @@ final class UploadBench {
             String fileSha = Digests.sha256Hex(file);
             String checksum = "sha256 " + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(fileSha));
             EvidenceSink sink = Sinks.tus(new SinkSettings(URI.create(base + "/"),
-                    Optional.of(TlsContexts.create(dock.chainFile(), dock.keyFile(), pki.caFile())), List.of(pki.ca),
+                    Optional.of(TlsContexts.create(dock.chainFile(), dock.keyFile(), pki.caFile())), org.bwcdock.format.ReceiptSigners.of(List.of(pki.ca)),
                     (int) Math.min(Integer.MAX_VALUE, size), Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(10),
                     Duration.ofSeconds(5), 0,
                     "bench-dock"));

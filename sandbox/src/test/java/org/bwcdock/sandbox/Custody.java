@@ -82,6 +82,52 @@ public final class Custody {
     }
 
     /**
+     * Every part the receiver stores is encrypted for exactly {@code recipients} (issuer and serial
+     * of each recipient info), and Debian's openssl cannot open any of them with the agency CA's
+     * key: the CA issues the recipients' certificates but must not be one.
+     *
+     * @return the parts checked
+     */
+    public static int partsAreForExactlyTheRecipients(Path work, List<java.security.cert.X509Certificate> recipients, String caPassphrase)
+            throws Exception {
+        Set<String> want = new HashSet<>();
+        for (var c : recipients) {
+            want.add(c.getIssuerX500Principal().getName() + "#" + c.getSerialNumber());
+        }
+        List<Path> parts;
+        try (Stream<Path> files = Files.walk(work.resolve("receiver/evidence"))) {
+            parts = files.filter(f -> f.getFileName().toString().matches("part-\\d+\\.cms")).sorted().toList();
+        }
+        for (Path part : parts) {
+            Set<String> listed = new HashSet<>();
+            int count = 0;
+            var cms = new org.bouncycastle.cms.CMSAuthEnvelopedData(Files.readAllBytes(part));
+            for (var info : cms.getRecipientInfos().getRecipients()) {
+                count++;
+                if (info.getRID() instanceof org.bouncycastle.cms.KeyTransRecipientId k) {
+                    listed.add(new javax.security.auth.x500.X500Principal(k.getIssuer().getEncoded()).getName() + "#" + k.getSerialNumber());
+                } else if (info.getRID() instanceof org.bouncycastle.cms.KeyAgreeRecipientId k) {
+                    listed.add(new javax.security.auth.x500.X500Principal(k.getIssuer().getEncoded()).getName() + "#" + k.getSerialNumber());
+                }
+            }
+            assertEquals(recipients.size(), count, part + ": recipient infos");
+            assertEquals(want, listed, part + ": recipients");
+            ProcessBuilder withCaKey = new ProcessBuilder("openssl", "cms", "-decrypt", "-binary", "-inform", "DER", "-in", part.toString(),
+                    "-inkey", work.resolve("pki/ca/ca.key").toString(), "-passin", "env:CA_PASS", "-out", "/dev/null")
+                    .redirectErrorStream(true);
+            withCaKey.environment().put("CA_PASS", caPassphrase);
+            Process run = withCaKey.start();
+            byte[] out = run.getInputStream().readAllBytes();
+            if (!run.waitFor(60, TimeUnit.SECONDS)) {
+                run.destroyForcibly();
+                fail("openssl cms -decrypt hung on " + part);
+            }
+            assertTrue(run.exitValue() != 0, part + " opened with the CA's key: " + new String(out));
+        }
+        return parts.size();
+    }
+
+    /**
      * How many copies of each file the receiver stores, from the stored manifests alone (no
      * decryption): for footage too big to open in every test; {@link #receiverHoldsEachFileOnce}
      * is the full check.

@@ -22,4 +22,24 @@ class DemoOptionsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Sandbox.sizes("9G")).getMessage().contains("8G"));
         assertThrows(IllegalArgumentException.class, () -> Sandbox.sizes(""));
     }
+
+    @Test
+    void workdirMustBeNewOrEmpty(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertTrue(Sandbox.workdir(dir.toString()).equals(dir));
+        assertTrue(Sandbox.workdir(dir.resolve("new").toString()).equals(dir.resolve("new")));
+        java.nio.file.Files.writeString(dir.resolve("mine.txt"), "the user's");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Sandbox.workdir(dir.toString())).getMessage()
+                .contains("is not an empty directory"));
+        assertThrows(IllegalArgumentException.class, () -> Sandbox.workdir(""));
+    }
+
+    @Test
+    void bothLoggingConfigurationsParse() throws Exception {
+        for (String name : new String[] {"sandbox-logback.xml", "sandbox-logback-workdir.xml"}) {
+            try (var in = Sandbox.class.getClassLoader().getResourceAsStream(name)) {
+                assertTrue(in != null, name);
+                javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(in); // throws on malformed XML
+            }
+        }
+    }
 }

@@ -75,6 +75,10 @@ class SandboxTest {
         assertEquals(footage.keySet(), Custody.noWipeBeforeReceipt(ledger), "every file released after its receipt");
         Custody.auditChainVerifies(ledger);
 
+        // Only the configured recipient can open a part; the agency CA's key cannot.
+        var recipients = PemFiles.readCertificates(work.resolve("pki/keys/evidence-recipient.pem"));
+        assertTrue(Custody.partsAreForExactlyTheRecipients(work, recipients, AgencyPki.PASSPHRASE) >= expected);
+
         // The retained tree: every bay with its camera, officer and the camera's charge as the bay's gauge reads it.
         for (Site.Camera c : Site.CAMERAS) {
             JsonNode bay = bays.get(c.bay());

@@ -2,11 +2,9 @@ package org.bwcdock.testing;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -15,6 +13,8 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bwcdock.format.pki.Role;
+import org.bwcdock.format.pki.Roles;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -62,24 +62,22 @@ public final class ThrowawayPki {
 
     public enum Kind { EC, RSA }
 
+    /** CLIENT: a dock (the CN is its id); SERVER: the receiver, for 127.0.0.1 and localhost. */
     public enum Use { CLIENT, SERVER, RECIPIENT, SIGNER }
 
     public Leaf issue(String cn, Kind kind, Use use) throws Exception {
         KeyPair keys = kind == Kind.EC ? ec() : rsa();
         X509v3CertificateBuilder b = builder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
                 new X500Name("CN=" + cn), keys, Duration.ofDays(7))
-                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
+        // The same role markers the provisioning CLI issues (org.bwcdock.format.pki.Roles).
         switch (use) {
-            case CLIENT -> b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-            case SERVER -> b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+            case CLIENT -> Roles.mark(b, Role.DOCK, cn, keys.getPublic());
+            case SERVER -> Roles.mark(b, Role.EVIDENCE_RECEIVER, cn, keys.getPublic())
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                             new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
-            case RECIPIENT -> b.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(kind == Kind.EC ? KeyUsage.keyAgreement : KeyUsage.keyEncipherment));
-            case SIGNER -> b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            case RECIPIENT -> Roles.mark(b, Role.EVIDENCE_RECIPIENT, cn, keys.getPublic());
+            case SIGNER -> Roles.mark(b, Role.RECEIPT_SIGNER, cn, keys.getPublic());
         }
         X509Certificate cert = sign(b, caKeys.getPrivate());
         Path certFile = write(cn + ".pem", pem(cert));

@@ -168,11 +168,12 @@ public record AgentConfig(
     /**
      * @param sink the upload protocol
      * @param recipients certificates whose keys may decrypt the footage (evidence server, escrow)
-     * @param receiptSigners certificates (or CAs) trusted to sign receipts
+     * @param receiptSigners the agency CA(s) whose receipt-signer certificates may sign receipts
      * @param bandwidthBytesPerSecond 0 = unlimited
+     * @param trust the certificates read from those files, checked for their roles, pins and the CRL
      */
     public record Evidence(EvidenceSink sink, URI url, Optional<Path> trustAnchors, List<Path> recipients, Path receiptSigners,
-                           long bandwidthBytesPerSecond, int concurrency) {
+                           long bandwidthBytesPerSecond, int concurrency, TrustSettings trust) {
         public Evidence {
             recipients = List.copyOf(recipients);
         }

@@ -214,8 +214,9 @@ public final class ConfigLoader {
         long bandwidth = t.string("bandwidthLimit").flatMap(v -> size(t, "bandwidthLimit", v, 0, Long.MAX_VALUE))
                 .orElse(Defaults.BANDWIDTH_BYTES_PER_SECOND);
         int concurrency = t.integer("concurrency", 1, 16).map(Long::intValue).orElse(Defaults.UPLOAD_CONCURRENCY);
+        TrustSettings trust = TrustSettings.read(t, recipients, signers, (key, v) -> values.readableFile(t, key, v));
         t.rejectUnknownKeys();
-        return new Evidence(sink, url, anchors, recipients, signers, bandwidth, concurrency);
+        return new Evidence(sink, url, anchors, recipients, signers, bandwidth, concurrency, trust);
     }
 
     private Policy policy(Table t) {

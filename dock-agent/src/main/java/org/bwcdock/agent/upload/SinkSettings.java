@@ -2,21 +2,21 @@ package org.bwcdock.agent.upload;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
-import java.security.cert.X509Certificate;
+import org.bwcdock.format.ReceiptSigners;
+
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * @param base the receiver's base URL: uploads go to {@code base/uploads}, commits to {@code base/commit}
  * @param tls mutual TLS; empty only for http:// to loopback (tests against other tus servers)
+ * @param receiptSigners who may sign the receipt that releases a wipe
  * @param deadline how long one delivery may keep retrying before it gives up (it is tried again later)
  */
-public record SinkSettings(URI base, Optional<SSLContext> tls, List<X509Certificate> receiptSigners, int chunkBytes,
+public record SinkSettings(URI base, Optional<SSLContext> tls, ReceiptSigners receiptSigners, int chunkBytes,
                            Duration connectTimeout, Duration requestTimeout, Duration deadline, Duration maxBackoff,
                            long bandwidthBytesPerSecond, String dockId) {
     public SinkSettings {
-        receiptSigners = List.copyOf(receiptSigners);
         if (chunkBytes < 1024) {
             throw new IllegalArgumentException("chunkBytes must be at least 1024, not " + chunkBytes);
         }

@@ -25,7 +25,7 @@ class ConfigLoaderTest {
     static final String VALID = InvalidConfigs.VALID;
 
     @BeforeEach
-    void files() throws IOException {
+    void files() throws Exception {
         InvalidConfigs.writeFiles(dir);
     }
 

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The example shipped as /etc/bwcdock/agent.toml must load, once its files exist. */
-@Timeout(10)
+@Timeout(30)
 class ExampleConfigTest {
     static final Path EXAMPLE = Path.of("..", "systemd", "agent.toml");
 
@@ -32,6 +32,11 @@ class ExampleConfigTest {
             Files.writeString(f, "pem");
             Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         }
+        // The recipients and the receipt signers' CA are read and checked for their roles at load: real ones.
+        var pki = new org.bwcdock.testing.ThrowawayPki(Files.createDirectories(root.resolve("pki")));
+        Files.copy(pki.caFile(), root.resolve("etc/bwcdock/receiver-ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(pki.issue("evidence-server", org.bwcdock.testing.ThrowawayPki.Kind.EC, org.bwcdock.testing.ThrowawayPki.Use.RECIPIENT)
+                .certFile(), root.resolve("etc/bwcdock/recipients/evidence-server.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path config = Files.writeString(Files.createDirectories(root.resolve("etc/bwcdock")).resolve("agent.toml"), text);
 
         AgentConfig c = ConfigLoader.load(config);

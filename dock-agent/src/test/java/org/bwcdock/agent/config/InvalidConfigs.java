@@ -58,10 +58,13 @@ public final class InvalidConfigs {
             """;
 
     /** The files {@link #VALID} names, in {@code dir}. */
-    public static void writeFiles(Path dir) throws IOException {
-        for (String f : new String[] {"dock.crt", "ca.pem", "recipient.pem"}) {
-            Files.writeString(dir.resolve(f), "-----BEGIN CERTIFICATE-----\n");
-        }
+    public static void writeFiles(Path dir) throws Exception {
+        Files.writeString(dir.resolve("dock.crt"), "-----BEGIN CERTIFICATE-----\n");
+        // The recipients and receipt signers are read and checked for their roles at load: real ones.
+        org.bwcdock.testing.ThrowawayPki pki = new org.bwcdock.testing.ThrowawayPki(Files.createDirectories(dir.resolve("pki")));
+        Files.copy(pki.caFile(), dir.resolve("ca.pem"));
+        Files.copy(pki.issue("recipient", org.bwcdock.testing.ThrowawayPki.Kind.EC, org.bwcdock.testing.ThrowawayPki.Use.RECIPIENT)
+                .certFile(), dir.resolve("recipient.pem"));
         Path key = Files.writeString(dir.resolve("dock.key"), "-----BEGIN PRIVATE KEY-----\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     }

@@ -56,6 +56,8 @@ class DebPackageIT {
                     () -> e.getKey() + " with " + e.getValue() + " missing from:\n" + r.output());
         }
         assertTrue(r.output().lines().filter(l -> l.contains("./usr/share/bwcdock/lib/")).count() > 5, "runtime libraries");
+        // jsch (pulled in by Pi4J's linuxfs plugin, unused, known CVEs) stays out.
+        assertTrue(r.output().lines().noneMatch(l -> l.contains("jsch")), () -> "jsch in the package:\n" + r.output());
         Tools.Result conf = Tools.run("dpkg-deb", "-f", deb.toString(), "Depends");
         assertTrue(conf.output().contains("openjdk-21-jre-headless | java21-runtime-headless") && conf.output().contains("udisks2"));
     }

@@ -1,6 +1,11 @@
 package org.bwcdock.format.pki;
 
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.net.Socket;
+import java.security.cert.CertificateException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
@@ -22,6 +27,17 @@ public final class TlsContexts {
      * @param trustAnchors certificates of the CAs whose peers we accept
      */
     public static SSLContext create(Path chain, Path key, Path trustAnchors) throws IOException {
+        return create(chain, key, trustAnchors, null);
+    }
+
+    /** A further check of the peer's certificate (its role, the CRL), after the chain is validated. */
+    @FunctionalInterface
+    public interface PeerCheck {
+        void check(X509Certificate peer) throws CertificateException;
+    }
+
+    /** As {@link #create(Path, Path, Path)}, and every peer certificate must also pass {@code peerCheck} (null: none). */
+    public static SSLContext create(Path chain, Path key, Path trustAnchors, PeerCheck peerCheck) throws IOException {
         try {
             KeyManagerFactory kmf = null;
             if (chain != null) {
@@ -43,10 +59,124 @@ public final class TlsContexts {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ts);
             SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            TrustManager[] tms = tmf.getTrustManagers();
+            if (peerCheck != null) {
+                tms = new TrustManager[] {new CheckedTrustManager((X509ExtendedTrustManager) tms[0], peerCheck)};
+            }
+            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tms, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot build a TLS context from " + chain + " / " + trustAnchors + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A server context whose clients must present a certificate chaining to {@code trustAnchors}
+     * (signatures, validity, CA constraints), and nothing more at the TLS layer: what the client
+     * may do is decided from its roles by the application, which can answer with a reason (an
+     * HTTP 403 body) where a failed handshake would only say "bad certificate".
+     */
+    public static SSLContext serverWithApplicationChecks(Path chain, Path key, Path trustAnchors) throws IOException {
+        try {
+            List<X509Certificate> anchors = PemFiles.readCertificates(trustAnchors);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            char[] none = new char[0];
+            ks.setKeyEntry("identity", PemFiles.readPrivateKey(key), none, PemFiles.readCertificates(chain).toArray(Certificate[]::new));
+            kmf.init(ks, none);
+            SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+            ctx.init(kmf.getKeyManagers(), new TrustManager[] {new ChainOnlyClientTrust(anchors)}, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot build a TLS context from " + chain + " / " + trustAnchors + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Client chains are validated by PKIX (no revocation, no purpose): the application checks those. */
+    private static final class ChainOnlyClientTrust implements javax.net.ssl.X509TrustManager {
+        private final List<X509Certificate> anchors;
+        private final java.util.Set<java.security.cert.TrustAnchor> trust;
+
+        ChainOnlyClientTrust(List<X509Certificate> anchors) {
+            this.anchors = anchors;
+            this.trust = anchors.stream().map(a -> new java.security.cert.TrustAnchor(a, null))
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            try {
+                var path = java.security.cert.CertificateFactory.getInstance("X.509").generateCertPath(
+                        java.util.Arrays.stream(chain).filter(c -> !anchors.contains(c)).toList());
+                var params = new java.security.cert.PKIXParameters(trust);
+                params.setRevocationEnabled(false);
+                java.security.cert.CertPathValidator.getInstance("PKIX").validate(path, params);
+            } catch (GeneralSecurityException e) {
+                throw new CertificateException("client certificate does not chain to the agency CA: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a server context does not check servers");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return anchors.toArray(X509Certificate[]::new);
+        }
+    }
+
+    /** The platform's PKIX checks first, then ours on the leaf. */
+    private static final class CheckedTrustManager extends X509ExtendedTrustManager {
+        private final X509ExtendedTrustManager pkix;
+        private final PeerCheck check;
+
+        CheckedTrustManager(X509ExtendedTrustManager pkix, PeerCheck check) {
+            this.pkix = pkix;
+            this.check = check;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            pkix.checkClientTrusted(chain, authType, socket);
+            check.check(chain[0]);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            pkix.checkServerTrusted(chain, authType, socket);
+            check.check(chain[0]);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            pkix.checkClientTrusted(chain, authType, engine);
+            check.check(chain[0]);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            pkix.checkServerTrusted(chain, authType, engine);
+            check.check(chain[0]);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            pkix.checkClientTrusted(chain, authType);
+            check.check(chain[0]);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            pkix.checkServerTrusted(chain, authType);
+            check.check(chain[0]);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return pkix.getAcceptedIssuers();
         }
     }
 }

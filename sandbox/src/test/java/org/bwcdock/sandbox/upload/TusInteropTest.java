@@ -47,7 +47,7 @@ class TusInteropTest {
                 assertTrue(line != null && line.startsWith("PORT "), "node server said: " + line);
                 int port = Integer.parseInt(line.substring(5).trim());
                 EvidenceSink sink = Sinks.tus(new SinkSettings(URI.create("http://127.0.0.1:" + port + "/"), Optional.empty(),
-                        List.of(f.pki.ca), 1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(20),
+                        org.bwcdock.format.ReceiptSigners.of(List.of(f.pki.ca)), 1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(20),
                         Duration.ofSeconds(1), 0, "dock-test-01"));
                 // @tus/server knows nothing of our commit: the parts arrive, the commit is refused.
                 UploadException e = assertThrows(UploadException.class, () -> sink.deliver(in.delivery(null), UploadFixture.QUIET));

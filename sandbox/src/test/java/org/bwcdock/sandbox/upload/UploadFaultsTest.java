@@ -196,7 +196,7 @@ class UploadFaultsTest {
         UploadFixture.Ingested in = f.ingest(f.dock, 500_000, 1 << 20);
         EvidenceSink sink = f.sink(f.receiver.port(), f.dock, stranger.certFile(), 0);
         BadReceiptException e = assertThrows(BadReceiptException.class, () -> sink.deliver(in.delivery(null), UploadFixture.QUIET));
-        assertTrue(e.getMessage().contains("not a trusted receipt signer"), e.getMessage());
+        assertTrue(e.getMessage().contains("neither issued by the agency CA nor pinned"), e.getMessage());
         assertEquals(1, f.receiver.evidenceCount());
     }
 
