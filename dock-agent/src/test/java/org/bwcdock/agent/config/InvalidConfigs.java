@@ -2,7 +2,6 @@ package org.bwcdock.agent.config;
 
 import org.junit.jupiter.params.provider.Arguments;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
