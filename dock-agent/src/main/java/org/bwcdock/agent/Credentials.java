@@ -3,6 +3,7 @@ package org.bwcdock.agent;
 import org.bwcdock.agent.config.AgentConfig;
 import org.bwcdock.agent.config.ConfigException;
 import org.bwcdock.agent.config.TrustSettings;
+import org.bwcdock.agent.telemetry.MqttSettings;
 import org.bwcdock.format.ReceiptSigners;
 import org.bwcdock.format.pki.Crl;
 import org.bwcdock.format.pki.PemFiles;
@@ -31,15 +32,19 @@ final class Credentials {
     final ReceiptSigners receiptSigners;
     final Optional<SSLContext> evidenceTls;
     final Optional<SSLContext> mqttTls;
+    /** Who may sign a command that can cause loss: back-office certificates of the CA(s) in mqtt.trustAnchors. */
+    final MqttSettings.CommandTrust commandTrust;
 
     private Credentials(PrivateKey signingKey, List<X509Certificate> signingChain, List<X509Certificate> recipients,
-                        ReceiptSigners receiptSigners, Optional<SSLContext> evidenceTls, Optional<SSLContext> mqttTls) {
+                        ReceiptSigners receiptSigners, Optional<SSLContext> evidenceTls, Optional<SSLContext> mqttTls,
+                        MqttSettings.CommandTrust commandTrust) {
         this.signingKey = signingKey;
         this.signingChain = List.copyOf(signingChain);
         this.recipients = List.copyOf(recipients);
         this.receiptSigners = receiptSigners;
         this.evidenceTls = evidenceTls;
         this.mqttTls = mqttTls;
+        this.commandTrust = commandTrust;
     }
 
     /** Reads every file, or fails with every problem at once, each under its key. */
@@ -64,10 +69,13 @@ final class Credentials {
         Optional<SSLContext> mqttTls = c.mqtt().filter(m -> m.brokers().stream().anyMatch(u -> u.getScheme().equals("ssl")))
                 .filter(m -> identityOk)
                 .flatMap(m -> tls("mqtt.trustAnchors", c, m.trustAnchors().orElseThrow(), null, problems));
+        List<X509Certificate> commandCas = c.mqtt().flatMap(AgentConfig.Mqtt::trustAnchors)
+                .map(f -> certificates("mqtt.trustAnchors", f, problems)).orElse(List.of())
+                .stream().filter(Roles::isCa).toList();
         if (!problems.isEmpty()) {
             throw new ConfigException("configuration", problems);
         }
-        return new Credentials(key, chain, recipients, signers, evidenceTls, mqttTls);
+        return new Credentials(key, chain, recipients, signers, evidenceTls, mqttTls, new MqttSettings.CommandTrust(commandCas, crl));
     }
 
     private static List<X509Certificate> certificates(String key, Path file, List<String> problems) {

@@ -124,7 +124,7 @@ public final class DockAgent implements AutoCloseable {
                     .orElse(Defaults.OUTBOX_CAPACITY)));
             ledger.audit("agent", "start", config.dockId(), "version " + Version.current());
             spool = own(Spools.open(config.spool().directory(), config.spool().quotaBytes(),
-                    config.spool().quotaBytes() / Math.max(1, config.bays().size())));
+                    config.spool().cameraShare(config.bays().size())));
             // Hand-offs are wake-ups, not polls: a new outbox event wakes the publisher, a file
             // INGESTED wakes the uploader (both still poll as a fallback).
             ledger.addListener(new LedgerListener() {
@@ -278,7 +278,7 @@ public final class DockAgent implements AutoCloseable {
 
     private MqttSettings mqttSettings(AgentConfig.Mqtt m) {
         return new MqttSettings(config.dockId(), m.brokers(), credentials.mqttTls, m.keepAlive(), m.sessionExpiry(), m.maxReconnectDelay(),
-                Version.current(), config.bays().stream().map(AgentConfig.Bay::number).toList());
+                Version.current(), config.bays().stream().map(AgentConfig.Bay::number).toList(), credentials.commandTrust);
     }
 
     private Map<String, Object> health() {

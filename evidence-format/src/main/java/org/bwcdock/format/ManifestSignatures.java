@@ -36,43 +36,57 @@ public final class ManifestSignatures {
 
     /** Detached CMS SignedData over the manifest bytes by the dock's key, with its certificate chain (leaf first). */
     public static byte[] sign(byte[] manifest, PrivateKey key, List<X509Certificate> chain) throws IOException {
+        return signDetached(manifest, key, chain, "manifest");
+    }
+
+    /** Detached CMS SignedData over {@code content}, signer's chain included; {@code what} names the document in errors. */
+    static byte[] signDetached(byte[] content, PrivateKey key, List<X509Certificate> chain, String what) throws IOException {
         try {
             String algorithm = key.getAlgorithm().equals("RSA") ? "SHA384withRSA" : "SHA384withECDSA";
             CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
             gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
                     .build(new JcaContentSignerBuilder(algorithm).build(key), chain.get(0)));
             gen.addCertificates(new JcaCertStore(chain));
-            return gen.generate(new CMSProcessableByteArray(manifest), false).getEncoded("DER");
+            return gen.generate(new CMSProcessableByteArray(content), false).getEncoded("DER");
         } catch (GeneralSecurityException | OperatorCreationException | CMSException e) {
-            throw new IOException("signing the manifest failed: " + e.getMessage(), e);
+            throw new IOException("signing the " + what + " failed: " + e.getMessage(), e);
         }
     }
 
     /** @return the signer's certificate, once the signature verifies and chains to an agency CA */
     public static X509Certificate verify(byte[] manifest, byte[] signature, List<X509Certificate> agencyCas)
             throws SignatureException {
+        return verifyDetached(manifest, signature, agencyCas, "manifest", "a dock");
+    }
+
+    /**
+     * A detached signature over {@code content} that verifies with a certificate issued by one of
+     * {@code agencyCas}; {@code what} and {@code who} word the errors ("manifest", "a dock").
+     */
+    static X509Certificate verifyDetached(byte[] content, byte[] signature, List<X509Certificate> agencyCas, String what,
+                                          String who) throws SignatureException {
         X509Certificate signer;
         SignerInformation si;
         try {
-            CMSSignedData signed = new CMSSignedData(new CMSProcessableByteArray(manifest), signature);
+            CMSSignedData signed = new CMSSignedData(new CMSProcessableByteArray(content), signature);
             si = signed.getSignerInfos().getSigners().iterator().next();
             @SuppressWarnings("unchecked")
             Collection<X509CertificateHolder> match = signed.getCertificates().getMatches(si.getSID());
             signer = new JcaX509CertificateConverter().getCertificate(match.iterator().next());
         } catch (Exception e) {
-            throw new SignatureException("manifest signature unreadable: " + e.getMessage(), e);
+            throw new SignatureException(what + " signature unreadable: " + e.getMessage(), e);
         }
         if (agencyCas.stream().noneMatch(ca -> Roles.issuedBy(signer, ca))) {
-            throw new SignatureException("manifest signed by " + signer.getSubjectX500Principal() + ", not a dock of this agency");
+            throw new SignatureException(what + " signed by " + signer.getSubjectX500Principal() + ", not " + who + " of this agency");
         }
         try {
             if (!si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(signer))) {
-                throw new SignatureException("manifest signature does not verify: the manifest was changed");
+                throw new SignatureException(what + " signature does not verify: the " + what + " was changed");
             }
         } catch (SignatureException e) {
             throw e;
         } catch (Exception e) {
-            throw new SignatureException("manifest signature does not verify: " + e.getMessage(), e);
+            throw new SignatureException(what + " signature does not verify: " + e.getMessage(), e);
         }
         return signer;
     }

@@ -10,6 +10,7 @@ import org.bwcdock.agent.events.BayPhase;
 import org.bwcdock.agent.events.BayView;
 import org.bwcdock.agent.events.DockEvent;
 import org.bwcdock.agent.ledger.Assignment;
+import org.bwcdock.agent.ledger.CameraIdentityException;
 import org.bwcdock.agent.ledger.CameraRecord;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
@@ -151,7 +152,19 @@ final class BaySupervisor implements AutoCloseable {
             cameraId = d.serial();
         }
         OptionalInt battery = parsePercent(info.get("battery"));
-        ledger.recordCamera(new CameraRecord(cameraId, d.vendorProduct(), d.serial(), false));
+        try {
+            ledger.recordCamera(new CameraRecord(cameraId, d.vendorProduct(), d.serial(), false));
+        } catch (CameraIdentityException e) {
+            // An impostor (or a camera given another's id): nothing is read from it and nothing is
+            // wiped; it inherits no held or receipted file. The ledger has audited and reported it.
+            log.warn("bay {}: camera quarantined: {}", bay, e.getMessage());
+            volume.close();
+            volume = null;
+            String claimed = cameraId;
+            update(v -> v.withCamera(claimed, null, at, battery).withPhase(BayPhase.ERROR,
+                    "quarantined: id " + claimed + " belongs to another camera"));
+            return;
+        }
         // The back office's assignment wins; the camera's own info file is the fallback.
         String officer = ledger.currentAssignment(cameraId).map(Assignment::officerId).orElse(info.get("officer"));
         String id = cameraId;

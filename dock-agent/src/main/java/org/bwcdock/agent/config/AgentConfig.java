@@ -89,7 +89,15 @@ public record AgentConfig(
     public record Identity(Path certificate, Path privateKey) {
     }
 
-    public record Spool(Path directory, long quotaBytes, int partSizeBytes) {
+    /**
+     * @param cameraShareBytes what one camera may hold while another holds or waits for room; empty:
+     *                         the quota divided by the number of bays
+     */
+    public record Spool(Path directory, long quotaBytes, int partSizeBytes, java.util.OptionalLong cameraShareBytes) {
+        /** The share in force for a dock of {@code bays} bays. */
+        public long cameraShare(int bays) {
+            return cameraShareBytes.orElse(quotaBytes / Math.max(1, bays));
+        }
     }
 
     /**

@@ -153,8 +153,13 @@ public final class ConfigLoader {
         if (quota > 0 && part > quota) {
             t.problem("partSize", part + " bytes is larger than spool.quota (" + quota + " bytes)");
         }
+        java.util.OptionalLong share = t.string("cameraShare").flatMap(v -> size(t, "cameraShare", v, 1L << 20, Long.MAX_VALUE))
+                .map(java.util.OptionalLong::of).orElse(java.util.OptionalLong.empty());
+        if (quota > 0 && share.isPresent() && share.getAsLong() > quota) {
+            t.problem("cameraShare", share.getAsLong() + " bytes is larger than spool.quota (" + quota + " bytes)");
+        }
         t.rejectUnknownKeys();
-        return new Spool(dir, quota, (int) part);
+        return new Spool(dir, quota, (int) part, share);
     }
 
     private Usb usb(Table t) {

@@ -93,6 +93,36 @@ final class CommandFields {
         }
     }
 
+    /** A string field that may be absent. */
+    java.util.Optional<String> optionalText(String field) throws Invalid {
+        JsonNode v = get(field);
+        if (v == null) {
+            return java.util.Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw new Invalid("bad-field", field + " must be a string");
+        }
+        return java.util.Optional.of(v.textValue());
+    }
+
+    /** Every field's value (strings, integers, booleans: what commands carry), for the signed content. */
+    java.util.Map<String, Object> values() throws Invalid {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (Iterator<java.util.Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+            var e = it.next();
+            JsonNode v = e.getValue();
+            Object value = v.isTextual() ? v.textValue() : v.isIntegralNumber() && v.canConvertToLong() ? (Object) v.longValue()
+                    : v.isBoolean() ? (Object) v.booleanValue() : v.isNull() ? null : INVALID;
+            if (value == INVALID) {
+                throw new Invalid("bad-field", SafeText.escape(e.getKey()) + " must be a string, an integer or a boolean");
+            }
+            out.put(e.getKey(), value);
+        }
+        return out;
+    }
+
+    private static final Object INVALID = new Object();
+
     /** After a command read its fields: anything else in the payload but {@code envelope} is refused. */
     void noOthers(String command, String... envelope) throws Invalid {
         read.addAll(java.util.List.of(envelope));

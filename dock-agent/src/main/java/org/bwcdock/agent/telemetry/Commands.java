@@ -3,12 +3,16 @@ package org.bwcdock.agent.telemetry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bwcdock.format.CommandSignatures;
 import org.bwcdock.format.SafeText;
 
 import java.io.IOException;
+import java.security.SignatureException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -26,11 +30,15 @@ final class Commands {
     private final CommandHandler handler;
     private final Set<Integer> bays;
     private final CommandGate gate;
+    private final String dockId;
+    private final MqttSettings.CommandTrust trust;
 
-    Commands(CommandHandler handler, Set<Integer> bays, Clock clock, Duration skew) {
+    Commands(CommandHandler handler, Set<Integer> bays, Clock clock, Duration skew, String dockId, MqttSettings.CommandTrust trust) {
         this.handler = handler;
         this.bays = Set.copyOf(bays);
         this.gate = new CommandGate(clock, skew);
+        this.dockId = dockId;
+        this.trust = trust;
     }
 
     /**
@@ -58,6 +66,21 @@ final class Commands {
         return r.toString();
     }
 
+    /** The signature covers every field, the command's name and this dock's id, and comes from the back office. */
+    private void verify(String name, CommandFields f, String signature) throws CommandFields.Invalid {
+        byte[] cms;
+        try {
+            cms = Base64.getDecoder().decode(signature);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFields.Invalid("bad-signature", "signature is not base64");
+        }
+        try {
+            CommandSignatures.verify(CommandSignatures.content(dockId, name, f.values()), cms, trust.agencyCas(), trust.crl());
+        } catch (SignatureException e) {
+            throw new CommandFields.Invalid("bad-signature", SafeText.escape(e.getMessage()));
+        }
+    }
+
     private Command parse(String name, byte[] payload, byte[] correlation) throws CommandFields.Invalid {
         Command.Parser parser = Command.PARSERS.get(name);
         if (parser == null) {
@@ -80,7 +103,15 @@ final class Commands {
         }
         CommandFields f = new CommandFields(body, bays);
         Command c = parser.parse(f);
-        f.noOthers(name, "issuedAt", "expiresAt");
+        f.noOthers(name, "issuedAt", "expiresAt", CommandSignatures.FIELD);
+        Optional<String> signature = f.optionalText(CommandSignatures.FIELD);
+        if (c.canCauseLoss() && signature.isEmpty()) {
+            throw new CommandFields.Invalid("signature-required", name + " as sent can cause loss of evidence or of its attribution: "
+                    + "it must be signed by a back-office certificate (field \"signature\", docs/mqtt-api.yaml)");
+        }
+        if (signature.isPresent()) {
+            verify(name, f, signature.get());
+        }
         gate.admit(f.instant("issuedAt"), f.instant("expiresAt"), HexFormat.of().formatHex(correlation));
         return c;
     }

@@ -79,7 +79,8 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     MqttTelemetry(MqttSettings settings, Ledger ledger, CommandHandler handler, Supplier<Map<String, Object>> health, Clock clock) {
         this.settings = settings;
         this.ledger = ledger;
-        this.commands = new Commands(handler, new HashSet<>(settings.bays()), clock, Commands.DEFAULT_SKEW);
+        this.commands = new Commands(handler, new HashSet<>(settings.bays()), clock, Commands.DEFAULT_SKEW, settings.dockId(),
+                settings.commandTrust());
         this.health = health;
         this.clock = clock;
         this.thread = new Thread(this::run, "bwcdock-mqtt");

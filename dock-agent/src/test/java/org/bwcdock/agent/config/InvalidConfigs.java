@@ -81,6 +81,8 @@ public final class InvalidConfigs {
                         "bays[entry 2].number: 99 is out of range 1..64"),
                 Arguments.of("unknown top-level key", VALID.replace("hardware = \"pi4j\"", "hardware = \"pi4j\"\ncolour = \"blue\""),
                         "colour: unknown key"),
+                Arguments.of("camera share over the quota", VALID.replace("quota = \"1 GiB\"", "quota = \"1 GiB\"\ncameraShare = \"2 GiB\""),
+                        "spool.cameraShare: 2147483648 bytes is larger than spool.quota (1073741824 bytes)"),
                 Arguments.of("unknown nested key", VALID.replace("quota = \"1 GiB\"", "quota = \"1 GiB\"\nquotta = 3"),
                         "spool.quotta: unknown key"),
                 Arguments.of("missing dock id", VALID.replace("dockId = \"dock-7\"\n", ""),

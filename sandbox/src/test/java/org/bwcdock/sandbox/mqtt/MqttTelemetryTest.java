@@ -372,4 +372,44 @@ class MqttTelemetryTest {
             assertTrue(after.get("ok").asBoolean(), "the agent still serves: " + after);
         }
     }
+
+    /** A hold-lift as the back office would send it: the fields, signed with {@code certDir}'s certificate and key when given. */
+    private static byte[] holdLift(String dockId, java.nio.file.Path cert, java.nio.file.Path key) throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("cameraId", "BWC-1");
+        fields.put("hold", false);
+        fields.put("issuedAt", now.toString());
+        fields.put("expiresAt", now.plusSeconds(60).toString());
+        if (cert != null) {
+            byte[] content = org.bwcdock.format.CommandSignatures.content(dockId, "hold", fields);
+            byte[] cms = org.bwcdock.format.CommandSignatures.sign(content, org.bwcdock.format.pki.PemFiles.readPrivateKey(key),
+                    org.bwcdock.format.pki.PemFiles.readCertificates(cert));
+            fields.put("signature", java.util.Base64.getEncoder().encodeToString(cms));
+        }
+        return JSON.writeValueAsBytes(fields);
+    }
+
+    @Test
+    void liftingALegalHoldTakesTheBackOfficesSignature() throws Exception {
+        java.nio.file.Path keys = pki.keygen("office", "--purpose", "back-office");
+        try (DockAgent a = agent()) {
+            assertNotNull(office.await(s -> s.topic().equals(TREE + "status") && s.payload().contains("online"), 20_000));
+            a.ledger().recordCamera(new CameraRecord("BWC-1", "2a3b:0001", "S1", false));
+            a.ledger().setLegalHold("BWC-1", true, "test");
+
+            JsonNode unsigned = command("hold", holdLift("dock-a", null, null), true);
+            assertEquals("signature-required", unsigned.get("error").get("code").asText(), unsigned::toString);
+            JsonNode byADock = command("hold", holdLift("dock-a", dockA.resolve("dock.crt"), dockA.resolve("dock.key")), true);
+            assertEquals("bad-signature", byADock.get("error").get("code").asText(), byADock::toString);
+            assertTrue(byADock.get("error").get("message").asText().contains("back office"), byADock::toString);
+            JsonNode forAnotherDock = command("hold", holdLift("dock-b", keys.resolve("office.pem"), keys.resolve("office.key")), true);
+            assertEquals("bad-signature", forAnotherDock.get("error").get("code").asText(), "a signature for dock-b: " + forAnotherDock);
+            assertTrue(a.ledger().camera("BWC-1").orElseThrow().legalHold(), "no refused command lifted the hold");
+
+            JsonNode signed = command("hold", holdLift("dock-a", keys.resolve("office.pem"), keys.resolve("office.key")), true);
+            assertTrue(signed.get("ok").asBoolean(), signed::toString);
+            assertFalse(a.ledger().camera("BWC-1").orElseThrow().legalHold(), "the back office lifted the hold");
+        }
+    }
 }
