@@ -1,0 +1,164 @@
+// The fleet as the retained MQTT tree describes it (docs/mqtt-api.yaml), and the alarms derived from
+// it. No DOM here: app.js renders, this file only knows topics, payloads and rules. Payloads are
+// read field by field, so fields a newer agent adds are ignored, and a missing field shows as
+// "not reported" instead of breaking the page. The same rules, in Java, make `bwcdock fleet report`
+// (org.bwcdock.fleet.Alarms).
+
+const TOPIC = /^bwcdock\/v1\/docks\/([^/]+)\/(status|birth|health|bays\/(\d{1,2})\/state|events\/([a-z-]+))$/;
+const LIVE_EVENTS_KEPT = 50;
+
+export const DEFAULT_RULES = Object.freeze({
+  spoolAlarmPercent: 80,
+  undockedAlarmHours: 24,
+  unreceiptedAlarmMinutes: 120,
+  healthStaleSeconds: 150,
+});
+
+export class Fleet {
+  constructor() {
+    this.docks = new Map();
+    this.malformed = 0;
+    this.liveEvents = []; // refused USB devices and quarantines seen while the page is open
+    this.changed = 0;
+  }
+
+  dock(id) {
+    let d = this.docks.get(id);
+    if (!d) {
+      d = { id, status: null, birth: null, health: null, bays: new Map() };
+      this.docks.set(id, d);
+    }
+    return d;
+  }
+
+  /** One MQTT message; an empty payload clears a retained topic. Returns true when it changed the fleet. */
+  accept(topic, payloadText, receivedAt = Date.now()) {
+    const m = TOPIC.exec(topic);
+    if (!m) {
+      return false;
+    }
+    const [, dockId, kind, bay, eventType] = m;
+    let payload = null;
+    if (payloadText.length > 0) {
+      try {
+        payload = JSON.parse(payloadText);
+      } catch {
+        this.malformed++;
+        return true;
+      }
+      if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+        this.malformed++;
+        return true;
+      }
+    }
+    const d = this.dock(dockId);
+    if (kind === 'status' || kind === 'birth' || kind === 'health') {
+      d[kind] = payload;
+    } else if (bay !== undefined) {
+      if (payload === null) {
+        d.bays.delete(Number(bay));
+      } else {
+        d.bays.set(Number(bay), payload);
+      }
+    } else if (eventType !== undefined && payload !== null) {
+      this.event(dockId, eventType, payload, receivedAt);
+    }
+    this.changed++;
+    return true;
+  }
+
+  event(dockId, type, e, receivedAt) {
+    if (type === 'device-ignored') {
+      this.liveEvents.push({ dockId, kind: 'refused-usb', at: receivedAt,
+        text: `refused USB device ${str(e.model)} serial ${str(e.usbSerial)} at port ${str(e.port)}: ${str(e.reason)}` });
+    } else if (type === 'evidence-state' && e.to === 'QUARANTINED') {
+      this.liveEvents.push({ dockId, kind: 'quarantined', at: receivedAt,
+        text: `camera ${str(e.cameraId)} quarantined: ${str(e.path)}${e.reason ? ' (' + str(e.reason) + ')' : ''}` });
+    }
+    if (this.liveEvents.length > LIVE_EVENTS_KEPT) {
+      this.liveEvents.splice(0, this.liveEvents.length - LIVE_EVENTS_KEPT);
+    }
+  }
+
+  sortedDocks() {
+    return [...this.docks.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+}
+
+/** Every alarm, most severe first: {kind, dockId, subject, text}. */
+export function alarms(fleet, rules, now = Date.now()) {
+  const out = [];
+  for (const d of fleet.sortedDocks()) {
+    const add = (kind, subject, text) => out.push({ kind, dockId: d.id, subject, text });
+    if (d.status && d.status.state === 'offline') {
+      add('dock-offline', d.id, `dock ${d.id} offline since ${when(d.status.at)}`);
+    }
+    const h = d.health;
+    if (h) {
+      const pct = spoolPercent(h);
+      if (pct !== null && pct > rules.spoolAlarmPercent) {
+        add('spool-full', d.id, `dock ${d.id} spool ${pct} % full (alarm above ${rules.spoolAlarmPercent} %)`);
+      }
+      if (h.healthy === false) {
+        add('unhealthy', d.id, `dock ${d.id} reports itself unhealthy`);
+      }
+      for (const c of Array.isArray(h.cameras) ? h.cameras : []) {
+        cameraAlarms(d, c, rules, now, add);
+      }
+    }
+    for (const [n, b] of d.bays) {
+      if (b.phase === 'error') {
+        add('bay-error', `${d.id} bay ${n}`, `dock ${d.id} bay ${n}: ${str(b.lastEvent) || 'error'}`);
+      }
+    }
+  }
+  for (const e of fleet.liveEvents) {
+    out.push({ kind: e.kind, dockId: e.dockId, subject: e.dockId, text: `dock ${e.dockId}: ${e.text} (${when(new Date(e.at).toISOString())})` });
+  }
+  return out;
+}
+
+function cameraAlarms(d, c, rules, now, add) {
+  const id = str(c.cameraId);
+  if (c.bay == null && c.lastDockedAt) {
+    const hours = (now - Date.parse(c.lastDockedAt)) / 3_600_000;
+    if (hours > rules.undockedAlarmHours) {
+      add('not-docked', id, `camera ${id} not docked for ${Math.floor(hours)} h (last at dock ${d.id} ${when(c.lastDockedAt)})`);
+    }
+  }
+  if (c.oldestUnreceiptedAt) {
+    const minutes = (now - Date.parse(c.oldestUnreceiptedAt)) / 60_000;
+    if (minutes > rules.unreceiptedAlarmMinutes) {
+      add('not-receipted', id, `camera ${id}: ${num(c.filesWaiting)} file(s) without receipt, oldest for ${Math.floor(minutes)} min`);
+    }
+  }
+  if (Number(c.quarantined) > 0) {
+    add('quarantined', id, `camera ${id}: ${num(c.quarantined)} file(s) quarantined at dock ${d.id}`);
+  }
+}
+
+export function spoolPercent(h) {
+  const used = Number(h.spoolUsedBytes);
+  const quota = Number(h.spoolQuotaBytes);
+  return Number.isFinite(used) && Number.isFinite(quota) && quota > 0 ? Math.round((used * 100) / quota) : null;
+}
+
+/** The newest time the dock said anything retained. */
+export function lastSeen(d) {
+  const times = [d.status?.at, d.health?.at, d.birth?.at, ...[...d.bays.values()].map((b) => b.at)]
+    .map((t) => Date.parse(t)).filter(Number.isFinite);
+  return times.length ? Math.max(...times) : null;
+}
+
+export function str(v) {
+  return v === null || v === undefined ? '' : String(v);
+}
+
+function num(v) {
+  return Number.isFinite(Number(v)) ? Number(v) : '?';
+}
+
+function when(iso) {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? new Date(t).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : 'an unknown time';
+}
