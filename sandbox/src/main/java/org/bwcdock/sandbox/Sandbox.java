@@ -145,6 +145,10 @@ public final class Sandbox implements AutoCloseable {
         }
         view.message("sandbox: dock up, MQTT broker (HiveMQ CE) on " + site.broker().uri() + ", evidence receiver on 127.0.0.1:"
                 + site.receiver().port() + "; " + Site.CAMERAS.size() + " cameras with " + bytes / 1_000_000 + " MB of footage arrive");
+        view.message("sandbox: fleet dashboard on " + site.dashboardPage() + " (MQTT over secure WebSocket "
+                + site.broker().webSocketUri() + ", back-office user; its certificate is from the sandbox's throwaway CA "
+                + site.pki().caCert() + ": start Chromium with --ignore-certificate-errors-spki-list=" + site.webSocketSpkiHash()
+                + " --user-data-dir=<a fresh directory>, or import that CA; docs/operations.md)");
         long t0 = System.nanoTime();
         long deadline = t0 + LIMIT.toNanos();
         long nextDock = t0;
