@@ -22,9 +22,11 @@ public final class Report {
     private final List<List<String>> docks = new ArrayList<>();
     private final List<List<String>> cameras = new ArrayList<>();
     private final List<Alarms.Alarm> alarms;
+    private final int malformed;
 
     public Report(Fleet fleet, AlarmRules rules, Instant now) {
         this.alarms = Alarms.of(fleet, rules, now);
+        this.malformed = fleet.malformed();
         for (Fleet.Dock d : fleet.docks()) {
             long safe = d.bays().values().stream().filter(b -> b.path("phase").asText().equals("safe")).count();
             docks.add(List.of(d.id(), d.state(), time(d.lastSeen()), Fleet.text(d.birth(), "agentVersion").orElse(""),
@@ -61,6 +63,9 @@ public final class Report {
             b.append("  none\n");
         }
         alarms.forEach(a -> b.append("  ").append(a.kind()).append(": ").append(printable(a.text())).append('\n'));
+        if (malformed > 0) {
+            b.append("note: ").append(malformed).append(" retained message(s) were not JSON objects and were left out\n");
+        }
         return b.toString();
     }
 
