@@ -262,6 +262,10 @@ public final class Site implements AutoCloseable {
         return FleetAccess.pageWithPassword(dashboard, fleetAccess.backOfficePassword());
     }
 
+    String backOfficePassword() {
+        return fleetAccess.backOfficePassword();
+    }
+
     /** The broker's secure WebSocket certificate key, for Chromium's --ignore-certificate-errors-spki-list. */
     public String webSocketSpkiHash() {
         return fleetAccess.spkiHash();

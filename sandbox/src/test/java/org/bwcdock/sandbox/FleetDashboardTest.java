@@ -16,6 +16,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +111,7 @@ class FleetDashboardTest {
                     assertTrue(text.contains(c.serial()) && text.contains(c.officer()), "camera and officer of bay " + c.bay() + ":\n" + text);
                 }
                 assertTrue(text.contains("online"), text);
+                backOfficeReadsButCannotCommand(sandbox.site(), work);
 
                 // The console cuts the network: the broker publishes the dock's will, and the page raises the alarm.
                 ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -129,6 +132,75 @@ class FleetDashboardTest {
                 browser.quit();
             }
         }
+    }
+
+    /**
+     * The same credentials serve {@code fleet report} over wss; a wrong password is refused, and the
+     * back-office user cannot publish (no commands to docks).
+     */
+    private static void backOfficeReadsButCannotCommand(Site site, Path work) throws Exception {
+        Path password = Files.writeString(work.resolve("backoffice.password"), site.backOfficePassword() + "\n");
+        Path wrong = Files.writeString(work.resolve("wrong.password"), "guess\n");
+        Path csv = work.resolve("cameras.csv");
+        String broker = site.broker().webSocketUri().toString();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = org.bwcdock.fleet.Main.run(new PrintWriter(out, true), new PrintWriter(err, true), java.time.Clock.systemUTC(), "report",
+                "--broker", broker, "--username", "backoffice", "--password-file", password.toString(), "--ca", site.pki().caCert().toString(),
+                "--csv", csv.toString());
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains(Site.DOCK_ID + "  online"), out.toString());
+        List<String> rows = Files.readAllLines(csv);
+        for (Site.Camera c : Site.CAMERAS) {
+            assertTrue(rows.stream().anyMatch(r -> r.startsWith(c.serial() + "," + Site.DOCK_ID + "," + c.bay() + "," + c.officer() + ",")),
+                    c.serial() + " in bay " + c.bay() + ": " + rows);
+        }
+        err.getBuffer().setLength(0);
+        code = org.bwcdock.fleet.Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), java.time.Clock.systemUTC(),
+                "report", "--broker", broker, "--username", "backoffice", "--password-file", wrong.toString(), "--ca", site.pki().caCert().toString());
+        assertEquals(1, code, err.toString());
+        assertTrue(err.toString().startsWith("error: broker " + broker + ": "), err.toString());
+
+        // Publishing a command as the back office: HiveMQ answers "not authorized" (MQTT 5 reason 135) or drops the connection.
+        var client = new org.eclipse.paho.mqttv5.client.MqttAsyncClient(broker, "fleet-test-publisher",
+                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        var options = new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+        options.setUserName("backoffice");
+        options.setPassword(site.backOfficePassword().getBytes(StandardCharsets.UTF_8));
+        options.setSocketFactory(trusting(site.pki().caCert()).getSocketFactory());
+        try {
+            client.connect(options).waitForCompletion(10_000);
+            var message = new org.eclipse.paho.mqttv5.common.MqttMessage("{\"bay\":1,\"seconds\":5}".getBytes(StandardCharsets.UTF_8));
+            message.setQos(1);
+            int reason;
+            try {
+                var token = client.publish("bwcdock/v1/docks/" + Site.DOCK_ID + "/cmd/locate", message);
+                token.waitForCompletion(10_000);
+                reason = token.getReasonCodes() == null ? 0 : token.getReasonCodes()[0];
+            } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+                reason = 135; // the broker closed the connection instead of acknowledging
+            }
+            assertEquals(135, reason, "the back office published a command");
+        } finally {
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(5_000);
+            }
+            client.close(true);
+        }
+    }
+
+    private static javax.net.ssl.SSLContext trusting(Path caPem) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        int i = 0;
+        for (var cert : org.bwcdock.agent.pki.PemFiles.readCertificates(caPem)) {
+            ks.setCertificateEntry("ca-" + i++, cert);
+        }
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        var ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     private static ChromeDriver chromium(Path profile, String spkiHash) {
