@@ -61,6 +61,10 @@ public final class BrokerSource {
     public static RetainedTree read(Settings s) throws IOException {
         Map<String, JsonNode> tree = new ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicLong lastArrival = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        // A message being parsed counts as not quiet: the first parse loads Jackson, which on a busy
+        // machine took longer than the quiet period, and the message was lost to the disconnect.
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        RetainedTree.payload("{}");
         MqttAsyncClient c;
         try {
             c = new MqttAsyncClient(s.broker().toString(), "bwcdock-fleet-report-" + UUID.randomUUID(), new MemoryPersistence());
@@ -70,10 +74,16 @@ public final class BrokerSource {
         c.setCallback(new MqttCallback() {
             @Override
             public void messageArrived(String topic, MqttMessage m) {
-                if (m.isRetained()) {
-                    tree.put(topic, RetainedTree.payload(new String(m.getPayload(), StandardCharsets.UTF_8)));
-                }
+                inFlight.incrementAndGet();
                 lastArrival.set(System.nanoTime());
+                try {
+                    if (m.isRetained()) {
+                        tree.put(topic, RetainedTree.payload(new String(m.getPayload(), StandardCharsets.UTF_8)));
+                    }
+                } finally {
+                    lastArrival.set(System.nanoTime());
+                    inFlight.decrementAndGet();
+                }
             }
 
             @Override
@@ -116,7 +126,7 @@ public final class BrokerSource {
             }
             lastArrival.set(System.nanoTime());
             long deadline = System.nanoTime() + s.limit().toNanos();
-            while (System.nanoTime() - lastArrival.get() < s.quiet().toNanos() && System.nanoTime() < deadline) {
+            while ((inFlight.get() > 0 || System.nanoTime() - lastArrival.get() < s.quiet().toNanos()) && System.nanoTime() < deadline) {
                 Thread.sleep(20); // poll: retained messages arrive in a burst right after the subscription
             }
             c.disconnect().waitForCompletion(5_000);
