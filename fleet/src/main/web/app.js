@@ -2,7 +2,7 @@
 // credentials, subscribes to the retained tree and renders it. Every value from the broker goes
 // into the page as text (textContent), never as markup.
 import mqtt from 'mqtt';
-import { Fleet, DEFAULT_RULES, alarms, spoolPercent, lastSeen, str } from './fleet-model.js';
+import { Fleet, DEFAULT_RULES, alarms, cameras, spoolPercent, lastSeen, str } from './fleet-model.js';
 
 const SUBSCRIPTIONS = ['status', 'birth', 'health', 'bays/+/state', 'events/device-ignored', 'events/evidence-state']
   .map((t) => `bwcdock/v1/docks/+/${t}`);
@@ -160,6 +160,12 @@ function render() {
       el('span', { class: 'icon' }, '?'), el('span', { class: 'text' }, `${fleet.malformed} message(s) were not JSON objects and were ignored`)));
   }
 
+  const cams = cameras(fleet);
+  const camAlarms = new Map();
+  list.forEach((a) => camAlarms.set(a.subject, [...(camAlarms.get(a.subject) || []), a.kind]));
+  document.getElementById('camera-count').textContent = `(${cams.length})`;
+  document.getElementById('cameras').replaceChildren(...cams.map((c) => cameraRow(c, camAlarms.get(c.cameraId) || [], now)));
+
   const main = document.getElementById('docks');
   main.replaceChildren(...(docks.length ? docks.map((d) => dockCard(d, now)) : [el('p', { class: 'empty-fleet' },
     connection.state === 'connected' ? 'No dock has published to this broker yet.' : 'Waiting for the broker…')]));
@@ -209,6 +215,19 @@ function bayRow(dockId, n, b) {
     el('td', {}, bar(b.ingestPercent, 'ingest')),
     el('td', {}, bar(b.uploadPercent, 'upload')),
     el('td', { class: 'last' }, b.lastEvent ?? ''));
+}
+
+function cameraRow(c, kinds, now) {
+  const at = (iso) => (iso && Number.isFinite(Date.parse(iso)) ? `${ago(now - Date.parse(iso))} (${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')})` : '—');
+  return el('tr', { 'data-camera': c.cameraId, 'data-alarms': kinds.join(' ') },
+    el('td', {}, c.cameraId),
+    el('td', {}, c.dockId),
+    el('td', {}, c.bay == null ? 'out' : `bay ${c.bay}`),
+    el('td', {}, c.officerId ?? '—'),
+    el('td', {}, at(c.lastDockedAt)),
+    el('td', { class: 'num' }, c.filesWaiting == null ? '?' : c.filesWaiting),
+    el('td', {}, at(c.oldestUnreceiptedAt)),
+    el('td', { class: kinds.length ? 'cam-alarm' : 'idle' }, kinds.length ? `⚠ ${kinds.join(', ')}` : '—'));
 }
 
 function bar(pct, what) {

@@ -102,9 +102,6 @@ export function alarms(fleet, rules, now = Date.now()) {
       if (h.healthy === false) {
         add('unhealthy', d.id, `dock ${d.id} reports itself unhealthy`);
       }
-      for (const c of Array.isArray(h.cameras) ? h.cameras : []) {
-        cameraAlarms(d, c, rules, now, add);
-      }
     }
     for (const [n, b] of d.bays) {
       if (b.phase === 'error') {
@@ -112,18 +109,61 @@ export function alarms(fleet, rules, now = Date.now()) {
       }
     }
   }
+  for (const c of cameras(fleet)) {
+    cameraAlarms(c, rules, now, (kind, subject, text) => out.push({ kind, dockId: c.dockId, subject, text }));
+  }
   for (const e of fleet.liveEvents) {
     out.push({ kind: e.kind, dockId: e.dockId, subject: e.dockId, text: `dock ${e.dockId}: ${e.text} (${when(new Date(e.at).toISOString())})` });
   }
   return out;
 }
 
-function cameraAlarms(d, c, rules, now, add) {
+/**
+ * Every camera, sorted by id: those the docks' health lists, and those sitting in a bay the health
+ * does not list yet. A camera two docks list counts once: where it sits now, else where it docked last.
+ */
+export function cameras(fleet) {
+  const byId = new Map();
+  const merge = (c) => {
+    const a = byId.get(c.cameraId);
+    const later = (x, y) => (Date.parse(x.lastDockedAt) || -Infinity) > (Date.parse(y.lastDockedAt) || -Infinity);
+    if (!a || ((a.bay == null) !== (c.bay == null) ? c.bay != null : !later(a, c))) {
+      byId.set(c.cameraId, c);
+    }
+  };
+  for (const d of fleet.sortedDocks()) {
+    const inBay = new Map();
+    for (const [n, b] of d.bays) {
+      if (typeof b.cameraId === 'string' && b.cameraId) {
+        inBay.set(b.cameraId, { bay: n, officerId: b.officerId ?? null, phase: b.phase });
+      }
+    }
+    const listed = Array.isArray(d.health?.cameras) ? d.health.cameras : [];
+    for (const c of listed) {
+      if (typeof c?.cameraId !== 'string' || !c.cameraId) {
+        continue;
+      }
+      const here = inBay.get(c.cameraId);
+      inBay.delete(c.cameraId);
+      merge({ cameraId: c.cameraId, dockId: d.id, bay: Number.isInteger(c.bay) ? c.bay : (here?.bay ?? null),
+        officerId: here?.officerId ?? null, lastDockedAt: c.lastDockedAt ?? null,
+        filesWaiting: Number.isInteger(c.filesWaiting) ? c.filesWaiting : null, oldestUnreceiptedAt: c.oldestUnreceiptedAt ?? null,
+        quarantined: Number.isInteger(c.quarantined) ? c.quarantined : 0 });
+    }
+    for (const [id, here] of inBay) {
+      merge({ cameraId: id, dockId: d.id, bay: here.bay, officerId: here.officerId, lastDockedAt: null,
+        filesWaiting: here.phase === 'safe' ? 0 : null, oldestUnreceiptedAt: null, quarantined: 0 });
+    }
+  }
+  return [...byId.values()].sort((a, b) => (a.cameraId < b.cameraId ? -1 : a.cameraId > b.cameraId ? 1 : 0));
+}
+
+function cameraAlarms(c, rules, now, add) {
   const id = str(c.cameraId);
   if (c.bay == null && c.lastDockedAt) {
     const hours = (now - Date.parse(c.lastDockedAt)) / 3_600_000;
     if (hours > rules.undockedAlarmHours) {
-      add('not-docked', id, `camera ${id} not docked for ${Math.floor(hours)} h (last at dock ${d.id} ${when(c.lastDockedAt)})`);
+      add('not-docked', id, `camera ${id} not docked for ${Math.floor(hours)} h (last at dock ${c.dockId} ${when(c.lastDockedAt)})`);
     }
   }
   if (c.oldestUnreceiptedAt) {
@@ -133,7 +173,7 @@ function cameraAlarms(d, c, rules, now, add) {
     }
   }
   if (Number(c.quarantined) > 0) {
-    add('quarantined', id, `camera ${id}: ${num(c.quarantined)} file(s) quarantined at dock ${d.id}`);
+    add('quarantined', id, `camera ${id}: ${num(c.quarantined)} file(s) quarantined at dock ${c.dockId}`);
   }
 }
 
