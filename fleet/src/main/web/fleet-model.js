@@ -135,7 +135,7 @@ export function cameras(fleet) {
     const inBay = new Map();
     for (const [n, b] of d.bays) {
       if (typeof b.cameraId === 'string' && b.cameraId) {
-        inBay.set(b.cameraId, { bay: n, officerId: b.officerId ?? null, phase: b.phase });
+        inBay.set(b.cameraId, { bay: n, officerId: b.officerId ?? null, phase: b.phase, at: Date.parse(b.at) });
       }
     }
     const listed = Array.isArray(d.health?.cameras) ? d.health.cameras : [];
@@ -145,9 +145,12 @@ export function cameras(fleet) {
       }
       const here = inBay.get(c.cameraId);
       inBay.delete(c.cameraId);
+      // Health comes every 30 s, bay states at once: a bay that turned safe since says nothing waits.
+      const doneSince = here?.phase === 'safe' && here.at > (Date.parse(d.health.at) || Infinity);
       merge({ cameraId: c.cameraId, dockId: d.id, bay: Number.isInteger(c.bay) ? c.bay : (here?.bay ?? null),
         officerId: here?.officerId ?? null, lastDockedAt: c.lastDockedAt ?? null,
-        filesWaiting: Number.isInteger(c.filesWaiting) ? c.filesWaiting : null, oldestUnreceiptedAt: c.oldestUnreceiptedAt ?? null,
+        filesWaiting: doneSince ? 0 : (Number.isInteger(c.filesWaiting) ? c.filesWaiting : null),
+        oldestUnreceiptedAt: doneSince ? null : (c.oldestUnreceiptedAt ?? null),
         quarantined: Number.isInteger(c.quarantined) ? c.quarantined : 0 });
     }
     for (const [id, here] of inBay) {

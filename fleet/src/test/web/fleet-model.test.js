@@ -35,6 +35,15 @@ test('cameras: one row each, where they sit or docked last', () => {
     ['BWC-6', 'dock-c', 3, 'officer-6', '2026-12-01T07:40:00Z', 2]]);
 });
 
+test('a bay safe after the last health: nothing waits for that camera', () => {
+  const fleet = recorded();
+  fleet.accept('bwcdock/v1/docks/dock-a/bays/2/state', JSON.stringify({ bay: 2, cameraId: 'BWC-3', officerId: 'o', batteryPercent: 50,
+    charging: true, phase: 'safe', ingestPercent: 100, uploadPercent: 100, lastEvent: 'wiped: safe to take', at: '2026-12-01T07:59:45Z' }));
+  const c = cameras(fleet).find((x) => x.cameraId === 'BWC-3');
+  assert.deepEqual([c.filesWaiting, c.oldestUnreceiptedAt], [0, null]);
+  assert.ok(!alarms(fleet, DEFAULT_RULES, AT).some((a) => a.kind === 'not-receipted'));
+});
+
 test('stricter rules, as the report applies them', () => {
   const rules = { ...DEFAULT_RULES, spoolAlarmPercent: 90, undockedAlarmHours: 20 / 60, unreceiptedAlarmMinutes: 10 };
   assert.deepEqual(alarms(recorded(), rules, AT).map((a) => `${a.kind} ${a.subject}`), [

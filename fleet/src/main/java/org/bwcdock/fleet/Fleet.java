@@ -116,8 +116,16 @@ public final class Fleet {
                 }
                 Optional<Integer> bay = c.path("bay").canConvertToInt() ? Optional.of(c.path("bay").asInt()) : Optional.ofNullable(inBay.get(id.get()));
                 Optional<Integer> waiting = c.path("filesWaiting").canConvertToInt() ? Optional.of(c.path("filesWaiting").asInt()) : Optional.empty();
+                Optional<Instant> oldest = instant(c, "oldestUnreceiptedAt");
+                // Health comes every 30 s, bay states at once: a bay that turned safe since says nothing waits.
+                JsonNode b = inBay.containsKey(id.get()) ? d.bays().get(inBay.get(id.get())) : JsonNodes.EMPTY;
+                if (b.path("phase").asText().equals("safe")
+                        && instant(b, "at").orElse(Instant.MIN).isAfter(instant(d.health(), "at").orElse(Instant.MAX))) {
+                    waiting = Optional.of(0);
+                    oldest = Optional.empty();
+                }
                 merge(cameras, new Camera(id.get(), d.id(), bay, Optional.ofNullable(officers.get(id.get())), instant(c, "lastDockedAt"),
-                        waiting, instant(c, "oldestUnreceiptedAt"), c.path("quarantined").asInt(0)));
+                        waiting, oldest, c.path("quarantined").asInt(0)));
                 inBay.remove(id.get());
             }
             inBay.forEach((id, n) -> {

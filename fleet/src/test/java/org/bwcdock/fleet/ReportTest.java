@@ -54,6 +54,16 @@ class ReportTest {
     }
 
     @Test
+    void aBaySafeAfterTheLastHealthLeavesNothingWaiting() throws Exception {
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> m = new java.util.TreeMap<>(RetainedTree.read(fixture()).messages());
+        m.put("bwcdock/v1/docks/dock-a/bays/2/state", RetainedTree.payload("{\"bay\": 2, \"cameraId\": \"BWC-3\", \"phase\": \"safe\", "
+                + "\"at\": \"2026-12-01T07:59:45Z\"}"));
+        Fleet.Camera c = Fleet.of(new RetainedTree(m)).cameras().stream().filter(x -> x.id().equals("BWC-3")).findFirst().orElseThrow();
+        assertEquals(java.util.Optional.of(0), c.filesWaiting());
+        assertEquals(java.util.Optional.empty(), c.oldestUnreceipted());
+    }
+
+    @Test
     void thresholdsAreTheRules() throws Exception {
         Fleet fleet = Fleet.of(RetainedTree.read(fixture()));
         // Stricter: BWC-6's 19 minutes now count, BWC-4 out 30 min too; dock-a's 85 % stays under 90 %.
