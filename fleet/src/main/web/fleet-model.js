@@ -11,7 +11,6 @@ export const DEFAULT_RULES = Object.freeze({
   spoolAlarmPercent: 80,
   undockedAlarmHours: 24,
   unreceiptedAlarmMinutes: 120,
-  healthStaleSeconds: 150,
 });
 
 export class Fleet {

@@ -28,7 +28,7 @@ final class ControlConsole {
               badge BAY|SERIAL       tap that camera's officer's badge on the reader
               network off|on         cut or restore the dock's network (receiver and broker)
               receiver restart       stop the evidence receiver and start it again on the same store
-              status                 every bay, the receiver's evidence count, the network
+              status                 every bay, the receiver's evidence count, the network, the dashboard's address
               help                   this text
               quit                   stop everything (as Ctrl-C does)""";
 
@@ -196,5 +196,6 @@ final class ControlConsole {
         }
         out.println("receiver: " + sandbox.site().receiver().evidenceCount() + " evidence files; network "
                 + (sandbox.site().networkUp() ? "up" : "cut") + "; MQTT messages seen " + sandbox.site().office().messages());
+        out.println("fleet dashboard: " + sandbox.site().dashboardPage());
     }
 }
