@@ -215,6 +215,14 @@ public final class Site implements AutoCloseable {
         usb.unplug(c.port());
     }
 
+    /** A port of the hub that no bay uses: what a USB memory stick would be plugged into. */
+    public static final String SPARE_PORT = "1-1.15";
+
+    /** Plugs a USB memory stick (no camera model, no bay) into the spare port: the dock refuses it. */
+    public void plugStick() throws IOException {
+        usb.plug(SPARE_PORT, "0781", "5581", "4C530001230508116583");
+    }
+
     public boolean docked(Camera c) {
         return usb.plugged(c.port());
     }

@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The fleet dashboard in a real browser (Debian's headless Chromium through chromedriver): it
  * connects to the sandbox broker over MQTT over secure WebSocket as the back-office user, shows the
  * four bays of the scripted shift end reach "safe" — each within a second of the back office's own
- * MQTT subscriber seeing it — raises a "dock offline" alarm when the console cuts the network, and
+ * MQTT subscriber seeing it — raises a "refused USB" alarm for a memory stick and a "dock offline"
+ * alarm when the console cuts the network, and
  * logs no console error. Screenshots go to target/fleet-dashboard/.
  *
  * <p>The broker's certificate comes from the sandbox's throwaway CA; Chromium is told to trust
@@ -113,9 +114,18 @@ class FleetDashboardTest {
                 assertTrue(text.contains("online"), text);
                 backOfficeReadsButCannotCommand(sandbox.site(), work);
 
-                // The console cuts the network: the broker publishes the dock's will, and the page raises the alarm.
+                // A USB memory stick: the dock refuses it, and the page shows the event as an alarm.
                 ByteArrayOutputStream console = new ByteArrayOutputStream();
-                new ControlConsole(sandbox, null, new PrintStream(console, true, StandardCharsets.UTF_8)).execute("network off");
+                ControlConsole commands = new ControlConsole(sandbox, null, new PrintStream(console, true, StandardCharsets.UTF_8));
+                commands.execute("stick");
+                await(() -> Boolean.TRUE.equals(script(browser, "return document.querySelector('li[data-alarm=\"refused-usb\"]') !== null")), 20,
+                        () -> "no refused-usb alarm on the page: " + script(browser, "return document.getElementById('alarms').textContent"));
+                String refused = String.valueOf(script(browser, "return document.querySelector('li[data-alarm=\"refused-usb\"]').textContent"));
+                assertTrue(refused.contains("refused USB device 0781:5581") && refused.contains("port " + Site.SPARE_PORT), refused);
+                console.reset();
+
+                // The console cuts the network: the broker publishes the dock's will, and the page raises the alarm.
+                commands.execute("network off");
                 assertTrue(console.toString(StandardCharsets.UTF_8).startsWith("ok: network cut"), console.toString(StandardCharsets.UTF_8));
                 await(() -> Boolean.TRUE.equals(script(browser, "return document.querySelector('li[data-alarm=\"dock-offline\"]') !== null")), 20,
                         () -> "no dock-offline alarm on the page: " + script(browser, "return document.getElementById('alarms').textContent"));
