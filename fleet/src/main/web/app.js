@@ -92,8 +92,8 @@ function connect(broker, username, password) {
     }
   });
   client.on('error', (e) => setConnection('failed', `broker: ${e.message}`));
-  client.on('message', (topic, payload) => {
-    if (fleet.accept(topic, new TextDecoder().decode(payload))) {
+  client.on('message', (topic, payload, packet) => {
+    if (fleet.accept(topic, new TextDecoder().decode(payload), Date.now(), !packet.retain)) {
       queueRender();
     }
   });

@@ -24,14 +24,17 @@ export class Fleet {
   dock(id) {
     let d = this.docks.get(id);
     if (!d) {
-      d = { id, status: null, birth: null, health: null, bays: new Map() };
+      d = { id, status: null, statusSeenAt: null, birth: null, health: null, bays: new Map() };
       this.docks.set(id, d);
     }
     return d;
   }
 
-  /** One MQTT message; an empty payload clears a retained topic. Returns true when it changed the fleet. */
-  accept(topic, payloadText, receivedAt = Date.now()) {
+  /**
+   * One MQTT message; an empty payload clears a retained topic. Returns true when it changed the
+   * fleet. {@code live}: published while the page was connected (not the retained copy).
+   */
+  accept(topic, payloadText, receivedAt = Date.now(), live = false) {
     const m = TOPIC.exec(topic);
     if (!m) {
       return false;
@@ -53,6 +56,10 @@ export class Fleet {
     const d = this.dock(dockId);
     if (kind === 'status' || kind === 'birth' || kind === 'health') {
       d[kind] = payload;
+      if (kind === 'status') {
+        // A will's "at" is when its session began (it is written at connect): only a live status says when.
+        d.statusSeenAt = live ? receivedAt : null;
+      }
     } else if (bay !== undefined) {
       if (payload === null) {
         d.bays.delete(Number(bay));
@@ -90,7 +97,8 @@ export function alarms(fleet, rules, now = Date.now()) {
   for (const d of fleet.sortedDocks()) {
     const add = (kind, subject, text) => out.push({ kind, dockId: d.id, subject, text });
     if (d.status && d.status.state === 'offline') {
-      add('dock-offline', d.id, `dock ${d.id} offline since ${when(d.status.at)}`);
+      add('dock-offline', d.id, d.statusSeenAt !== null ? `dock ${d.id} offline since ${when(new Date(d.statusSeenAt).toISOString())}`
+        : `dock ${d.id} offline (last status ${when(d.status.at)})`);
     }
     const h = d.health;
     if (h) {

@@ -22,6 +22,7 @@ test('the same alarms as the report, in the same order', () => {
     'spool-full dock-a', 'dock-offline dock-b', 'bay-error dock-c bay 3',
     'not-docked BWC-2', 'not-receipted BWC-3', 'quarantined BWC-4']);
   assert.equal(list[3].text, 'camera BWC-2 not docked for 73 h (last at dock dock-a 2026-11-28 07:00:00Z)');
+  assert.equal(list[1].text, 'dock dock-b offline (last status 2026-11-30 22:15:00Z)');
 });
 
 test('cameras: one row each, where they sit or docked last', () => {
@@ -65,6 +66,14 @@ test('live events: refused USB devices and quarantines; malformed payloads are c
   assert.match(live[0].text, /^dock dock-a: refused USB device 0781:5581 serial ABC at port 1-1\.7: not a camera model/);
   assert.match(live[1].text, /camera BWC-6 quarantined: DCIM\/100\/X\.MP4 \(symlink\)/);
   assert.equal(fleet.malformed, 2);
+});
+
+test('an offline status seen live says since when', () => {
+  const fleet = recorded();
+  fleet.accept('bwcdock/v1/docks/dock-a/status', JSON.stringify({ state: 'offline', sessionId: 's', dockId: 'dock-a',
+    at: '2026-12-01T05:58:00Z' }), Date.parse('2026-12-01T07:59:00Z'), true);
+  assert.equal(alarms(fleet, DEFAULT_RULES, AT).find((a) => a.dockId === 'dock-a' && a.kind === 'dock-offline').text,
+    'dock dock-a offline since 2026-12-01 07:59:00Z');
 });
 
 test('an empty retained payload clears a bay; other topics are ignored', () => {

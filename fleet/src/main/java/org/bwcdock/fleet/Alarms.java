@@ -24,8 +24,9 @@ public final class Alarms {
         List<Alarm> out = new ArrayList<>();
         for (Fleet.Dock d : fleet.docks()) {
             if (d.state().equals("offline")) {
-                out.add(new Alarm("dock-offline", d.id(), d.id(), "dock " + d.id() + " offline since "
-                        + Fleet.instant(d.status(), "at").map(Instant::toString).orElse("an unknown time")));
+                // Not "since": a will's time is when its session began (it is written at connect).
+                out.add(new Alarm("dock-offline", d.id(), d.id(), "dock " + d.id() + " offline (last status "
+                        + Fleet.instant(d.status(), "at").map(Instant::toString).orElse("at an unknown time") + ")"));
             }
             d.spoolPercent().filter(p -> p > rules.spoolPercent()).ifPresent(p -> out.add(new Alarm("spool-full", d.id(), d.id(),
                     "dock " + d.id() + " spool " + p + " % full (alarm above " + rules.spoolPercent() + " %)")));

@@ -84,7 +84,8 @@ class ReportTest {
         assertTrue(table.startsWith("DOCKS\nDOCK    STATE    LAST SEEN             VERSION  SPOOL PERCENT  OUTBOX  BAYS  BAYS SAFE  ALARMS\n"
                 + "dock-a  online   2026-12-01T07:59:30Z  1.2.0    85             4       2     1          spool-full\n"), table);
         assertTrue(table.contains("\nBWC-5   dock-b  1    officer-5           -                     ?              -                     -\n"), table);
-        assertTrue(table.contains("ALARMS (6)\n  spool-full: dock dock-a spool 85 % full (alarm above 80 %)\n"), table);
+        assertTrue(table.contains("ALARMS (6)\n  spool-full: dock dock-a spool 85 % full (alarm above 80 %)\n"
+                + "  dock-offline: dock dock-b offline (last status 2026-11-30T22:15:00Z)\n"), table);
         assertTrue(table.endsWith("note: 1 retained message(s) were not JSON objects and were left out\n"), table);
         assertEquals("""
                 camera,dock,bay,officer,last_docked,files_waiting,oldest_unreceipted,alarms\r
