@@ -16,6 +16,7 @@ import org.bwcdock.agent.hardware.DockHardware;
 import org.bwcdock.agent.hardware.HardwareSettings;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
+import org.bwcdock.agent.ledger.CameraSummaries;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.LedgerListener;
 import org.bwcdock.agent.ledger.Ledgers;
@@ -288,7 +289,32 @@ public final class DockAgent implements AutoCloseable {
         h.put("spoolFull", spool.full());
         h.put("uploadsPaused", uploader != null && uploader.paused());
         h.put("healthy", healthy());
+        try {
+            java.nio.file.FileStore disk = Files.getFileStore(config.spool().directory());
+            h.put("diskFreeBytes", disk.getUsableSpace());
+            h.put("diskTotalBytes", disk.getTotalSpace());
+        } catch (IOException e) {
+            log.debug("spool disk: {}", e.toString());
+        }
+        h.put("clockSync", clockSync());
+        Map<String, Integer> docked = new java.util.HashMap<>();
+        if (dock != null) {
+            dock.bays().forEach(s -> {
+                if (s.cameraId() != null) {
+                    docked.put(s.cameraId(), s.bay());
+                }
+            });
+        }
+        h.put("cameras", CameraSummaries.of(ledger, docked));
         return h;
+    }
+
+    /**
+     * systemd-timesyncd's flag file (present once the clock was synchronised). Where another NTP
+     * client keeps the time, the dock cannot tell without privileges, so it says "unknown".
+     */
+    private static String clockSync() {
+        return Files.exists(java.nio.file.Path.of("/run/systemd/timesync/synchronized")) ? "synchronized" : "unknown";
     }
 
     /** Every bay as it is now, as MQTT shows it (the battery from the gauge where one answers). */

@@ -27,8 +27,9 @@ final class ControlConsole {
               record BAY|SERIAL MB   the camera records a new video of MB megabytes (1..2000)
               badge BAY|SERIAL       tap that camera's officer's badge on the reader
               network off|on         cut or restore the dock's network (receiver and broker)
+              stick                  plug a USB memory stick into a spare port (the dock refuses it)
               receiver restart       stop the evidence receiver and start it again on the same store
-              status                 every bay, the receiver's evidence count, the network
+              status                 every bay, the receiver's evidence count, the network, the dashboard's address
               help                   this text
               quit                   stop everything (as Ctrl-C does)""";
 
@@ -103,6 +104,10 @@ final class ControlConsole {
                 case "record" -> record(w);
                 case "badge" -> badge(camera(w));
                 case "network" -> network(w);
+                case "stick" -> {
+                    sandbox.site().plugStick();
+                    out.println("ok: a USB memory stick (0781:5581) plugged into port " + Site.SPARE_PORT + "; the dock should refuse it");
+                }
                 case "receiver" -> {
                     if (w.size() != 2 || !w.get(1).equals("restart")) {
                         throw new IllegalArgumentException("usage: receiver restart");
@@ -197,5 +202,6 @@ final class ControlConsole {
         }
         out.println("receiver: " + sandbox.site().receiver().evidenceCount() + " evidence files; network "
                 + (sandbox.site().networkUp() ? "up" : "cut") + "; MQTT messages seen " + sandbox.site().office().messages());
+        out.println("fleet dashboard: " + sandbox.site().dashboardPage());
     }
 }

@@ -162,6 +162,11 @@ public final class Sandbox implements AutoCloseable {
         }
         view.message("sandbox: dock up, MQTT broker (HiveMQ CE) on " + site.broker().uri() + ", evidence receiver on 127.0.0.1:"
                 + site.receiver().port() + "; " + Site.CAMERAS.size() + " cameras with " + bytes / 1_000_000 + " MB of footage arrive");
+        view.message("sandbox: fleet dashboard on " + site.dashboardPage() + " (back-office user, MQTT over "
+                + site.broker().webSocketUri() + ")");
+        view.message("sandbox: that broker's certificate is from this demo's throwaway CA " + site.pki().caCert()
+                + ": open the page in Chromium started with --ignore-certificate-errors-spki-list=" + site.webSocketSpkiHash()
+                + " --user-data-dir=$(mktemp -d), or import that CA into a spare browser profile (docs/operations.md)");
         long t0 = System.nanoTime();
         long deadline = t0 + LIMIT.toNanos();
         long nextDock = t0;

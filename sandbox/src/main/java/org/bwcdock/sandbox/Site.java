@@ -2,6 +2,7 @@ package org.bwcdock.sandbox;
 
 import org.bwcdock.testing.FaultProxy;
 import org.bwcdock.agent.usb.SimulatedUsb;
+import org.bwcdock.fleet.DashboardServer;
 import org.bwcdock.receiver.EvidenceReceiver;
 import org.bwcdock.receiver.Faults;
 import org.bwcdock.receiver.ReceiverSettings;
@@ -54,10 +55,12 @@ public final class Site implements AutoCloseable {
     private final FaultProxy receiverProxy;
     private final SimulatedUsb usb;
     private final BackOffice office;
+    private final FleetAccess fleetAccess;
+    private final DashboardServer dashboard;
     private EvidenceReceiver receiver;
 
     private Site(Path work, AgencyPki pki, SandboxBroker broker, FaultProxy brokerProxy, EvidenceReceiver receiver,
-                 FaultProxy receiverProxy, SimulatedUsb usb, BackOffice office) {
+                 FaultProxy receiverProxy, SimulatedUsb usb, BackOffice office, FleetAccess fleetAccess, DashboardServer dashboard) {
         this.work = work;
         this.pki = pki;
         this.broker = broker;
@@ -66,6 +69,8 @@ public final class Site implements AutoCloseable {
         this.receiverProxy = receiverProxy;
         this.usb = usb;
         this.office = office;
+        this.fleetAccess = fleetAccess;
+        this.dashboard = dashboard;
     }
 
     /** Makes the PKI and starts broker, receiver, proxies and back office under {@code work}. */
@@ -84,15 +89,18 @@ public final class Site implements AutoCloseable {
         FaultProxy brokerProxy = null;
         EvidenceReceiver receiver = null;
         FaultProxy receiverProxy = null;
+        DashboardServer dashboard = null;
         try {
-            broker = SandboxBroker.start(Files.createDirectories(work.resolve("hivemq")));
+            FleetAccess fleet = FleetAccess.prepare(work.resolve("pki"), pki);
+            broker = SandboxBroker.start(Files.createDirectories(work.resolve("hivemq")), fleet.webSocket());
             brokerProxy = new FaultProxy("broker", broker.port());
             receiver = startReceiver(work, pki);
             receiverProxy = new FaultProxy("receiver", receiver.port());
+            dashboard = fleet.serve(broker.webSocketUri());
             BackOffice office = BackOffice.connect(broker.uri(), DOCK_ID);
-            return new Site(work, pki, broker, brokerProxy, receiver, receiverProxy, usb, office);
+            return new Site(work, pki, broker, brokerProxy, receiver, receiverProxy, usb, office, fleet, dashboard);
         } catch (Exception | Error e) {
-            closeAll(receiverProxy, receiver, brokerProxy, broker);
+            closeAll(dashboard, receiverProxy, receiver, brokerProxy, broker);
             throw e;
         }
     }
@@ -214,6 +222,14 @@ public final class Site implements AutoCloseable {
         usb.unplug(c.port());
     }
 
+    /** A port of the hub that no bay uses: what a USB memory stick would be plugged into. */
+    public static final String SPARE_PORT = "1-1.15";
+
+    /** Plugs a USB memory stick (no camera model, no bay) into the spare port: the dock refuses it. */
+    public void plugStick() throws IOException {
+        usb.plug(SPARE_PORT, "0781", "5581", "4C530001230508116583");
+    }
+
     public boolean docked(Camera c) {
         return usb.plugged(c.port());
     }
@@ -263,6 +279,20 @@ public final class Site implements AutoCloseable {
         return broker;
     }
 
+    /** The fleet dashboard's page, with the back-office password in its fragment. */
+    public java.net.URI dashboardPage() {
+        return FleetAccess.pageWithPassword(dashboard, fleetAccess.backOfficePassword());
+    }
+
+    String backOfficePassword() {
+        return fleetAccess.backOfficePassword();
+    }
+
+    /** The broker's secure WebSocket certificate key, for Chromium's --ignore-certificate-errors-spki-list. */
+    public String webSocketSpkiHash() {
+        return fleetAccess.spkiHash();
+    }
+
     public BackOffice office() {
         return office;
     }
@@ -283,7 +313,7 @@ public final class Site implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        closeAll(office, receiverProxy, receiver, brokerProxy, broker);
+        closeAll(dashboard, office, receiverProxy, receiver, brokerProxy, broker);
     }
 
     /** Closes each, in order, even when one fails; rethrows the first failure. */

@@ -26,6 +26,9 @@ public interface Ledger extends AutoCloseable {
 
     Optional<CameraRecord> camera(String cameraId);
 
+    /** Every camera this dock has recorded, with when it was last recorded docking (for the fleet view). */
+    java.util.Map<String, java.time.Instant> camerasLastSeen();
+
     /** Legal hold: a held camera is never wiped. Audited. */
     void setLegalHold(String cameraId, boolean hold, String actor);
 

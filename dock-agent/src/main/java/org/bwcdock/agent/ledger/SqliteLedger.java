@@ -205,6 +205,20 @@ final class SqliteLedger implements Ledger {
     }
 
     @Override
+    public java.util.Map<String, Instant> camerasLastSeen() {
+        return tx("list cameras", c -> {
+            java.util.Map<String, Instant> out = new java.util.TreeMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT camera_id, last_seen FROM cameras");
+                 ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.put(r.getString(1), Instant.ofEpochMilli(r.getLong(2)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public void setLegalHold(String cameraId, boolean hold, String actor) {
         tx("legal hold " + cameraId, c -> {
             try (PreparedStatement p = c.prepareStatement("UPDATE cameras SET legal_hold = ? WHERE camera_id = ?")) {
