@@ -62,6 +62,9 @@ public final class SandboxBroker implements AutoCloseable {
                 .withConfigurationFolder(home.resolve("conf"))
                 .withDataFolder(home.resolve("data"))
                 .withExtensionsFolder(home.resolve("extensions"))
+                // Our logging configuration stays in force (HiveMQ's own would replace it, and with
+                // it the demo's log file).
+                .withoutLoggingBootstrap()
                 .build();
         try {
             hivemq.start().get(60, TimeUnit.SECONDS);
