@@ -172,15 +172,7 @@ public final class DockAgent implements AutoCloseable {
         Optional<Crl> crl = trust.crl().map(f -> new Crl(f, trust.receiptSignerCas()));
         // The receiver must hold the receiver role, and not be revoked: another key of the agency CA
         // (a dock's, the receipt signer's) must not be able to pose as the evidence server.
-        TlsContexts.PeerCheck receiver = peer -> {
-            var problem = Roles.problem(peer, Role.EVIDENCE_RECEIVER);
-            if (problem.isPresent()) {
-                throw new java.security.cert.CertificateException("the evidence server's certificate: " + problem.get());
-            }
-            if (crl.isPresent()) {
-                crl.get().check(peer);
-            }
-        };
+        TlsContexts.PeerCheck receiver = Roles.requiring(Role.EVIDENCE_RECEIVER, crl);
         Optional<javax.net.ssl.SSLContext> tls = e.url().getScheme().equals("https")
                 ? Optional.of(TlsContexts.create(config.identity().certificate(), config.identity().privateKey(),
                 e.trustAnchors().orElseThrow(), receiver))

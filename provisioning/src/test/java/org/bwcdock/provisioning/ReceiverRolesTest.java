@@ -160,4 +160,29 @@ class ReceiverRolesTest {
         assertEquals(403, r.statusCode(), r.body());
         assertTrue(r.body().contains("manifest claims dock \"dock-0002\" but is signed by dock \"dock-0001\""), r.body());
     }
+
+    /** What the dock does: the evidence server must hold the receiver role and not be revoked (DockAgent's TLS check). */
+    @Test
+    void theDockRefusesARevokedReceiver() throws Exception {
+        Path dock = agency.dock("dock-0001");
+        var cas = PemFiles.readCertificates(agency.caCert());
+        var check = Roles.requiring(Role.EVIDENCE_RECEIVER, Optional.of(new org.bwcdock.format.pki.Crl(agency.ca.resolve("crl.pem"), cas)));
+        HttpRequest head = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + receiver.port() + "/uploads/none"))
+                .timeout(Duration.ofSeconds(10)).header("Tus-Resumable", "1.0.0").method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        try (HttpClient http = HttpClient.newBuilder().sslContext(TlsContexts.create(dock.resolve("dock.crt"), dock.resolve("dock.key"),
+                agency.caCert(), check)).build()) {
+            assertEquals(404, http.send(head, HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+        agency.ok("ca", "revoke", "--ca-dir", agency.ca.toString(), "--cert", agency.keys.resolve("receiver.pem").toString());
+        try (HttpClient http = HttpClient.newBuilder().sslContext(TlsContexts.create(dock.resolve("dock.crt"), dock.resolve("dock.key"),
+                agency.caCert(), check)).build()) {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> http.send(head, HttpResponse.BodyHandlers.discarding()));
+            StringBuilder why = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                why.append(t).append(" / ");
+            }
+            assertTrue(why.toString().contains("CN=receiver") && why.toString().contains("was revoked on"), why::toString);
+        }
+    }
 }
