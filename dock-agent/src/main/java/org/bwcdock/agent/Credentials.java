@@ -64,7 +64,10 @@ final class Credentials {
         ReceiptSigners signers = new ReceiptSigners(trust.receiptSignerCas(), trust.receiptSignerPins(), crl);
         boolean identityOk = problems.isEmpty();
         Optional<SSLContext> evidenceTls = c.evidence().url().getScheme().equals("https") && identityOk
-                ? tls("evidence.trustAnchors", c, c.evidence().trustAnchors().orElseThrow(), receiver(crl), problems)
+                ? tls("evidence.trustAnchors", c, c.evidence().trustAnchors().orElseThrow(),
+                // The evidence server must hold the receiver role and not be revoked: another key of the
+                // agency CA (a dock's, the receipt signer's) must not be able to pose as the evidence server.
+                Roles.requiring(Role.EVIDENCE_RECEIVER, crl), problems)
                 : Optional.empty();
         Optional<SSLContext> mqttTls = c.mqtt().filter(m -> m.brokers().stream().anyMatch(u -> u.getScheme().equals("ssl")))
                 .filter(m -> identityOk)
@@ -85,22 +88,6 @@ final class Credentials {
             problems.add(key + ": " + e.getMessage());
             return List.of();
         }
-    }
-
-    /**
-     * The evidence server must hold the receiver role and not be revoked: another key of the agency
-     * CA (a dock's, the receipt signer's) must not be able to pose as the evidence server.
-     */
-    private static TlsContexts.PeerCheck receiver(Optional<Crl> crl) {
-        return peer -> {
-            var problem = Roles.problem(peer, Role.EVIDENCE_RECEIVER);
-            if (problem.isPresent()) {
-                throw new java.security.cert.CertificateException("the evidence server's certificate: " + problem.get());
-            }
-            if (crl.isPresent()) {
-                crl.get().check(peer);
-            }
-        };
     }
 
     private static Optional<SSLContext> tls(String key, AgentConfig c, Path anchors, TlsContexts.PeerCheck peer,

@@ -5,6 +5,8 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bwcdock.agent.spool.Spool;
+import org.bwcdock.format.CommitRequest;
 import org.bwcdock.format.pki.PemFiles;
 import org.bwcdock.format.pki.Role;
 import org.bwcdock.format.pki.Roles;
@@ -32,6 +34,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -123,5 +126,63 @@ class ReceiverRolesTest {
         agency.ok("ca", "revoke", "--ca-dir", agency.ca.toString(), "--cert", dock.resolve("dock.crt").toString());
         assertRefused(tryUploadAndCommit(dock.resolve("dock.crt"), dock.resolve("dock.key")), "dock refused: CN=dock-0002 (serial ");
         assertTrue(tryUploadAndCommit(dock.resolve("dock.crt"), dock.resolve("dock.key"))[0].body().contains("was revoked on"));
+    }
+
+    private HttpResponse<String> commit(Path chain, Path key, Spool spool) throws Exception {
+        byte[] body = new CommitRequest(Files.readAllBytes(spool.resolve(Spool.manifestName(9))),
+                Files.readAllBytes(spool.resolve(Spool.signatureName(9))), List.of("/uploads/none")).encode();
+        try (HttpClient http = HttpClient.newBuilder().sslContext(TlsContexts.create(chain, key, agency.caCert())).build()) {
+            return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + receiver.port() + "/commit"))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Test
+    void aManifestMustBeSignedByTheConnectingCertificateForItsOwnDock() throws Exception {
+        Path dock = agency.dock("dock-0001");
+        Path other = agency.dock("dock-0002");
+        // The same dock key certified twice (a re-issue): the manifest signed under the second certificate.
+        Path reissued = Files.createDirectories(dir.resolve("reissued"));
+        Files.copy(dock.resolve("dock.key"), reissued.resolve("dock.key"));
+        agency.ok("dock", "issue", "--ca-dir", agency.ca.toString(), "--csr", dock.resolve("dock.csr").toString(),
+                "--dock-id", "dock-0001", "--out", reissued.resolve("dock.crt").toString());
+        Path recipient = agency.keygen("evidence", "recipient");
+        byte[] data = new byte[10_000];
+
+        Spool byReissue = agency.ingest(reissued, "dock-0001", recipient, data, dir.resolve("spool-reissue"));
+        HttpResponse<String> r = commit(dock.resolve("dock.crt"), dock.resolve("dock.key"), byReissue);
+        assertEquals(403, r.statusCode(), r.body());
+        assertTrue(r.body().contains("manifest signed by another certificate of dock dock-0001"), r.body());
+
+        Spool claimingOther = agency.ingest(dock, "dock-0002", recipient, data, dir.resolve("spool-claim"));
+        r = commit(other.resolve("dock.crt"), other.resolve("dock.key"), claimingOther);
+        assertEquals(403, r.statusCode(), r.body());
+        assertTrue(r.body().contains("manifest claims dock \"dock-0002\" but is signed by dock \"dock-0001\""), r.body());
+    }
+
+    /** What the dock does: the evidence server must hold the receiver role and not be revoked (DockAgent's TLS check). */
+    @Test
+    void theDockRefusesARevokedReceiver() throws Exception {
+        Path dock = agency.dock("dock-0001");
+        var cas = PemFiles.readCertificates(agency.caCert());
+        var check = Roles.requiring(Role.EVIDENCE_RECEIVER, Optional.of(new org.bwcdock.format.pki.Crl(agency.ca.resolve("crl.pem"), cas)));
+        HttpRequest head = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + receiver.port() + "/uploads/none"))
+                .timeout(Duration.ofSeconds(10)).header("Tus-Resumable", "1.0.0").method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        try (HttpClient http = HttpClient.newBuilder().sslContext(TlsContexts.create(dock.resolve("dock.crt"), dock.resolve("dock.key"),
+                agency.caCert(), check)).build()) {
+            assertEquals(404, http.send(head, HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+        agency.ok("ca", "revoke", "--ca-dir", agency.ca.toString(), "--cert", agency.keys.resolve("receiver.pem").toString());
+        try (HttpClient http = HttpClient.newBuilder().sslContext(TlsContexts.create(dock.resolve("dock.crt"), dock.resolve("dock.key"),
+                agency.caCert(), check)).build()) {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> http.send(head, HttpResponse.BodyHandlers.discarding()));
+            StringBuilder why = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                why.append(t).append(" / ");
+            }
+            assertTrue(why.toString().contains("CN=receiver") && why.toString().contains("was revoked on"), why::toString);
+        }
     }
 }

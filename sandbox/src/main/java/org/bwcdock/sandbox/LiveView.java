@@ -83,7 +83,7 @@ final class LiveView {
     static String plain(BayView r) {
         return "bay " + r.bay() + ": camera " + dash(r.cameraId()) + ", officer " + dash(r.officerId()) + ", battery "
                 + battery(r) + ", ingest " + percent(r.ingestPercent()) + ", upload " + percent(r.uploadPercent())
-                + ", " + r.phase().wireName() + (r.lastEvent().isEmpty() ? "" : " — " + r.lastEvent());
+                + ", phase " + r.phase().wireName() + (r.lastEvent().isEmpty() ? "" : " — " + r.lastEvent());
     }
 
     private static String battery(BayView r) {

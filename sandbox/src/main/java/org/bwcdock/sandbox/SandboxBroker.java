@@ -93,6 +93,9 @@ public final class SandboxBroker implements AutoCloseable {
                 .withDataFolder(home.resolve("data"))
                 .withExtensionsFolder(home.resolve("extensions"))
                 .withEmbeddedExtension(access.extension())
+                // Our logging configuration stays in force (HiveMQ's own would replace it, and with
+                // it the demo's log file).
+                .withoutLoggingBootstrap()
                 .build();
         try {
             hivemq.start().get(60, TimeUnit.SECONDS);

@@ -94,7 +94,7 @@ class ControlConsoleTest {
             await(lines, seen, l -> l.startsWith("ok: receiver restarted"), 30);
             send(in, "network on");
             await(lines, seen, l -> l.startsWith("ok: network restored"), 10);
-            await(lines, seen, l -> l.startsWith("bay 2:") && l.contains("light safe"), 90);
+            await(lines, seen, l -> l.startsWith("bay 2:") && l.contains("phase safe"), 90);
             send(in, "status");
             status = await(lines, seen, l -> l.startsWith("receiver: "), 10);
             assertTrue(status.contains("13 evidence files; network up"), status);

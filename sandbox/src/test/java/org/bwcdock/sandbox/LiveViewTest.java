@@ -50,7 +50,7 @@ class LiveViewTest {
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertFalse(text.contains("\033"), "no escape codes when not a terminal");
         assertEquals(2, text.lines().count(), text);
-        assertTrue(text.contains("bay 3: camera BWC-00412, officer officer-1042, battery 76%, ingest 100%, upload 42%, uploading — upload started"), text);
+        assertTrue(text.contains("bay 3: camera BWC-00412, officer officer-1042, battery 76%, ingest 100%, upload 42%, phase uploading — upload started"), text);
     }
 
     @Test

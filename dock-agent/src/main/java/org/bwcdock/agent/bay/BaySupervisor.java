@@ -78,6 +78,8 @@ final class BaySupervisor implements AutoCloseable {
     private Listing listing;
     /** The work for the docked camera, cancelled on undock; guarded by this object (USB thread). */
     private Future<?> current;
+    /** Undocked, and the bay thread has not shown the bay empty yet (set by the USB thread). */
+    private volatile boolean leaving;
 
     BaySupervisor(int bay, Ledger ledger, Ingestor ingestor, Mounter mounter, boolean wipeAfterReceipt,
                   Consumer<BayView> published, Clock clock) {
@@ -96,20 +98,26 @@ final class BaySupervisor implements AutoCloseable {
         return view;
     }
 
+    /** The camera was undocked and its view not yet emptied. */
+    boolean leaving() {
+        return leaving;
+    }
+
     synchronized void docked(UsbDevice d, CameraPolicy policy) {
+        leaving = false;
         current = thread.submit(() -> guarded("dock", () -> onDocked(d, policy)));
     }
 
     /**
      * Cancels whatever runs for this camera (an ingest in progress is discarded) and unmounts. The
-     * view shows the bay empty at once: whoever hears of the undock next (badge pickups, lights) no
-     * longer sees the camera, even while the bay thread is still winding down.
+     * view turns empty once the bay thread has wound down; until then {@link #leaving()} says the
+     * camera is gone, so that no badge pickup hands it out meanwhile.
      */
     synchronized void undocked(UsbDevice d) {
+        leaving = true;
         if (current != null) {
             current.cancel(true);
         }
-        update(v -> BayView.empty(bay).withPhase(BayPhase.EMPTY, "undocked"));
         thread.submit(() -> guarded("undock", () -> onUndocked(d)));
     }
 
@@ -323,6 +331,18 @@ final class BaySupervisor implements AutoCloseable {
         listing = null;
         cameraId = null;
         update(v -> BayView.empty(bay).withPhase(BayPhase.EMPTY, "undocked " + id));
+    }
+
+    /**
+     * Publishes the view again, unchanged (the hardware changed something shown with it). Under the
+     * lock like every change, so that it cannot overtake a newer view with an older one. Safe from
+     * hardware threads: the locks taken under this one (the lights', the gauges', the ledger's) are
+     * never held while calling here, and the one that is (the badge service's) is never taken under it.
+     */
+    void republish() {
+        synchronized (viewLock) {
+            published.accept(view);
+        }
     }
 
     /** Whether this bay holds the camera now (any thread: reads the view). */

@@ -27,14 +27,12 @@ public final class Dock implements CameraListener, UploadListener, DockView, Aut
     private final Ledger ledger;
     private final Map<String, CameraPolicy> policies;
     private final Map<Integer, BaySupervisor> bays = new TreeMap<>();
-    private final Consumer<BayView> published;
     private volatile BiConsumer<Integer, String> undockHook = (bay, camera) -> { };
 
     /** @param published told of every change of a bay's view, in order per bay, from the thread that made it */
     public Dock(List<Integer> bayNumbers, Ledger ledger, Ingestor ingestor, Mounter mounter, Map<String, CameraPolicy> policies,
                 boolean wipeAfterReceipt, Consumer<BayView> published, Clock clock) {
         this.ledger = ledger;
-        this.published = published;
         this.policies = Map.copyOf(policies);
         for (int n : bayNumbers) {
             bays.put(n, new BaySupervisor(n, ledger, ingestor, mounter, wipeAfterReceipt, published, clock));
@@ -88,7 +86,7 @@ public final class Dock implements CameraListener, UploadListener, DockView, Aut
     public void bayChanged(int bay) {
         BaySupervisor b = bays.get(bay);
         if (b != null) {
-            published.accept(b.view());
+            b.republish();
         }
     }
 
@@ -96,6 +94,15 @@ public final class Dock implements CameraListener, UploadListener, DockView, Aut
     @Override
     public List<BayView> bays() {
         return bays.values().stream().map(BaySupervisor::view).toList();
+    }
+
+    /**
+     * For the hardware: the bays with a camera in them, without one just undocked whose bay thread
+     * is still winding down (its view still names the camera, but nobody may pick it up).
+     */
+    @Override
+    public List<BayView> docked() {
+        return bays.values().stream().filter(b -> !b.leaving()).map(BaySupervisor::view).filter(BayView::occupied).toList();
     }
 
     @Override

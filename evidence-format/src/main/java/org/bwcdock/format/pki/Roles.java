@@ -139,6 +139,22 @@ public final class Roles {
         return Optional.ofNullable(bad).map(b -> who + ": " + b);
     }
 
+    /**
+     * A TLS peer check: the peer holds {@code role} and is not on the CRL. The dock uses it for the
+     * evidence receiver, so that no other key of the agency CA can pose as the evidence server.
+     */
+    public static TlsContexts.PeerCheck requiring(Role role, Optional<Crl> crl) {
+        return peer -> {
+            Optional<String> problem = problem(peer, role);
+            if (problem.isPresent()) {
+                throw new java.security.cert.CertificateException("the " + role.label() + "'s certificate: " + problem.get());
+            }
+            if (crl.isPresent()) {
+                crl.get().check(peer);
+            }
+        };
+    }
+
     /** A CA: basic constraints cA, or allowed to sign certificates. */
     public static boolean isCa(X509Certificate c) {
         return c.getBasicConstraints() >= 0 || usage(c.getKeyUsage(), KEY_CERT_SIGN);

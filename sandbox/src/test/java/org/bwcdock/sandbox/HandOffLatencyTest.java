@@ -1,10 +1,9 @@
-package org.bwcdock.sandbox.faults;
+package org.bwcdock.sandbox;
 
 import org.bwcdock.agent.DockAgent;
 import org.bwcdock.agent.config.ConfigLoader;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
-import org.bwcdock.sandbox.Site;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +37,9 @@ class HandOffLatencyTest {
     void anIngestedFileIsUploadedWithoutWaitingForAPoll(@TempDir Path work) throws Exception {
         try (Site site = Site.start(work)) {
             Path config = site.writeAgentConfig(work.resolve("dock"), Site.AgentOptions.DEFAULT);
-            Files.writeString(config, Files.readString(config).replace("[evidence]\n", "[evidence]\nconcurrency = 1\n"));
+            String toml = Files.readString(config).replace("[evidence]\n", "[evidence]\nconcurrency = 1\n");
+            assertTrue(toml.contains("concurrency = 1"), "no [evidence] section to give one upload worker:\n" + toml);
+            Files.writeString(config, toml);
             try (DockAgent agent = DockAgent.create(ConfigLoader.load(config), Clock.systemUTC())) {
                 agent.start();
                 List<String> figures = new ArrayList<>();
