@@ -1,6 +1,11 @@
 package org.bwcdock.receiver;
 
+import org.bwcdock.format.ReceiptSigners;
+import org.bwcdock.format.pki.PemFiles;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,8 +16,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code bwcdock-receiver}: run the reference evidence receiver. */
-@Command(name = "bwcdock-receiver", mixinStandardHelpOptions = true,
-        description = "Reference evidence receiver: tus uploads, commit, signed receipts (HTTPS, client certificates).")
+@Command(name = "bwcdock-receiver", mixinStandardHelpOptions = true, subcommands = Main.Verify.class,
+        description = "Reference evidence receiver: tus uploads, commit, signed receipts (HTTPS, client certificates). "
+                + "'verify' checks the fixity of a store.")
 public final class Main implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
     String bind;
@@ -20,22 +26,22 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8443")
     int port;
 
-    @Option(names = "--store", required = true, description = "directory for uploads and evidence")
+    @Option(names = "--store", description = "directory for uploads and evidence")
     Path store;
 
-    @Option(names = "--tls-cert", required = true, description = "server certificate chain (PEM)")
+    @Option(names = "--tls-cert", description = "server certificate chain (PEM)")
     Path tlsCert;
 
-    @Option(names = "--tls-key", required = true, description = "server key (PKCS#8 PEM, mode 0600)")
+    @Option(names = "--tls-key", description = "server key (PKCS#8 PEM, mode 0600)")
     Path tlsKey;
 
-    @Option(names = "--agency-ca", required = true, description = "CA certificates of the docks allowed to upload (PEM)")
+    @Option(names = "--agency-ca", description = "CA certificates of the docks allowed to upload (PEM)")
     Path agencyCa;
 
-    @Option(names = "--receipt-cert", required = true)
+    @Option(names = "--receipt-cert")
     Path receiptCert;
 
-    @Option(names = "--receipt-key", required = true)
+    @Option(names = "--receipt-key")
     Path receiptKey;
 
     @Option(names = "--crl", description = "the agency CA's CRL (provision ca crl); revoked docks are refused. Re-read when it changes")
@@ -48,8 +54,22 @@ public final class Main implements Callable<Integer> {
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        // Required for serving, not for 'verify': checked here rather than by picocli for both.
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (Object[] o : new Object[][] {{store, "--store"}, {tlsCert, "--tls-cert"}, {tlsKey, "--tls-key"}, {agencyCa, "--agency-ca"},
+                {receiptCert, "--receipt-cert"}, {receiptKey, "--receipt-key"}}) {
+            if (o[0] == null) {
+                missing.add((String) o[1]);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "Missing required option(s): " + String.join(", ", missing));
+        }
         CountDownLatch stop = new CountDownLatch(1);
         try (EvidenceReceiver r = EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress(bind, port), store, tlsCert,
                 tlsKey, agencyCa, receiptCert, receiptKey, Duration.ofDays(7), maxUpload, Faults.NONE, java.util.Optional.ofNullable(crl)))) {
@@ -58,5 +78,40 @@ public final class Main implements Callable<Integer> {
             stop.await();
         }
         return 0;
+    }
+
+    /** {@code verify}: re-hashes every stored evidence object against its manifest and receipt. */
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Fixity: every stored part re-hashed against its signed manifest and verified receipt; "
+                    + "one line per evidence file (ok ID, or BAD ID: what is missing or altered). Exit 1 if any is bad.")
+    static final class Verify implements Callable<Integer> {
+        @Option(names = "--store", required = true, description = "the receiver's store directory")
+        Path store;
+
+        @Option(names = "--agency-ca", required = true, description = "CA certificates of the docks (PEM): manifests are checked against them")
+        Path agencyCa;
+
+        @Option(names = "--receipt-signers", required = true,
+                description = "the agency CA (receipt-signer-role certificates count) or the receipt signer's own certificate (PEM)")
+        Path receiptSigners;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Fixity fixity = new Fixity(store, PemFiles.readCertificates(agencyCa),
+                    ReceiptSigners.of(PemFiles.readCertificates(receiptSigners)));
+            int bad = 0;
+            int total = 0;
+            for (Fixity.Finding f : fixity.verifyAll()) {
+                spec.commandLine().getOut().println(Fixity.line(f));
+                total++;
+                bad += f.intact() ? 0 : 1;
+            }
+            spec.commandLine().getOut().println(total + " evidence file(s), " + (total - bad) + " intact, " + bad + " missing or altered");
+            spec.commandLine().getOut().flush();
+            return bad == 0 ? 0 : 1;
+        }
     }
 }

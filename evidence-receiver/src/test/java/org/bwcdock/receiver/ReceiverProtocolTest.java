@@ -223,4 +223,42 @@ class ReceiverProtocolTest {
             assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("dock-07"), new String(r.body(), StandardCharsets.UTF_8));
         }
     }
+
+    private String verifyStore() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new Main()).setOut(new java.io.PrintWriter(out, true));
+        int exit = cli.execute("verify", "--store", dir.resolve("store").toString(), "--agency-ca", pki.caFile().toString(),
+                "--receipt-signers", receiptSigner.certFile().toString());
+        return exit + "\n" + out;
+    }
+
+    @Test
+    void fixityReportsExactlyTheObjectThatWasAlteredOrLost() throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        for (String clip : List.of("first clip", "second clip", "third clip")) {
+            byte[] part = clip.getBytes(StandardCharsets.US_ASCII);
+            String url = upload(part);
+            byte[] manifest = manifest("dock-07", part).encode();
+            HttpResponse<byte[]> r = commit(new CommitRequest(manifest, ManifestSignatures.sign(manifest, dock.key(), pki.chain(dock)),
+                    List.of(url)).encode());
+            assertEquals(200, r.statusCode());
+            ids.add(Receipts.verify(r.body(), List.of(receiptSigner.certificate())).evidenceId());
+        }
+        String clean = verifyStore();
+        assertTrue(clean.startsWith("0\n"), clean);
+        assertTrue(clean.contains("3 evidence file(s), 3 intact, 0 missing or altered"), clean);
+
+        Path altered = dir.resolve("store/evidence").resolve(ids.get(0)).resolve("part-0.cms");
+        byte[] b = java.nio.file.Files.readAllBytes(altered);
+        b[3] ^= 1;
+        java.nio.file.Files.write(altered, b);
+        java.nio.file.Files.delete(dir.resolve("store/evidence").resolve(ids.get(2)).resolve("part-0.cms"));
+
+        String report = verifyStore();
+        assertTrue(report.startsWith("1\n"), report);
+        assertTrue(report.contains("BAD " + ids.get(0) + ": part-0.cms: altered"), report);
+        assertTrue(report.contains("ok " + ids.get(1)), report);
+        assertTrue(report.contains("BAD " + ids.get(2) + ": part-0.cms: missing"), report);
+        assertTrue(report.contains("3 evidence file(s), 1 intact, 2 missing or altered"), report);
+    }
 }

@@ -1,0 +1,128 @@
+package org.bwcdock.receiver;
+
+import org.bwcdock.format.BadReceiptException;
+import org.bwcdock.format.FormatException;
+import org.bwcdock.format.Manifest;
+import org.bwcdock.format.ManifestSignatures;
+import org.bwcdock.format.Receipt;
+import org.bwcdock.format.ReceiptSigners;
+import org.bwcdock.format.Receipts;
+import org.bwcdock.format.SafeText;
+import org.bwcdock.format.pki.Digests;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.SignatureException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Fixity of the evidence store: every stored object re-hashed against its signed manifest and
+ * its receipt. What it reports is what a court would ask about: an object missing, or not the
+ * bytes that were receipted. It reads only, and follows no symbolic link.
+ */
+final class Fixity {
+    /** One evidence directory's verdict; {@code problems} empty means intact. */
+    record Finding(String evidenceId, List<String> problems) {
+        boolean intact() {
+            return problems.isEmpty();
+        }
+    }
+
+    private final Path evidence;
+    private final List<X509Certificate> agencyCas;
+    private final ReceiptSigners receiptSigners;
+
+    Fixity(Path store, List<X509Certificate> agencyCas, ReceiptSigners receiptSigners) {
+        this.evidence = store.resolve("evidence");
+        this.agencyCas = List.copyOf(agencyCas);
+        this.receiptSigners = receiptSigners;
+    }
+
+    /** Every evidence directory of the store, in name order. */
+    List<Finding> verifyAll() throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(evidence)) {
+            for (Path p : s) {
+                String name = p.getFileName().toString();
+                if (!name.endsWith(".tmp") && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    dirs.add(p);
+                }
+            }
+        }
+        dirs.sort(null);
+        List<Finding> out = new ArrayList<>();
+        for (Path d : dirs) {
+            out.add(verify(d));
+        }
+        return out;
+    }
+
+    Finding verify(Path dir) throws IOException {
+        String id = dir.getFileName().toString();
+        List<String> problems = new ArrayList<>();
+        Optional<byte[]> manifest = read(dir, "manifest.json", problems);
+        Optional<byte[]> signature = read(dir, "manifest.p7s", problems);
+        Optional<byte[]> receiptBytes = read(dir, "receipt.p7s", problems);
+        if (manifest.isEmpty()) {
+            return new Finding(id, problems);
+        }
+        if (signature.isPresent()) {
+            try {
+                ManifestSignatures.verify(manifest.get(), signature.get(), agencyCas);
+            } catch (SignatureException e) {
+                problems.add("manifest.p7s: " + e.getMessage());
+            }
+        }
+        Manifest m;
+        try {
+            m = Manifest.decode(manifest.get());
+        } catch (FormatException e) {
+            problems.add("manifest.json: " + e.getMessage());
+            return new Finding(id, problems);
+        }
+        if (receiptBytes.isPresent()) {
+            try {
+                Receipt r = Receipts.verify(receiptBytes.get(), receiptSigners);
+                Receipts.check(r, manifest.get(), m.file().sha256(), m.parts().stream().map(Manifest.Part::ciphertextSha256).toList());
+            } catch (BadReceiptException e) {
+                problems.add("receipt.p7s: " + e.getMessage());
+            }
+        }
+        for (Manifest.Part p : m.parts()) {
+            String name = "part-" + p.index() + ".cms";
+            Path f = dir.resolve(name);
+            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                problems.add(name + ": missing");
+                continue;
+            }
+            long size = Files.size(f);
+            String sha = Digests.sha256Hex(f);
+            if (size != p.ciphertextLength() || !sha.equals(p.ciphertextSha256())) {
+                problems.add(name + ": altered (" + size + " bytes, SHA-256 " + sha + "; the manifest and receipt say "
+                        + p.ciphertextLength() + " bytes, " + p.ciphertextSha256() + ")");
+            }
+        }
+        return new Finding(id, problems);
+    }
+
+    private static Optional<byte[]> read(Path dir, String name, List<String> problems) throws IOException {
+        Path f = dir.resolve(name);
+        if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+            problems.add(name + ": missing");
+            return Optional.empty();
+        }
+        return Optional.of(Files.readAllBytes(f));
+    }
+
+    /** One line per finding, for people and scripts: {@code ok ID} or {@code BAD ID: problem; problem}. */
+    static String line(Finding f) {
+        return f.intact() ? "ok " + f.evidenceId()
+                : "BAD " + SafeText.escape(f.evidenceId()) + ": " + SafeText.escape(String.join("; ", f.problems()));
+    }
+}
