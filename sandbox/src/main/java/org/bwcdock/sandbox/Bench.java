@@ -178,13 +178,13 @@ public final class Bench {
         rows.addAll(UploadBench.run(work, pki, dock, file, size));
 
         System.out.println();
-        System.out.printf("%-46s %10s %10s   (%d alternating rounds)%n", "on " + (size >> 20) + " MiB, "
+        System.out.printf("%-52s %10s %10s   (%d alternating rounds)%n", "on " + (size >> 20) + " MiB, "
                 + Runtime.getRuntime().availableProcessors() + " cores", "median s", "MB/s", ROUNDS);
         for (Row r : rows) {
-            System.out.printf("%-46s %10.2f %10.0f%n", r.what(), r.median(), r.mbps());
+            System.out.printf("%-52s %10.2f %10.0f%n", r.what(), r.median(), r.mbps());
         }
         if (inMemory != null) {
-            System.out.printf("%-46s %10.2f %10.0f%n", inMemory.what(), inMemory.median(), inMemory.mbps());
+            System.out.printf("%-52s %10.2f %10.0f%n", inMemory.what(), inMemory.median(), inMemory.mbps());
         }
         Row ingest = rows.get(2);
         System.out.println("\npairwise ratios (median over rounds of the speeds measured in the same round):");
