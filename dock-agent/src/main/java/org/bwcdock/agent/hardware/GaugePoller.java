@@ -2,7 +2,7 @@ package org.bwcdock.agent.hardware;
 
 import org.bwcdock.agent.events.BayView;
 import org.bwcdock.agent.events.DockEvent;
-import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.ledger.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,7 @@ final class GaugePoller implements BatteryGauges, AutoCloseable {
     private final Map<Integer, FuelGauge> chips;
     private final Map<Integer, Last> last = new TreeMap<>();
     private final DockView view;
-    private final Ledger ledger;
+    private final Outbox outbox;
     private final Clock clock;
     private final IntConsumer changed;
     private final Duration interval;
@@ -48,12 +48,12 @@ final class GaugePoller implements BatteryGauges, AutoCloseable {
      * @param chips gauges by bay; empty: no thread, camera-reported levels only
      * @param changed told about a bay whose reading or charge status changed
      */
-    GaugePoller(List<Integer> bays, Map<Integer, FuelGauge> chips, DockView view, Ledger ledger, Clock clock,
+    GaugePoller(List<Integer> bays, Map<Integer, FuelGauge> chips, DockView view, Outbox outbox, Clock clock,
                 Duration interval, IntConsumer changed) {
         this.bays = List.copyOf(bays);
         this.chips = Map.copyOf(chips);
         this.view = view;
-        this.ledger = ledger;
+        this.outbox = outbox;
         this.clock = clock;
         this.changed = changed;
         chips.keySet().forEach(b -> last.put(b, new Last()));
@@ -130,7 +130,7 @@ final class GaugePoller implements BatteryGauges, AutoCloseable {
     private void event(DockEvent.Operational event) {
         try {
             // Operational: a gauge is about charging, not custody; dropping the oldest under pressure harms no evidence.
-            ledger.appendEvent(event);
+            outbox.appendEvent(event);
         } catch (RuntimeException e) {
             log.warn("cannot record {}: {}", event.type(), e.toString());
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bwcdock.agent.events.BayView;
 import org.bwcdock.agent.events.DockEvent;
-import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.ledger.Outbox;
 import org.bwcdock.agent.ledger.OutboxEvent;
 import org.bwcdock.agent.system.Backoff;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -55,7 +55,7 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     private static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private final MqttSettings settings;
-    private final Ledger ledger;
+    private final Outbox outbox;
     private final Commands commands;
     private final Supplier<Map<String, Object>> health;
     private final Clock clock;
@@ -76,9 +76,9 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     private record MqttMessageOut(String topic, byte[] payload, byte[] correlation) {
     }
 
-    MqttTelemetry(MqttSettings settings, Ledger ledger, CommandHandler handler, Supplier<Map<String, Object>> health, Clock clock) {
+    MqttTelemetry(MqttSettings settings, Outbox outbox, CommandHandler handler, Supplier<Map<String, Object>> health, Clock clock) {
         this.settings = settings;
-        this.ledger = ledger;
+        this.outbox = outbox;
         this.commands = new Commands(handler, new HashSet<>(settings.bays()), clock, Commands.DEFAULT_SKEW, settings.dockId(),
                 settings.commandTrust());
         this.health = health;
@@ -272,7 +272,7 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     /** In sequence order; an event leaves the outbox only after the broker's PUBACK. */
     private void publishOutbox() throws MqttException {
         for (int round = 0; round < 100; round++) {
-            List<OutboxEvent> batch = ledger.pendingEvents(100);
+            List<OutboxEvent> batch = outbox.pendingEvents(100);
             if (batch.isEmpty()) {
                 return;
             }
@@ -286,14 +286,14 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
                 payload.put("eventId", e.eventId()).put("sequence", e.sequence()).put("type", e.type())
                         .put("dockId", settings.dockId());
                 publish("events/" + e.type(), payload.toString().getBytes(StandardCharsets.UTF_8), false, 1, null);
-                ledger.markPublished(e.sequence());
+                outbox.markPublished(e.sequence());
             }
         }
     }
 
     private void publishHealth() throws MqttException {
         ObjectNode h = JSON.valueToTree(health.get());
-        h.put("dockId", settings.dockId()).put("outboxDepth", ledger.pendingEventCount()).put("at", clock.instant().toString());
+        h.put("dockId", settings.dockId()).put("outboxDepth", outbox.pendingEventCount()).put("at", clock.instant().toString());
         MqttMessage m = message(h.toString().getBytes(StandardCharsets.UTF_8), true, 0);
         MqttProperties p = new MqttProperties();
         p.setMessageExpiryInterval(120L);
@@ -352,14 +352,14 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
             // No way to answer: do nothing, and say so where the back office looks.
             log.warn("MQTT command {} ignored: it needs a response topic under {} and correlation data", SafeText.escape(name),
                     settings.topic("cmdresp/"));
-            ledger.appendEvent(new DockEvent.CommandRejected(name, "missing response topic or correlation data"));
+            outbox.appendEvent(new DockEvent.CommandRejected(name, "missing response topic or correlation data"));
             LockSupport.unpark(thread);
             return;
         }
         if (message.isRetained()) {
             // A retained command would run again at every connect (an old "hold": false lifting a hold each time).
             log.warn("MQTT command {} ignored: it arrived retained", SafeText.escape(name));
-            ledger.appendEvent(new DockEvent.CommandRejected(name, "retained commands are never executed"));
+            outbox.appendEvent(new DockEvent.CommandRejected(name, "retained commands are never executed"));
             LockSupport.unpark(thread);
             return;
         }

@@ -1,6 +1,6 @@
 package org.bwcdock.agent.telemetry;
 
-import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.ledger.Outbox;
 
 import java.time.Clock;
 import java.util.Map;
@@ -11,8 +11,8 @@ public final class Telemetries {
     private Telemetries() {
     }
 
-    public static Telemetry mqtt(MqttSettings settings, Ledger ledger, CommandHandler handler,
+    public static Telemetry mqtt(MqttSettings settings, Outbox outbox, CommandHandler handler,
                                  Supplier<Map<String, Object>> health, Clock clock) {
-        return new MqttTelemetry(settings, ledger, handler, health, clock);
+        return new MqttTelemetry(settings, outbox, handler, health, clock);
     }
 }

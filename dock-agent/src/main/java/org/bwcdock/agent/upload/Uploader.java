@@ -3,7 +3,7 @@ package org.bwcdock.agent.upload;
 import org.bwcdock.format.BadReceiptException;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
-import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.ledger.EvidenceFiles;
 import org.bwcdock.agent.ledger.PartRecord;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.system.Backoff;
@@ -30,7 +30,7 @@ public final class Uploader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Uploader.class);
     private static final long IDLE_NANOS = 500_000_000L;
 
-    private final Ledger ledger;
+    private final EvidenceFiles files;
     private final Spool spool;
     private final EvidenceSink sink;
     private final UploadListener listener;
@@ -42,8 +42,8 @@ public final class Uploader implements AutoCloseable {
     /** The wait after a delivery that failed but may succeed later; every worker shares it (one server). */
     private final Backoff serverTrouble = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(2));
 
-    public Uploader(Ledger ledger, Spool spool, EvidenceSink sink, int concurrency, UploadListener listener) {
-        this.ledger = ledger;
+    public Uploader(EvidenceFiles files, Spool spool, EvidenceSink sink, int concurrency, UploadListener listener) {
+        this.files = files;
         this.spool = spool;
         this.sink = sink;
         this.listener = listener;
@@ -105,7 +105,7 @@ public final class Uploader implements AutoCloseable {
 
     private synchronized EvidenceFile claim() {
         String first = firstCamera.get();
-        return ledger.filesIn(FileState.INGESTED, FileState.UPLOADING, FileState.UPLOADED).stream()
+        return files.filesIn(FileState.INGESTED, FileState.UPLOADING, FileState.UPLOADED).stream()
                 .filter(f -> !inFlight.contains(f.id()))
                 .min(Comparator.comparing((EvidenceFile f) -> !f.cameraId().equals(first)).thenComparingLong(EvidenceFile::id))
                 .filter(f -> inFlight.add(f.id()))
@@ -115,12 +115,12 @@ public final class Uploader implements AutoCloseable {
     private void upload(EvidenceFile f) throws InterruptedException {
         String where = "camera " + f.cameraId() + ": " + f.relativePath();
         if (f.state() == FileState.INGESTED) {
-            ledger.transition(f.id(), FileState.INGESTED, FileState.UPLOADING, null);
+            files.transition(f.id(), FileState.INGESTED, FileState.UPLOADING, null);
         } else if (f.state() == FileState.UPLOADED) {
-            ledger.transition(f.id(), FileState.UPLOADED, FileState.UPLOADING, "commit again after a restart");
+            files.transition(f.id(), FileState.UPLOADED, FileState.UPLOADING, "commit again after a restart");
         }
         List<EvidenceSink.Part> parts = new ArrayList<>();
-        List<PartRecord> records = ledger.parts(f.id());
+        List<PartRecord> records = files.parts(f.id());
         long total = records.stream().mapToLong(PartRecord::ciphertextLength).sum();
         long[] confirmed = new long[records.size()];
         String[] urls = records.stream().map(PartRecord::uploadUrl).toArray(String[]::new);
@@ -128,51 +128,51 @@ public final class Uploader implements AutoCloseable {
             parts.add(new EvidenceSink.Part(p.index(), spool.resolve(p.spoolFile()), p.ciphertextLength(),
                     p.ciphertextSha256(), p.uploadUrl()));
         }
-        byte[] manifest = ledger.manifest(f.id()).orElseThrow();
+        byte[] manifest = files.manifest(f.id()).orElseThrow();
         // Manifest and signature from the ledger, where ingest recorded them in one transaction.
-        byte[] signature = ledger.manifestSignature(f.id()).orElseThrow(
-                () -> new IllegalStateException("file " + f.id() + " has a manifest but no signature in the ledger"));
+        byte[] signature = files.manifestSignature(f.id()).orElseThrow(
+                () -> new IllegalStateException("file " + f.id() + " has a manifest but no signature in the files"));
         try {
             byte[] receipt = sink.deliver(new EvidenceSink.Delivery(f.id(), where, parts, manifest, signature, f.plaintextSha256()),
                     new EvidenceSink.Listener() {
                         @Override
                         public void partCreated(int index, String url) {
                             urls[index] = url;
-                            ledger.recordPartUpload(f.id(), index, url, 0);
+                            files.recordPartUpload(f.id(), index, url, 0);
                         }
 
                         @Override
                         public void partProgress(int index, long confirmedOffset) {
                             // The URL is known here already: no ledger read on every progress report.
-                            ledger.recordPartUpload(f.id(), index, urls[index], confirmedOffset);
+                            files.recordPartUpload(f.id(), index, urls[index], confirmedOffset);
                             confirmed[index] = confirmedOffset;
                             listener.progress(f, java.util.Arrays.stream(confirmed).sum(), total);
                         }
                     });
-            ledger.transition(f.id(), FileState.UPLOADING, FileState.UPLOADED, null);
-            ledger.recordReceipt(f.id(), receipt);
+            files.transition(f.id(), FileState.UPLOADING, FileState.UPLOADED, null);
+            files.recordReceipt(f.id(), receipt);
             try {
                 spool.deleteAll(f.id());
             } catch (IOException e) {
                 log.warn("{}: receipted, but its spool files could not be removed: {}", where, e.getMessage());
             }
             serverTrouble.reset();
-            listener.receipted(ledger.file(f.id()).orElseThrow());
+            listener.receipted(files.file(f.id()).orElseThrow());
         } catch (UploadException e) {
             log.warn("{}: {}", where, e.getMessage());
             if (!e.retryable()) {
-                ledger.transition(f.id(), FileState.UPLOADING, FileState.FAILED, e.getMessage());
+                files.transition(f.id(), FileState.UPLOADING, FileState.FAILED, e.getMessage());
             } else {
                 if (e.uploadsLost()) {
-                    for (PartRecord p : ledger.parts(f.id())) {
-                        ledger.recordPartUpload(f.id(), p.index(), null, 0);
+                    for (PartRecord p : files.parts(f.id())) {
+                        files.recordPartUpload(f.id(), p.index(), null, 0);
                     }
                 }
                 serverTrouble.pause(); // not the next file at once: the server is in trouble
             }
         } catch (BadReceiptException e) {
             log.error("{}: receipt rejected: {}", where, e.getMessage());
-            ledger.transition(f.id(), FileState.UPLOADING, FileState.FAILED, "receipt rejected: " + e.getMessage());
+            files.transition(f.id(), FileState.UPLOADING, FileState.FAILED, "receipt rejected: " + e.getMessage());
         }
     }
 

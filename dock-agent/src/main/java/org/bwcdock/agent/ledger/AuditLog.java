@@ -1,0 +1,15 @@
+package org.bwcdock.agent.ledger;
+
+/**
+ * The audit hash chain: a role of the {@link Ledger}.
+ */
+public interface AuditLog {
+    /** Appends an audit row chained to the previous one. */
+    void audit(String actor, String action, String subject, String detail);
+
+    /** SHA-256 (hex) of the newest audit row: what a manifest quotes. */
+    String auditHead();
+
+    /** Re-computes the whole chain; names the first broken row, if any. */
+    AuditVerification verifyAudit();
+}
