@@ -20,12 +20,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -40,8 +38,6 @@ import java.util.stream.Collectors;
 final class SqliteLedger implements Ledger {
     private static final Logger log = LoggerFactory.getLogger(SqliteLedger.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-    private static final String FILE_COLUMNS =
-            "id, camera_id, relative_path, size, mtime, state, plaintext_sha256, reason, discovered_at";
 
     private final Connection db;
     private final Path file;
@@ -159,7 +155,7 @@ final class SqliteLedger implements Ledger {
     @Override
     public void recordCamera(CameraRecord camera) {
         CameraIdentityException refused = tx("record camera " + camera.cameraId(), c -> {
-            Optional<CameraRecord> known = readCamera(c, camera.cameraId());
+            Optional<CameraRecord> known = CameraRows.read(c, camera.cameraId());
             if (known.isPresent() && (!known.get().usbVendorProduct().equals(camera.usbVendorProduct())
                     || !java.util.Objects.equals(known.get().usbSerial(), camera.usbSerial()))) {
                 // The binding stays; the attempt is audited and reported, committed before the caller hears of it.
@@ -189,44 +185,19 @@ final class SqliteLedger implements Ledger {
 
     @Override
     public Optional<CameraRecord> camera(String cameraId) {
-        return tx("read camera " + cameraId, c -> readCamera(c, cameraId));
-    }
-
-    private static Optional<CameraRecord> readCamera(Connection c, String cameraId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT camera_id, usb_vendor_product, usb_serial, legal_hold FROM cameras WHERE camera_id = ?")) {
-            p.setString(1, cameraId);
-            try (ResultSet r = p.executeQuery()) {
-                return r.next()
-                        ? Optional.of(new CameraRecord(r.getString(1), r.getString(2), r.getString(3), r.getInt(4) != 0))
-                        : Optional.empty();
-            }
-        }
+        return tx("read camera " + cameraId, c -> CameraRows.read(c, cameraId));
     }
 
     @Override
     public java.util.Map<String, Instant> camerasLastSeen() {
-        return tx("list cameras", c -> {
-            java.util.Map<String, Instant> out = new java.util.TreeMap<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT camera_id, last_seen FROM cameras");
-                 ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    out.put(r.getString(1), Instant.ofEpochMilli(r.getLong(2)));
-                }
-            }
-            return out;
-        });
+        return tx("list cameras", CameraRows::lastSeen);
     }
 
     @Override
     public void setLegalHold(String cameraId, boolean hold, String actor) {
         tx("legal hold " + cameraId, c -> {
-            try (PreparedStatement p = c.prepareStatement("UPDATE cameras SET legal_hold = ? WHERE camera_id = ?")) {
-                p.setInt(1, hold ? 1 : 0);
-                p.setString(2, cameraId);
-                if (p.executeUpdate() == 0) {
-                    throw new LedgerException("legal hold: camera " + cameraId + " is not known to this dock");
-                }
+            if (!CameraRows.setLegalHold(c, cameraId, hold)) {
+                throw new LedgerException("legal hold: camera " + cameraId + " is not known to this dock");
             }
             audit(c, actor, hold ? "legal-hold-on" : "legal-hold-off", cameraId, "");
             appendEvent(c, new DockEvent.LegalHold(cameraId, hold, actor, Instant.ofEpochMilli(now())));
@@ -239,34 +210,11 @@ final class SqliteLedger implements Ledger {
     @Override
     public long discover(String cameraId, String relativePath, long size, long mtimeMillis) {
         return tx("discover " + cameraId + ":" + relativePath, c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT id FROM evidence_files WHERE camera_id = ? AND relative_path = ? AND size = ? AND mtime = ?")) {
-                p.setString(1, cameraId);
-                p.setString(2, relativePath);
-                p.setLong(3, size);
-                p.setLong(4, mtimeMillis);
-                try (ResultSet r = p.executeQuery()) {
-                    if (r.next()) {
-                        return r.getLong(1);
-                    }
-                }
+            Optional<Long> known = FileRows.find(c, cameraId, relativePath, size, mtimeMillis);
+            if (known.isPresent()) {
+                return known.get();
             }
-            long id;
-            try (PreparedStatement p = c.prepareStatement("""
-                    INSERT INTO evidence_files(camera_id, relative_path, size, mtime, state, discovered_at, updated_at)
-                    VALUES (?,?,?,?,'DISCOVERED',?,?)""", Statement.RETURN_GENERATED_KEYS)) {
-                p.setString(1, cameraId);
-                p.setString(2, relativePath);
-                p.setLong(3, size);
-                p.setLong(4, mtimeMillis);
-                p.setLong(5, now());
-                p.setLong(6, now());
-                p.executeUpdate();
-                try (ResultSet keys = p.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getLong(1);
-                }
-            }
+            long id = FileRows.insert(c, cameraId, relativePath, size, mtimeMillis, now());
             stateChanged(c, id, cameraId, relativePath, null, FileState.DISCOVERED, "size " + size);
             return id;
         });
@@ -274,47 +222,19 @@ final class SqliteLedger implements Ledger {
 
     @Override
     public Optional<EvidenceFile> file(long fileId) {
-        return tx("read file " + fileId, c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT " + FILE_COLUMNS + " FROM evidence_files WHERE id = ?")) {
-                p.setLong(1, fileId);
-                List<EvidenceFile> files = files(p);
-                return files.isEmpty() ? Optional.empty() : Optional.of(files.get(0));
-            }
-        });
+        return tx("read file " + fileId, c -> FileRows.select(c, "id = ?", fileId).stream().findFirst());
     }
 
     @Override
     public List<EvidenceFile> filesOf(String cameraId) {
-        return tx("list files of " + cameraId, c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT " + FILE_COLUMNS + " FROM evidence_files WHERE camera_id = ? ORDER BY id")) {
-                p.setString(1, cameraId);
-                return files(p);
-            }
-        });
+        return tx("list files of " + cameraId, c -> FileRows.select(c, "camera_id = ?", cameraId));
     }
 
     @Override
     public List<EvidenceFile> filesIn(FileState first, FileState... more) {
         Set<FileState> states = EnumSet.of(first, more);
-        String in = states.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
-        return tx("list files in " + states, c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT " + FILE_COLUMNS + " FROM evidence_files WHERE state IN (" + in + ") ORDER BY id")) {
-                return files(p);
-            }
-        });
-    }
-
-    private static List<EvidenceFile> files(PreparedStatement p) throws SQLException {
-        List<EvidenceFile> out = new ArrayList<>();
-        try (ResultSet r = p.executeQuery()) {
-            while (r.next()) {
-                out.add(new EvidenceFile(r.getLong(1), r.getString(2), r.getString(3), r.getLong(4), r.getLong(5),
-                        FileState.valueOf(r.getString(6)), r.getString(7), r.getString(8), r.getLong(9)));
-            }
-        }
-        return out;
+        String in = states.stream().map(st -> "'" + st.name() + "'").collect(Collectors.joining(","));
+        return tx("list files in " + states, c -> FileRows.select(c, "state IN (" + in + ")"));
     }
 
     @Override
@@ -327,39 +247,17 @@ final class SqliteLedger implements Ledger {
 
     /** Compare-and-set on the state column: the move happens only if the file is still in {@code from}. */
     private void move(Connection c, long fileId, FileState from, FileState to, String reason) throws SQLException {
-        String[] who = describe(c, fileId);
+        String[] who = FileRows.describe(c, fileId);
         if (!from.canMoveTo(to)) {
             throw new IllegalTransitionException("file " + fileId + " (camera " + who[0] + ", " + who[1] + "): "
                     + from + " → " + to + " is not an allowed move (from " + from + " only " + from.successors() + ")");
         }
         boolean keepReason = to == FileState.FAILED || to == FileState.QUARANTINED;
-        try (PreparedStatement p = c.prepareStatement(
-                "UPDATE evidence_files SET state = ?, reason = ?, updated_at = ? WHERE id = ? AND state = ?")) {
-            p.setString(1, to.name());
-            p.setString(2, keepReason ? reason : null);
-            p.setLong(3, now());
-            p.setLong(4, fileId);
-            p.setString(5, from.name());
-            if (p.executeUpdate() == 0) {
-                throw new IllegalTransitionException("file " + fileId + " (camera " + who[0] + ", " + who[1] + ") is "
-                        + who[2] + ", not " + from + "; refused " + from + " → " + to);
-            }
+        if (!FileRows.setState(c, fileId, from, to, keepReason ? reason : null, now())) {
+            throw new IllegalTransitionException("file " + fileId + " (camera " + who[0] + ", " + who[1] + ") is "
+                    + who[2] + ", not " + from + "; refused " + from + " → " + to);
         }
         stateChanged(c, fileId, who[0], who[1], from, to, reason);
-    }
-
-    /** camera id, path and current state of a file, or an exception naming the unknown id. */
-    private static String[] describe(Connection c, long fileId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT camera_id, relative_path, state FROM evidence_files WHERE id = ?")) {
-            p.setLong(1, fileId);
-            try (ResultSet r = p.executeQuery()) {
-                if (!r.next()) {
-                    throw new IllegalTransitionException("file " + fileId + " is not in the ledger");
-                }
-                return new String[] {r.getString(1), r.getString(2), r.getString(3)};
-            }
-        }
     }
 
     private void stateChanged(Connection c, long fileId, String cameraId, String path, FileState from, FileState to,
@@ -375,36 +273,8 @@ final class SqliteLedger implements Ledger {
     public void recordIngest(long fileId, String plaintextSha256, List<PartRecord> parts, byte[] manifest,
                              byte[] manifestSignature) {
         tx("record ingest of file " + fileId, c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM parts WHERE file_id = ?")) {
-                del.setLong(1, fileId);
-                del.executeUpdate();
-            }
-            try (PreparedStatement p = c.prepareStatement("""
-                    INSERT INTO parts(file_id, idx, offset, length, plaintext_sha256, ciphertext_sha256,
-                      ciphertext_length, spool_file, upload_url, confirmed_offset) VALUES (?,?,?,?,?,?,?,?,?,?)""")) {
-                for (PartRecord part : parts) {
-                    p.setLong(1, fileId);
-                    p.setInt(2, part.index());
-                    p.setLong(3, part.offset());
-                    p.setLong(4, part.length());
-                    p.setString(5, part.plaintextSha256());
-                    p.setString(6, part.ciphertextSha256());
-                    p.setLong(7, part.ciphertextLength());
-                    p.setString(8, part.spoolFile());
-                    p.setString(9, part.uploadUrl());
-                    p.setLong(10, part.confirmedOffset());
-                    p.addBatch();
-                }
-                p.executeBatch();
-            }
-            try (PreparedStatement p = c.prepareStatement(
-                    "UPDATE evidence_files SET plaintext_sha256 = ?, manifest = ?, manifest_signature = ? WHERE id = ?")) {
-                p.setString(1, plaintextSha256);
-                p.setBytes(2, manifest);
-                p.setBytes(3, manifestSignature);
-                p.setLong(4, fileId);
-                p.executeUpdate();
-            }
+            FileRows.replaceParts(c, fileId, parts);
+            FileRows.setIngest(c, fileId, plaintextSha256, manifest, manifestSignature);
             move(c, fileId, FileState.INGESTING, FileState.INGESTED, null);
             return null;
         });
@@ -412,35 +282,14 @@ final class SqliteLedger implements Ledger {
 
     @Override
     public List<PartRecord> parts(long fileId) {
-        return tx("read parts of file " + fileId, c -> {
-            List<PartRecord> out = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("""
-                    SELECT idx, offset, length, plaintext_sha256, ciphertext_sha256, ciphertext_length, spool_file,
-                      upload_url, confirmed_offset FROM parts WHERE file_id = ? ORDER BY idx""")) {
-                p.setLong(1, fileId);
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        out.add(new PartRecord(r.getInt(1), r.getLong(2), r.getLong(3), r.getString(4), r.getString(5),
-                                r.getLong(6), r.getString(7), r.getString(8), r.getLong(9)));
-                    }
-                }
-            }
-            return out;
-        });
+        return tx("read parts of file " + fileId, c -> FileRows.parts(c, fileId));
     }
 
     @Override
     public void recordPartUpload(long fileId, int partIndex, String uploadUrl, long confirmedOffset) {
         tx("record upload of part " + partIndex + " of file " + fileId, c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "UPDATE parts SET upload_url = ?, confirmed_offset = ? WHERE file_id = ? AND idx = ?")) {
-                p.setString(1, uploadUrl);
-                p.setLong(2, confirmedOffset);
-                p.setLong(3, fileId);
-                p.setInt(4, partIndex);
-                if (p.executeUpdate() == 0) {
-                    throw new LedgerException("file " + fileId + " has no part " + partIndex);
-                }
+            if (!FileRows.setPartUpload(c, fileId, partIndex, uploadUrl, confirmedOffset)) {
+                throw new LedgerException("file " + fileId + " has no part " + partIndex);
             }
             return null;
         });
@@ -449,11 +298,7 @@ final class SqliteLedger implements Ledger {
     @Override
     public void recordReceipt(long fileId, byte[] receipt) {
         tx("record receipt of file " + fileId, c -> {
-            try (PreparedStatement p = c.prepareStatement("UPDATE evidence_files SET receipt = ? WHERE id = ?")) {
-                p.setBytes(1, receipt);
-                p.setLong(2, fileId);
-                p.executeUpdate();
-            }
+            FileRows.setReceipt(c, fileId, receipt);
             move(c, fileId, FileState.UPLOADED, FileState.RECEIPTED, null);
             return null;
         });
@@ -475,14 +320,7 @@ final class SqliteLedger implements Ledger {
     }
 
     private Optional<byte[]> blob(String column, long fileId) {
-        return tx("read " + column + " of file " + fileId, c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT " + column + " FROM evidence_files WHERE id = ?")) {
-                p.setLong(1, fileId);
-                try (ResultSet r = p.executeQuery()) {
-                    return r.next() ? Optional.ofNullable(r.getBytes(1)) : Optional.empty();
-                }
-            }
-        });
+        return tx("read " + column + " of file " + fileId, c -> FileRows.blob(c, column, fileId));
     }
 
     // ---- assignments --------------------------------------------------------------------------
@@ -490,15 +328,8 @@ final class SqliteLedger implements Ledger {
     @Override
     public void assign(String cameraId, String officerId, String source) {
         tx("assign " + cameraId, c -> {
-            endAssignment(c, cameraId);
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO assignments(camera_id, officer_id, source, started_at) VALUES (?,?,?,?)")) {
-                p.setString(1, cameraId);
-                p.setString(2, officerId);
-                p.setString(3, source);
-                p.setLong(4, now());
-                p.executeUpdate();
-            }
+            CameraRows.endAssignment(c, cameraId, now());
+            CameraRows.startAssignment(c, cameraId, officerId, source, now());
             audit(c, source, "assign", cameraId, "officer " + officerId);
             appendEvent(c, new DockEvent.Assigned(cameraId, officerId, source, Instant.ofEpochMilli(now())));
             return null;
@@ -508,7 +339,7 @@ final class SqliteLedger implements Ledger {
     @Override
     public void unassign(String cameraId, String source) {
         tx("unassign " + cameraId, c -> {
-            String officer = endAssignment(c, cameraId);
+            String officer = CameraRows.endAssignment(c, cameraId, now());
             if (officer != null) {
                 audit(c, source, "unassign", cameraId, "officer " + officer);
                 appendEvent(c, new DockEvent.Unassigned(cameraId, officer, source, Instant.ofEpochMilli(now())));
@@ -517,40 +348,9 @@ final class SqliteLedger implements Ledger {
         });
     }
 
-    /** Ends the open assignment and returns its officer, or null if there was none. */
-    private String endAssignment(Connection c, String cameraId) throws SQLException {
-        String officer = null;
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT officer_id FROM assignments WHERE camera_id = ? AND ended_at IS NULL")) {
-            p.setString(1, cameraId);
-            try (ResultSet r = p.executeQuery()) {
-                if (r.next()) {
-                    officer = r.getString(1);
-                }
-            }
-        }
-        try (PreparedStatement p = c.prepareStatement(
-                "UPDATE assignments SET ended_at = ? WHERE camera_id = ? AND ended_at IS NULL")) {
-            p.setLong(1, now());
-            p.setString(2, cameraId);
-            p.executeUpdate();
-        }
-        return officer;
-    }
-
     @Override
     public Optional<Assignment> currentAssignment(String cameraId) {
-        return tx("read assignment of " + cameraId, c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT camera_id, officer_id, source, started_at FROM assignments WHERE camera_id = ? AND ended_at IS NULL")) {
-                p.setString(1, cameraId);
-                try (ResultSet r = p.executeQuery()) {
-                    return r.next()
-                            ? Optional.of(new Assignment(r.getString(1), r.getString(2), r.getString(3), r.getLong(4)))
-                            : Optional.empty();
-                }
-            }
-        });
+        return tx("read assignment of " + cameraId, c -> CameraRows.assignment(c, cameraId));
     }
 
     // ---- outbox -------------------------------------------------------------------------------
@@ -561,43 +361,19 @@ final class SqliteLedger implements Ledger {
     }
 
     private OutboxEvent appendEvent(Connection c, DockEvent event) throws SQLException {
-        String type = event.type();
-        EventClass eventClass = event.eventClass();
-        String payloadJson = EventJson.encode(event);
         appendedInTx = true;
         makeRoom(c);
-        String eventId = UUID.randomUUID().toString();
-        long at = now();
-        try (PreparedStatement p = c.prepareStatement(
-                "INSERT INTO outbox(event_id, type, class, payload, created_at) VALUES (?,?,?,?,?)",
-                Statement.RETURN_GENERATED_KEYS)) {
-            p.setString(1, eventId);
-            p.setString(2, type);
-            p.setString(3, eventClass.name());
-            p.setString(4, payloadJson);
-            p.setLong(5, at);
-            p.executeUpdate();
-            try (ResultSet keys = p.getGeneratedKeys()) {
-                keys.next();
-                return new OutboxEvent(keys.getLong(1), eventId, type, eventClass, payloadJson, at);
-            }
-        }
+        return OutboxRows.insert(c, event.type(), event.eventClass(), EventJson.encode(event), now());
     }
 
     /** Applies the overflow rule (class comment) before an append. */
     private void makeRoom(Connection c) throws SQLException {
-        long pending = count(c);
+        long pending = OutboxRows.count(c);
         if (pending < outboxCapacity) {
             return;
         }
         long excess = pending - outboxCapacity + 1;
-        int dropped;
-        try (PreparedStatement p = c.prepareStatement("""
-                DELETE FROM outbox WHERE sequence IN (
-                  SELECT sequence FROM outbox WHERE class = 'OPERATIONAL' ORDER BY sequence LIMIT ?)""")) {
-            p.setLong(1, excess);
-            dropped = p.executeUpdate();
-        }
+        int dropped = OutboxRows.dropOldestOperational(c, excess);
         if (dropped > 0) {
             audit(c, "agent", "outbox-overflow", "outbox", "dropped " + dropped + " operational event(s) at capacity " + outboxCapacity);
         }
@@ -606,44 +382,22 @@ final class SqliteLedger implements Ledger {
         }
     }
 
-    private static long count(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM outbox")) {
-            return r.next() ? r.getLong(1) : 0;
-        }
-    }
-
     @Override
     public List<OutboxEvent> pendingEvents(int limit) {
-        return tx("read outbox", c -> {
-            List<OutboxEvent> out = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT sequence, event_id, type, class, payload, created_at FROM outbox ORDER BY sequence LIMIT ?")) {
-                p.setInt(1, limit);
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        out.add(new OutboxEvent(r.getLong(1), r.getString(2), r.getString(3),
-                                EventClass.valueOf(r.getString(4)), r.getString(5), r.getLong(6)));
-                    }
-                }
-            }
-            return out;
-        });
+        return tx("read outbox", c -> OutboxRows.pending(c, limit));
     }
 
     @Override
     public void markPublished(long sequence) {
         tx("mark event " + sequence + " published", c -> {
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM outbox WHERE sequence = ?")) {
-                p.setLong(1, sequence);
-                p.executeUpdate();
-            }
+            OutboxRows.delete(c, sequence);
             return null;
         });
     }
 
     @Override
     public long pendingEventCount() {
-        return tx("count outbox", SqliteLedger::count);
+        return tx("count outbox", OutboxRows::count);
     }
 
     // ---- audit --------------------------------------------------------------------------------

@@ -1,0 +1,182 @@
+package org.bwcdock.agent.ledger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The SQL of the evidence_files and parts tables, and nothing else: no audit, no events, no
+ * transactions. {@link SqliteLedger} calls these inside its transactions and adds the audit row and
+ * the event that every state change carries.
+ */
+final class FileRows {
+    private static final String COLUMNS =
+            "id, camera_id, relative_path, size, mtime, state, plaintext_sha256, reason, discovered_at";
+
+    private FileRows() {
+    }
+
+    static Optional<Long> find(Connection c, String cameraId, String relativePath, long size, long mtimeMillis) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT id FROM evidence_files WHERE camera_id = ? AND relative_path = ? AND size = ? AND mtime = ?")) {
+            p.setString(1, cameraId);
+            p.setString(2, relativePath);
+            p.setLong(3, size);
+            p.setLong(4, mtimeMillis);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? Optional.of(r.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** A new row in state DISCOVERED; its id. */
+    static long insert(Connection c, String cameraId, String relativePath, long size, long mtimeMillis, long now) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("""
+                INSERT INTO evidence_files(camera_id, relative_path, size, mtime, state, discovered_at, updated_at)
+                VALUES (?,?,?,?,'DISCOVERED',?,?)""", Statement.RETURN_GENERATED_KEYS)) {
+            p.setString(1, cameraId);
+            p.setString(2, relativePath);
+            p.setLong(3, size);
+            p.setLong(4, mtimeMillis);
+            p.setLong(5, now);
+            p.setLong(6, now);
+            p.executeUpdate();
+            try (ResultSet keys = p.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** Files matching {@code where} (a condition with ? placeholders for {@code args}), by id. */
+    static List<EvidenceFile> select(Connection c, String where, Object... args) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM evidence_files WHERE " + where + " ORDER BY id")) {
+            for (int i = 0; i < args.length; i++) {
+                p.setObject(i + 1, args[i]);
+            }
+            List<EvidenceFile> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new EvidenceFile(r.getLong(1), r.getString(2), r.getString(3), r.getLong(4), r.getLong(5),
+                            FileState.valueOf(r.getString(6)), r.getString(7), r.getString(8), r.getLong(9)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** camera id, path and current state of a file, or an exception naming the unknown id. */
+    static String[] describe(Connection c, long fileId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT camera_id, relative_path, state FROM evidence_files WHERE id = ?")) {
+            p.setLong(1, fileId);
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next()) {
+                    throw new IllegalTransitionException("file " + fileId + " is not in the ledger");
+                }
+                return new String[] {r.getString(1), r.getString(2), r.getString(3)};
+            }
+        }
+    }
+
+    /** Compare-and-set: false when the file is no longer in {@code from}. */
+    static boolean setState(Connection c, long fileId, FileState from, FileState to, String reason, long now) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE evidence_files SET state = ?, reason = ?, updated_at = ? WHERE id = ? AND state = ?")) {
+            p.setString(1, to.name());
+            p.setString(2, reason);
+            p.setLong(3, now);
+            p.setLong(4, fileId);
+            p.setString(5, from.name());
+            return p.executeUpdate() > 0;
+        }
+    }
+
+    static void replaceParts(Connection c, long fileId, List<PartRecord> parts) throws SQLException {
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM parts WHERE file_id = ?")) {
+            del.setLong(1, fileId);
+            del.executeUpdate();
+        }
+        try (PreparedStatement p = c.prepareStatement("""
+                INSERT INTO parts(file_id, idx, offset, length, plaintext_sha256, ciphertext_sha256,
+                  ciphertext_length, spool_file, upload_url, confirmed_offset) VALUES (?,?,?,?,?,?,?,?,?,?)""")) {
+            for (PartRecord part : parts) {
+                p.setLong(1, fileId);
+                p.setInt(2, part.index());
+                p.setLong(3, part.offset());
+                p.setLong(4, part.length());
+                p.setString(5, part.plaintextSha256());
+                p.setString(6, part.ciphertextSha256());
+                p.setLong(7, part.ciphertextLength());
+                p.setString(8, part.spoolFile());
+                p.setString(9, part.uploadUrl());
+                p.setLong(10, part.confirmedOffset());
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    static void setIngest(Connection c, long fileId, String plaintextSha256, byte[] manifest, byte[] manifestSignature)
+            throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE evidence_files SET plaintext_sha256 = ?, manifest = ?, manifest_signature = ? WHERE id = ?")) {
+            p.setString(1, plaintextSha256);
+            p.setBytes(2, manifest);
+            p.setBytes(3, manifestSignature);
+            p.setLong(4, fileId);
+            p.executeUpdate();
+        }
+    }
+
+    static List<PartRecord> parts(Connection c, long fileId) throws SQLException {
+        List<PartRecord> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("""
+                SELECT idx, offset, length, plaintext_sha256, ciphertext_sha256, ciphertext_length, spool_file,
+                  upload_url, confirmed_offset FROM parts WHERE file_id = ? ORDER BY idx""")) {
+            p.setLong(1, fileId);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new PartRecord(r.getInt(1), r.getLong(2), r.getLong(3), r.getString(4), r.getString(5),
+                            r.getLong(6), r.getString(7), r.getString(8), r.getLong(9)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** False when the file has no such part. */
+    static boolean setPartUpload(Connection c, long fileId, int partIndex, String uploadUrl, long confirmedOffset) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "UPDATE parts SET upload_url = ?, confirmed_offset = ? WHERE file_id = ? AND idx = ?")) {
+            p.setString(1, uploadUrl);
+            p.setLong(2, confirmedOffset);
+            p.setLong(3, fileId);
+            p.setInt(4, partIndex);
+            return p.executeUpdate() > 0;
+        }
+    }
+
+    static void setReceipt(Connection c, long fileId, byte[] receipt) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE evidence_files SET receipt = ? WHERE id = ?")) {
+            p.setBytes(1, receipt);
+            p.setLong(2, fileId);
+            p.executeUpdate();
+        }
+    }
+
+    /** {@code column} is one of ours (receipt, manifest, manifest_signature), never a caller's string. */
+    static Optional<byte[]> blob(Connection c, String column, long fileId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT " + column + " FROM evidence_files WHERE id = ?")) {
+            p.setLong(1, fileId);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? Optional.ofNullable(r.getBytes(1)) : Optional.empty();
+            }
+        }
+    }
+}
