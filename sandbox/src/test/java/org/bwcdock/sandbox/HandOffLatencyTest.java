@@ -1,6 +1,7 @@
 package org.bwcdock.sandbox;
 
 import org.bwcdock.agent.DockAgent;
+import org.bwcdock.simulation.SimulatedBoard;
 import org.bwcdock.agent.config.ConfigLoader;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
@@ -40,7 +41,7 @@ class HandOffLatencyTest {
             String toml = Files.readString(config).replace("[evidence]\n", "[evidence]\nconcurrency = 1\n");
             assertTrue(toml.contains("concurrency = 1"), "no [evidence] section to give one upload worker:\n" + toml);
             Files.writeString(config, toml);
-            try (DockAgent agent = DockAgent.create(ConfigLoader.load(config), Clock.systemUTC())) {
+            try (DockAgent agent = DockAgent.create(ConfigLoader.load(config), Clock.systemUTC(), new SimulatedBoard())) {
                 agent.start();
                 List<String> figures = new ArrayList<>();
                 long handOffs = 0;

@@ -114,7 +114,8 @@ class CrashLoopTest {
             this.work = work;
             this.random = random;
             Path dock = work.resolve("dock");
-            this.config = site.writeAgentConfig(dock, Site.AgentOptions.DEFAULT.withSpool("2 GiB", "4 MiB"));
+            // The crash loop forks the agent as a dock runs it (its Main), where no simulated chips exist: no hardware.
+            this.config = site.writeAgentConfig(dock, Site.AgentOptions.DEFAULT.withSpool("2 GiB", "4 MiB").withBays(4, "none"));
             this.ledgerFile = dock.resolve("state/ledger.db");
             this.ledger = new CrashLedger(ledgerFile);
             this.spool = dock.resolve("state/spool");
