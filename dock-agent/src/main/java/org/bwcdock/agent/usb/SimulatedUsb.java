@@ -58,6 +58,26 @@ public final class SimulatedUsb {
         return part;
     }
 
+    /**
+     * Plugs a camera whose storage is a real block device of this machine (a loop device with a
+     * FAT or exFAT image): the USB identity (port, ids, serial) is simulated, while the by-id link
+     * and the /dev node lead to the real device, which udisks2 mounts. Returns the block name.
+     */
+    public String plugRealDevice(String port, String vendor, String product, String serial, Path realNode) throws IOException {
+        String block = realNode.getFileName().toString();
+        Path usb = device(port);
+        Files.createDirectories(usb);
+        Files.writeString(usb.resolve("idVendor"), vendor + "\n");
+        Files.writeString(usb.resolve("idProduct"), product + "\n");
+        Files.writeString(usb.resolve("serial"), serial + "\n");
+        Path blockDir = Files.createDirectories(usb.resolve(port + ":1.0/host99/target99:0:0/99:0:0:0/block").resolve(block));
+        link(sysRoot.resolve("class/block").resolve(block), blockDir);
+        link(devRoot.resolve(block), realNode);
+        Path byId = Files.createDirectories(devRoot.resolve("disk/by-id"));
+        link(byId.resolve("usb-BWC_Camera_" + serial + "-0:0"), Path.of("../..", block));
+        return block;
+    }
+
     /** True while a camera is plugged into {@code port}. */
     public boolean plugged(String port) {
         return Files.exists(device(port));
@@ -80,7 +100,7 @@ public final class SimulatedUsb {
             for (Path l : links.filter(l -> l.getFileName().toString().contains("_" + serial + "-")).toList()) {
                 String block = Files.readSymbolicLink(l).getFileName().toString();
                 Files.deleteIfExists(l);
-                Files.deleteIfExists(devRoot.resolve(block));
+                Files.deleteIfExists(devRoot.resolve(block)); // a link to a real node: the link only
                 Files.deleteIfExists(sysRoot.resolve("class/block").resolve(block));
             }
         }
