@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -109,12 +109,10 @@ final class UdisksMounter implements Mounter {
 
         Bus(Path device) throws IOException {
             this.deadline = System.nanoTime() + timeout.toNanos();
-            Path node;
-            try {
-                node = device.toRealPath(); // a by-id link or a test's link to the real node: udisks2 knows the node
-            } catch (NoSuchFileException e) {
-                throw new MountException(MountException.Kind.NO_DEVICE, device + " is gone (camera removed?)", e);
-            }
+            // A link (a test's, or udev's) is resolved to the node udisks2 knows. Under the unit's
+            // PrivateDevices the agent's /dev has no disks at all: then the name goes to udisks2 as
+            // it is, which resolves it in the host's /dev (and answers nothing for a pulled camera).
+            Path node = Files.exists(device) ? device.toRealPath() : device;
             this.device = node;
             try {
                 connection = DBusConnectionBuilder.forSystemBus().withShared(false)

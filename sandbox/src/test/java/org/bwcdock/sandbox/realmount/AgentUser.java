@@ -17,8 +17,8 @@ final class AgentUser {
     private final String classPath;
 
     /**
-     * Makes {@code work} the bwcdock user's (its config, keys and state live there) and copies the
-     * class path entries that user cannot read (the Maven repository under /root) into it.
+     * Makes {@code work} the bwcdock user's and links (or copies) into it the class path entries
+     * that user cannot read (the Maven repository under /root).
      */
     AgentUser(Path work) throws Exception {
         this.work = work;
@@ -29,32 +29,42 @@ final class AgentUser {
             Path p = Path.of(e).toAbsolutePath();
             if (p.startsWith("/root") && Files.isRegularFile(p)) {
                 Path copy = cp.resolve((i++) + "-" + p.getFileName());
-                Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING);
+                try {
+                    Files.createLink(copy, p); // same filesystem: instant, and the jar is world-readable
+                } catch (IOException | UnsupportedOperationException notLinkable) {
+                    Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING);
+                }
                 entries.add(copy.toString());
             } else {
                 entries.add(p.toString());
             }
         }
         classPath = String.join(File.pathSeparator, entries);
-        UdisksHost.runOk(List.of("chmod", "755", work.toString()));
-        UdisksHost.runOk(List.of("chown", "-R", UdisksHost.USER + ":" + UdisksHost.USER, work.toString()));
+        own(work);
     }
 
-    /** Starts {@code main} as bwcdock; its output goes to {@code log}. */
-    Process start(Class<?> main, Path log, String... args) throws IOException {
+    /** Gives {@code dir} (and all in it) to the bwcdock user: the agent's config, keys and state live there. */
+    static void own(Path dir) throws Exception {
+        UdisksHost.runOk(List.of("chmod", "755", dir.toString()));
+        UdisksHost.runOk(List.of("chown", "-R", UdisksHost.USER + ":" + UdisksHost.USER, dir.toString()));
+    }
+
+    /** Starts {@code main} as bwcdock in {@code dir}; its output goes to {@code log}. */
+    Process start(Path dir, Class<?> main, Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
-                "-Djava.io.tmpdir=" + work, "-cp", classPath, main.getName()));
+                "-Djava.io.tmpdir=" + dir, "-cp", classPath, main.getName()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(UdisksHost.asAgentUser(cmd)).directory(work.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(UdisksHost.asAgentUser(cmd)).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("BWCDOCK_LOG_TIME", "%d{HH:mm:ss.SSS} ");
         return pb.start();
     }
 
     /** Runs {@code main} as bwcdock to its end; returns its output. */
     String run(Class<?> main, String... args) throws Exception {
         Path log = Files.createTempFile(work, "probe-", ".log");
-        Process p = start(main, log, args);
+        Process p = start(work, main, log, args);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
             throw new AssertionError(main.getSimpleName() + " did not end within 60 s: " + Files.readString(log));

@@ -34,10 +34,13 @@ class RealMountTest {
     @TempDir
     static Path hostDir;
     static UdisksHost host;
+    static AgentUser user;
 
     @BeforeAll
     static void startHost() throws Exception {
         host = UdisksHost.start(hostDir);
+        AgentUser.own(hostDir);
+        user = new AgentUser(Files.createDirectories(hostDir.resolve("agent")));
     }
 
     @AfterAll
@@ -73,9 +76,9 @@ class RealMountTest {
             // Real volumes through udisks2 instead of directories; a listing wait long enough to see the read-only mount.
             Files.writeString(config, Files.readString(config).replaceAll("(?m)^simulatedVolumes = .*\\n", "")
                     .replace("stableInterval = \"500ms\"", "stableInterval = \"1500ms\""));
-            AgentUser user = new AgentUser(work);
+            AgentUser.own(work);
             int earlierMounts = UdisksHost.mountRequests().size();
-            agent = user.start(org.bwcdock.agent.Main.class, work.resolve("agent.log"), "run", "--config", config.toString());
+            agent = user.start(work, org.bwcdock.agent.Main.class, work.resolve("agent.log"), "run", "--config", config.toString());
             new SimulatedUsb(work.resolve("sys"), work.resolve("dev")).plugRealDevice(camera.port(), "2a3b", "0001", camera.serial(), loop);
 
             UdisksHost.await("the camera mounted read-only", () -> !UdisksHost.mountsOf(loop).isEmpty());
@@ -86,8 +89,8 @@ class RealMountTest {
             Process running = agent;
             UdisksHost.await("every footage file released and the camera unmounted", 90, () -> {
                 assertTrue(running.isAlive(), "the agent exited: " + Files.readString(work.resolve("agent.log")));
-                return user.sql(ledger, "SELECT state FROM evidence_files").lines().filter("RELEASED"::equals).count() == SIZES.length
-                        && UdisksHost.mountsOf(loop).isEmpty();
+                return UdisksHost.mountsOf(loop).isEmpty() // cheap first: the ledger is asked only once unmounted
+                        && user.sql(ledger, "SELECT state FROM evidence_files").lines().filter("RELEASED"::equals).count() == SIZES.length;
             });
             AgentUser.stop(agent);
             agent = null;
