@@ -32,6 +32,8 @@ final class UdisksMounter implements Mounter {
     private static final String BUS_NAME = "org.freedesktop.UDisks2";
     private static final String MANAGER = "/org/freedesktop/UDisks2/Manager";
     private static final String ERROR = "org.freedesktop.UDisks2.Error.";
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final long SETTLE_POLL_MILLIS = 100;
 
     /** org.freedesktop.UDisks2.Manager, the one method used. */
     @DBusInterfaceName("org.freedesktop.UDisks2.Manager")
@@ -73,7 +75,32 @@ final class UdisksMounter implements Mounter {
         return false; // FAT and exFAT number inodes per mount, and even per lookup (FUSE)
     }
 
+    /**
+     * The watcher sees a camera in sysfs before udev and udisks2 have probed it: for a few seconds
+     * "no such device" or "no filesystem" means "not yet", and the mount is tried again.
+     */
     private Path mount(Path device, String options) throws IOException {
+        long settleDeadline = System.nanoTime() + SETTLE.toNanos();
+        while (true) {
+            try {
+                return mountOnce(device, options);
+            } catch (MountException e) {
+                boolean notYet = e.kind() == MountException.Kind.NO_FILESYSTEM || e.kind() == MountException.Kind.NO_DEVICE;
+                if (!notYet || System.nanoTime() > settleDeadline) {
+                    throw e;
+                }
+                log.debug("{}: not ready in udisks2 yet ({}); trying again", device, e.getMessage());
+                try {
+                    Thread.sleep(SETTLE_POLL_MILLIS); // polling udisks2 for the probe to finish, bounded by SETTLE
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException(device + ": interrupted while waiting for udisks2");
+                }
+            }
+        }
+    }
+
+    private Path mountOnce(Path device, String options) throws IOException {
         try (Bus bus = new Bus(device)) {
             Filesystem fs = bus.filesystem();
             Map<String, Variant<?>> opts = Map.of("options", new Variant<>(options), "auth.no_user_interaction", new Variant<>(true));

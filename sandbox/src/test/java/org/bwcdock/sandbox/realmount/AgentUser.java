@@ -77,7 +77,14 @@ final class AgentUser {
         if (!Files.exists(ledger)) {
             return "";
         }
-        return UdisksHost.runOk(UdisksHost.asAgentUser(List.of("sqlite3", "-readonly", ledger.toString(), query)));
+        UdisksHost.Result r = UdisksHost.run(UdisksHost.asAgentUser(List.of("sqlite3", "-readonly", "-cmd", ".timeout 5000", ledger.toString(), query)));
+        if (r.exit() != 0 && r.output().contains("no such table")) {
+            return ""; // the agent is still creating its ledger
+        }
+        if (r.exit() != 0) {
+            throw new AssertionError("sqlite3 " + query + ": " + r.output());
+        }
+        return r.output();
     }
 
     static void stop(Process p) throws InterruptedException {

@@ -48,7 +48,11 @@ final class CameraImage implements AutoCloseable {
             runOk(List.of("truncate", "-s", "8M", image.toString()));
             runOk(List.of("mkfs.ext4", "-q", "-F", "-d", content.toString(), image.toString()));
         } else {
-            runOk(List.of("truncate", "-s", "16M", image.toString()));
+            long bytes;
+            try (Stream<Path> all = Files.walk(content)) {
+                bytes = all.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            }
+            runOk(List.of("truncate", "-s", Long.toString((16L << 20) + (bytes + (1 << 20) - 1 & -(1L << 20))), image.toString()));
             runOk(List.of("mkfs.exfat", "-L", "CAMERA", image.toString()));
             c.withMounted(false, dir -> runOk(List.of("cp", "-r", "--preserve=timestamps", content + "/.", dir.toString())));
         }
@@ -57,13 +61,20 @@ final class CameraImage implements AutoCloseable {
 
     /** Attaches the image to a free loop device and waits until udisks2 knows its filesystem. */
     Path attach() throws Exception {
-        loop = Path.of(runOk(List.of("losetup", "--find", "--show", image.toString())).trim());
+        loop = Path.of(lastLine(runOk(List.of("losetup", "--find", "--show", image.toString()))));
         runOk(List.of("udevadm", "settle", "-t", "10"));
         String object = "/org/freedesktop/UDisks2/block_devices/" + loop.getFileName();
         UdisksHost.await("udisks2 to see the " + type + " filesystem on " + loop, () -> run(List.of("busctl", "--system",
                 "get-property", "org.freedesktop.UDisks2", object, "org.freedesktop.UDisks2.Block", "IdType")).output()
-                .contains("\"" + type.name().toLowerCase(java.util.Locale.ROOT) + "\""));
+                .contains("\"" + type.name().toLowerCase(java.util.Locale.ROOT) + "\"")
+                && (type == Type.EXT4 || run(List.of("busctl", "--system", "get-property", "org.freedesktop.UDisks2", object,
+                        "org.freedesktop.UDisks2.Filesystem", "MountPoints")).exit() == 0));
         return loop;
+    }
+
+    private static String lastLine(String out) {
+        String[] lines = out.trim().split("\n");
+        return lines[lines.length - 1].trim();
     }
 
     void detach() throws Exception {
@@ -87,7 +98,7 @@ final class CameraImage implements AutoCloseable {
         Path dir = Files.createTempDirectory(image.getParent(), "mnt-");
         String opts = readOnly ? "ro" : type == Type.VFAT ? "rw+" : "rw";
         // exfat-fuse wants a block device: a loop device of its own for this mount.
-        String source = type == Type.VFAT ? image.toString() : runOk(List.of("losetup", "--find", "--show", image.toString())).trim();
+        String source = type == Type.VFAT ? image.toString() : lastLine(runOk(List.of("losetup", "--find", "--show", image.toString())));
         try {
             runOk(type == Type.VFAT ? List.of("fusefat", "-o", opts, source, dir.toString())
                     : List.of("mount.exfat-fuse", "-o", opts, source, dir.toString()));

@@ -118,6 +118,71 @@ class RealMountTest {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
+    /**
+     * The camera's filesystem stops answering mid-read (its FUSE driver stopped, as a USB device
+     * that hangs), then is pulled (the driver killed): the read fails within readTimeout, the file
+     * is FAILED, nothing is deleted, and at the next dock it is read again and goes all the way
+     * to its receipt and release.
+     */
+    @org.junit.jupiter.api.Test
+    void aCameraThatStopsAnsweringMidReadFailsTheFileWithinReadTimeoutAndIsReadAgainNextDock(@TempDir Path work) throws Exception {
+        Site.Camera camera = Site.cameras(1).get(0);
+        Path content = Files.createDirectories(work.resolve("content"));
+        long big = 48L << 20;
+        Footage.write(content, camera.serial(), new long[] {big});
+        String subject = Custody.subject(camera.serial(), Footage.relativePath(0));
+        Map<String, String> footage = Map.of(subject, CameraImage.hashes(content).get(Footage.relativePath(0)));
+        Process agent = null;
+        String driver = null;
+        try (Site site = Site.start(work); CameraImage image = CameraImage.create(CameraImage.Type.EXFAT, work.resolve("camera.img"), content)) {
+            Path loop = image.attach();
+            Path dock = work.resolve("dock");
+            Path config = site.writeAgentConfig(dock, Site.AgentOptions.DEFAULT.withBays(1, "none"));
+            Files.writeString(config, Files.readString(config).replaceAll("(?m)^simulatedVolumes = .*\\n", "")
+                    .replace("stableInterval = \"500ms\"", "stableInterval = \"0s\"\nreadTimeout = \"2s\""));
+            AgentUser.own(work);
+            agent = user.start(work, org.bwcdock.agent.Main.class, work.resolve("agent.log"), "run", "--config", config.toString());
+            SimulatedUsb usb = new SimulatedUsb(work.resolve("sys"), work.resolve("dev"));
+            usb.plugRealDevice(camera.port(), "2a3b", "0001", camera.serial(), loop);
+            Path ledger = dock.resolve("state/ledger.db");
+            UdisksHost.await("the ingest under way", () -> user.sql(ledger, "SELECT state FROM evidence_files").contains("INGESTING"));
+            driver = UdisksHost.runOk(List.of("pgrep", "-f", "exfat-fuse.* " + loop + " ")).trim();
+            UdisksHost.runOk(List.of("kill", "-STOP", driver));
+            long stopped = System.nanoTime();
+            UdisksHost.await("the file FAILED", () -> user.sql(ledger, "SELECT state FROM evidence_files").contains("FAILED"));
+            long tookMillis = (System.nanoTime() - stopped) / 1_000_000;
+            assertTrue(tookMillis < 2_000 + 3_000, "the stalled read failed after " + tookMillis + " ms (readTimeout 2 s)");
+            assertTrue(user.sql(ledger, "SELECT reason FROM evidence_files").contains("no progress"), "reason");
+            // Pulled: the driver dies, and the dead mount goes as udisks2 clears the mount of a
+            // vanished device (a loop device does not vanish: root detaches the mount lazily).
+            UdisksHost.runOk(List.of("kill", "-KILL", driver));
+            driver = null;
+            for (String mount : UdisksHost.mountsOf(loop)) {
+                UdisksHost.runOk(List.of("umount", "-l", mount.split(" ")[1]));
+            }
+            usb.unplug(camera.port());
+            UdisksHost.await("the dead mount gone", () -> UdisksHost.mountsOf(loop).isEmpty());
+            // Out longer than the watcher's debounce, or it is the same camera re-enumerating.
+            UdisksHost.await("the agent to see the camera leave", () -> Files.readString(work.resolve("agent.log")).contains("undocked"));
+
+            usb.plugRealDevice(camera.port(), "2a3b", "0001", camera.serial(), loop);
+            UdisksHost.await("the file read again, receipted and released", 90, () -> UdisksHost.mountsOf(loop).isEmpty()
+                    && user.sql(ledger, "SELECT state FROM evidence_files").contains("RELEASED"));
+            AgentUser.stop(agent);
+            agent = null;
+            Custody.receiverHoldsEachFileOnce(work, footage);
+            image.detach();
+            image.assertHolds(Map.of("DEVICE.TXT", CameraImage.hashes(content).get("DEVICE.TXT")));
+        } catch (Exception | Error e) {
+            throw new AssertionError(e.getMessage() + "\n---- agent log:\n" + tail(work.resolve("agent.log")), e);
+        } finally {
+            if (driver != null) {
+                UdisksHost.run(List.of("kill", "-KILL", driver)); // never leave a stopped driver behind
+            }
+            AgentUser.stop(agent);
+        }
+    }
+
     private static List<String> options(String request) {
         return List.of(request.substring(request.lastIndexOf(' ') + 1).split(","));
     }
