@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -58,6 +59,26 @@ public final class SimulatedUsb {
         return part;
     }
 
+    /**
+     * Plugs a camera whose storage is a real block device of this machine (a loop device with a
+     * FAT or exFAT image): the USB identity (port, ids, serial) is simulated, while the by-id link
+     * and the /dev node lead to the real device, which udisks2 mounts. Returns the block name.
+     */
+    public String plugRealDevice(String port, String vendor, String product, String serial, Path realNode) throws IOException {
+        String block = realNode.getFileName().toString();
+        Path usb = device(port);
+        Files.createDirectories(usb);
+        Files.writeString(usb.resolve("idVendor"), vendor + "\n");
+        Files.writeString(usb.resolve("idProduct"), product + "\n");
+        Files.writeString(usb.resolve("serial"), serial + "\n");
+        Path blockDir = Files.createDirectories(usb.resolve(port + ":1.0/host99/target99:0:0/99:0:0:0/block").resolve(block));
+        link(sysRoot.resolve("class/block").resolve(block), blockDir);
+        link(devRoot.resolve(block), realNode);
+        Path byId = Files.createDirectories(devRoot.resolve("disk/by-id"));
+        link(byId.resolve("usb-BWC_Camera_" + serial + "-0:0"), Path.of("../..", block));
+        return block;
+    }
+
     /** True while a camera is plugged into {@code port}. */
     public boolean plugged(String port) {
         return Files.exists(device(port));
@@ -70,19 +91,30 @@ public final class SimulatedUsb {
 
     /** Unplugs whatever sits in {@code port}: children first, the way the kernel removes them. */
     public void unplug(String port) throws IOException {
-        Path byId = devRoot.resolve("disk/by-id");
         Path usb = device(port);
         if (!Files.exists(usb)) {
             return;
         }
-        String serial = Files.readString(usb.resolve("serial")).trim();
-        try (Stream<Path> links = Files.list(byId)) {
-            for (Path l : links.filter(l -> l.getFileName().toString().contains("_" + serial + "-")).toList()) {
-                String block = Files.readSymbolicLink(l).getFileName().toString();
-                Files.deleteIfExists(l);
-                Files.deleteIfExists(devRoot.resolve(block));
-                Files.deleteIfExists(sysRoot.resolve("class/block").resolve(block));
+        List<String> blocks;
+        try (Stream<Path> tree = Files.walk(usb)) {
+            blocks = tree.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("block")
+                    || p.getParent() != null && p.getParent().getParent() != null
+                    && p.getParent().getParent().getFileName().toString().equals("block"))
+                    .map(p -> p.getFileName().toString()).toList();
+        }
+        Path byId = devRoot.resolve("disk/by-id");
+        if (Files.isDirectory(byId)) { // absent where /dev is private (PrivateDevices)
+            try (Stream<Path> links = Files.list(byId)) {
+                for (Path l : links.toList()) {
+                    if (Files.isSymbolicLink(l) && blocks.contains(Files.readSymbolicLink(l).getFileName().toString())) {
+                        Files.deleteIfExists(l);
+                    }
+                }
             }
+        }
+        for (String block : blocks) {
+            Files.deleteIfExists(devRoot.resolve(block)); // a link to a real node: the link only
+            Files.deleteIfExists(sysRoot.resolve("class/block").resolve(block));
         }
         try (Stream<Path> tree = Files.walk(usb)) {
             for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {

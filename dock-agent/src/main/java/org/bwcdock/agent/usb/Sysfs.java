@@ -17,6 +17,7 @@ final class Sysfs {
     private static final Pattern PORT = Pattern.compile("[0-9]+-[0-9]+(\\.[0-9]+)*");
     private static final Pattern SERIAL = Pattern.compile("[\\x21-\\x7e]{1,126}");
     private static final int MAX_WALK_UP = 16;
+    private static final Pattern BLOCK_NAME = Pattern.compile("[a-z][a-z0-9]{0,31}");
 
     private final Path sysRoot;
     private final Path devRoot;
@@ -26,26 +27,34 @@ final class Sysfs {
         this.devRoot = devRoot;
     }
 
+    /** udev's by-id links: watched for promptness where visible (the unit's PrivateDevices hides them). */
     Path byIdDirectory() {
         return devRoot.resolve("disk/by-id");
     }
 
+    /** The kernel names of all block devices now, from sysfs alone: a change means a scan is due. */
+    java.util.Set<String> blockNames() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(sysRoot.resolve("class/block"))) {
+            for (Path e : entries) {
+                names.add(e.getFileName().toString());
+            }
+        } catch (IOException e) {
+            // no block class (yet): nothing plugged
+        }
+        return names;
+    }
+
     /**
      * Every USB block device present now, keyed by port; a partition wins over its whole disk
-     * (the camera's filesystem lives on sdb1, not sdb).
+     * (the camera's filesystem lives on sdb1, not sdb). From sysfs alone: the unit's PrivateDevices
+     * gives the agent a /dev without disks or udev's links, and the agent never opens a device
+     * (udisks2 does, by the /dev name it is handed).
      */
     Map<String, UsbDevice> scan() {
         Map<String, UsbDevice> byPort = new HashMap<>();
-        Path byId = byIdDirectory();
-        if (!Files.isDirectory(byId)) {
-            return byPort;
-        }
-        try (DirectoryStream<Path> links = Files.newDirectoryStream(byId, "usb-*")) {
-            for (Path link : links) {
-                device(link).ifPresent(d -> byPort.merge(d.port(), d, Sysfs::preferPartition));
-            }
-        } catch (IOException e) {
-            // The directory vanished mid-listing (last device removed): what was read still counts.
+        for (String name : blockNames()) {
+            device(name).ifPresent(d -> byPort.merge(d.port(), d, Sysfs::preferPartition));
         }
         return byPort;
     }
@@ -59,13 +68,12 @@ final class Sysfs {
         return a.blockName().compareTo(b.blockName()) <= 0 ? a : b;
     }
 
-    /** by-id link → block name → sysfs device → the USB device above it. Links can outlive devices. */
-    private Optional<UsbDevice> device(Path link) {
+    /** Block name → sysfs device → the USB device above it (none for loop, mmc, nvme...). */
+    private Optional<UsbDevice> device(String blockName) {
         try {
-            if (!Files.isSymbolicLink(link)) {
+            if (!BLOCK_NAME.matcher(blockName).matches()) {
                 return Optional.empty();
             }
-            String blockName = Files.readSymbolicLink(link).getFileName().toString();
             Path devNode = devRoot.resolve(blockName);
             Path block = sysRoot.resolve("class/block").resolve(blockName);
             if (!Files.exists(block)) {

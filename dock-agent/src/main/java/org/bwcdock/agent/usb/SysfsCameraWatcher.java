@@ -19,9 +19,11 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * inotify on /dev/disk/by-id (through WatchService) for promptness, a periodic full rescan as the
- * safety net, and a debounce so that a camera that re-enumerates (USB reset while charging) is
- * not reported as leaving and coming back.
+ * Notices block devices coming and going from sysfs alone (the kernel names under
+ * /sys/class/block, compared every tick: cheap, and visible under the unit's PrivateDevices),
+ * plus inotify on /dev/disk/by-id where that is visible, a periodic full rescan as the safety net,
+ * and a debounce so that a camera that re-enumerates (USB reset while charging) is not reported
+ * as leaving and coming back.
  */
 final class SysfsCameraWatcher implements CameraWatcher {
     private static final Logger log = LoggerFactory.getLogger(SysfsCameraWatcher.class);
@@ -41,6 +43,7 @@ final class SysfsCameraWatcher implements CameraWatcher {
     private final Set<String> ignoredNow = new HashSet<>();
     private WatchService watch;
     private WatchKey watchKey;
+    private Set<String> blockNames = Set.of();
 
     SysfsCameraWatcher(UsbSettings settings, CameraListener listener) {
         this.settings = settings;
@@ -67,6 +70,11 @@ final class SysfsCameraWatcher implements CameraWatcher {
             watch = FileSystems.getDefault().newWatchService();
             while (running) {
                 boolean changed = waitForChange();
+                Set<String> names = sysfs.blockNames();
+                if (!names.equals(blockNames)) {
+                    blockNames = names;
+                    changed = true;
+                }
                 long now = System.nanoTime();
                 if (changed || rescanRequested || now - nextRescan >= 0) {
                     rescanRequested = false;

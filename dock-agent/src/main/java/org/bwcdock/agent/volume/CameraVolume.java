@@ -16,7 +16,7 @@ public interface CameraVolume extends AutoCloseable {
     /** Opens a listed file for one sequential read with a read deadline; refuses anything that is not that file. */
     InputStream open(FootageFile file) throws IOException;
 
-    /** After a read: is the file still the one listed (size, mtime, inode)? */
+    /** After a read: is the file still the one listed (size, mtime, and inode where inodes are stable)? */
     boolean unchanged(FootageFile file);
 
     /**

@@ -30,6 +30,7 @@ final class DeadlineReader extends InputStream {
     private ExecutorService executor;
     private FileChannel channel;
     private boolean eof;
+    private boolean abandoned;
 
     private DeadlineReader(Supplier<ExecutorService> threads, String where, long timeoutNanos) {
         this.threads = threads;
@@ -59,7 +60,7 @@ final class DeadlineReader extends InputStream {
         try {
             return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            f.cancel(true);
+            f.cancel(false); // never interrupt the helper: see abandon()
             abandon();
             throw new IOException(where + ": " + what + " made no progress for "
                     + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s (camera not answering)");
@@ -67,22 +68,36 @@ final class DeadlineReader extends InputStream {
             Throwable c = e.getCause();
             throw c instanceof IOException io2 ? io2 : new IOException(where + ": " + what + " failed: " + c, c);
         } catch (InterruptedException e) {
-            f.cancel(true);
+            f.cancel(false);
+            abandon();
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException(where + ": read interrupted");
         }
     }
 
-    /** The helper thread may stay stuck in the kernel; it is left behind, and nothing waits for it again. */
+    /**
+     * The helper thread may stay stuck in the kernel; it is left behind, and nothing waits for it
+     * again. Neither interrupting it nor closing the channel here is safe: a FileChannel closes on
+     * interrupt, and closing waits until every thread blocked in a read has left it, which on a
+     * camera that stopped answering (seen with a stalled FUSE driver) is never. So the close is
+     * queued behind the stuck read, on the helper thread itself.
+     */
     private void abandon() {
-        executor.shutdownNow();
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException ignored) {
-            // closing is best effort: the device is not answering
+        if (abandoned) {
+            return;
         }
+        abandoned = true;
+        FileChannel c = channel;
+        if (c != null) {
+            executor.execute(() -> {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // closing is best effort: the device is not answering
+                }
+            });
+        }
+        executor.shutdown();
     }
 
     @Override
@@ -125,6 +140,9 @@ final class DeadlineReader extends InputStream {
 
     @Override
     public void close() throws IOException {
+        if (abandoned) {
+            return; // the helper thread closes the channel if its read ever returns
+        }
         try {
             if (channel != null) {
                 channel.close();

@@ -31,7 +31,8 @@ final class MountedVolume implements CameraVolume {
     private final Mounter mounter;
     private final Path device;
     private final String serial;
-    private final Path root;
+    /** Where the volume is mounted now: the writable mount point udisks2 returned replaces the read-only one. */
+    private volatile Path root;
     private final VolumeLimits limits;
     private final String where;
     private final Supplier<ExecutorService> readerThreads;
@@ -57,17 +58,22 @@ final class MountedVolume implements CameraVolume {
         if (!limits.stableInterval().isZero() && !first.files().isEmpty()) {
             Thread.sleep(limits.stableInterval().toMillis()); // the point is to let time pass, not to synchronise
         }
-        return SafeLister.stable(root, first);
+        return SafeLister.stable(root, first, mounter.stableInodes());
     }
 
-    /** The listed file, re-resolved inside the root and re-checked: same inode, still a regular file. */
+    /**
+     * The listed file, re-resolved inside the current root and re-checked: still a regular file of
+     * the listed size and modification time, and the same inode where the filesystem keeps inode
+     * numbers stable (FAT and exFAT do not: there the wipe's hash re-check is what identifies it).
+     */
     private Path checked(FootageFile f) throws IOException {
-        Path p = root.resolve(f.relativePath()).normalize();
-        if (!p.startsWith(root) || f.relativePath().startsWith("/")) {
+        Path here = root;
+        Path p = here.resolve(f.relativePath()).normalize();
+        if (!p.startsWith(here) || f.relativePath().startsWith("/")) {
             throw new IOException(where + ": " + f.relativePath() + " is outside the camera volume");
         }
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!a.isRegularFile() || !Objects.equals(a.fileKey(), f.fileKey())) {
+        if (!a.isRegularFile() || mounter.stableInodes() && !Objects.equals(a.fileKey(), f.fileKey())) {
             throw new IOException(where + ": " + f.relativePath() + " is no longer the regular file that was listed");
         }
         return p;
@@ -123,17 +129,29 @@ final class MountedVolume implements CameraVolume {
         return info;
     }
 
+    /**
+     * Mounts writable (udisks2 may choose another mount point: that one is used from now on) and
+     * deletes each file only once it is known again there by path, size, modification time and a
+     * fresh SHA-256 equal to the receipted one. Inode numbers are not compared across the two
+     * mounts: FAT and exFAT give the same file another number on every mount.
+     */
     @Override
     public List<Skipped> wipe(Map<FootageFile, String> expected) throws IOException {
         List<Skipped> refused = new ArrayList<>();
-        Path writable = mounter.remountWritable(device, serial);
+        Path writable = mounter.remountWritable(device, serial).toRealPath();
         if (!writable.equals(root)) {
-            log.info("{}: remounted writable at {}", where, writable);
+            log.info("{}: mounted writable at {}", where, writable);
         }
+        root = writable;
         for (Map.Entry<FootageFile, String> e : expected.entrySet()) {
             FootageFile f = e.getKey();
             try {
                 Path p = checked(f);
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.size() != f.size() || a.lastModifiedTime().toMillis() != f.mtimeMillis()) {
+                    refused.add(new Skipped(f.relativePath(), "size or modification time changed since the ingest: not deleted"));
+                    continue;
+                }
                 String actual = sha256(f);
                 if (!actual.equals(e.getValue())) {
                     refused.add(new Skipped(f.relativePath(), "SHA-256 now " + actual + ", receipted " + e.getValue() + ": not deleted"));

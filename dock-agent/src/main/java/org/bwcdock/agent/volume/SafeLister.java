@@ -106,8 +106,11 @@ final class SafeLister {
         }
     }
 
-    /** Re-reads each file after the listing: one whose size, mtime or inode moved is not yet taken. */
-    static Listing stable(Path root, Listing listing) {
+    /**
+     * Re-reads each file after the listing: one whose size, mtime or (where inode numbers are
+     * stable) inode moved is not yet taken.
+     */
+    static Listing stable(Path root, Listing listing, boolean stableInodes) {
         List<FootageFile> kept = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>(listing.skipped());
         for (FootageFile f : listing.files()) {
@@ -115,7 +118,7 @@ final class SafeLister {
                 BasicFileAttributes a = Files.readAttributes(root.resolve(f.relativePath()), BasicFileAttributes.class,
                         LinkOption.NOFOLLOW_LINKS);
                 if (a.isRegularFile() && a.size() == f.size() && a.lastModifiedTime().toMillis() == f.mtimeMillis()
-                        && Objects.equals(a.fileKey(), f.fileKey())) {
+                        && (!stableInodes || Objects.equals(a.fileKey(), f.fileKey()))) {
                     kept.add(f);
                 } else {
                     skipped.add(new Skipped(f.relativePath(), "still changing (size or modification time moved); taken later"));

@@ -58,6 +58,9 @@ class DebPackageIT {
         assertTrue(r.output().lines().filter(l -> l.contains("./usr/share/bwcdock/lib/")).count() > 5, "runtime libraries");
         // jsch (pulled in by Pi4J's linuxfs plugin, unused, known CVEs) stays out.
         assertTrue(r.output().lines().noneMatch(l -> l.contains("jsch")), () -> "jsch in the package:\n" + r.output());
+        assertTrue(r.output().contains("/lib/dbus-java-transport-native-unixsocket-"), "the D-Bus transport udisks2 is reached by");
+        // The FUSE mount helpers the real-mount tests install stand in for kernel drivers: never shipped.
+        assertTrue(r.output().lines().noneMatch(l -> l.contains("/mount.") || l.contains("fuse")), "a mount helper is packaged:\n" + r.output());
         Tools.Result conf = Tools.run("dpkg-deb", "-f", deb.toString(), "Depends");
         assertTrue(conf.output().contains("openjdk-21-jre-headless | java21-runtime-headless") && conf.output().contains("udisks2"));
     }

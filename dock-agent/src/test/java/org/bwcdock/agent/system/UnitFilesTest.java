@@ -32,6 +32,14 @@ class UnitFilesTest {
         assertTrue(r.output().contains("Overall exposure level for bwcdock-agent.service: 1."), r.output());
     }
 
+    /** The watcher finds cameras from sysfs alone (SysfsCameraWatcherTest, without /dev/disk/by-id): the unit may hide devices. */
+    @Test
+    void unitHidesDevicesButNotSysfs() throws Exception {
+        String unit = Files.readString(UNIT);
+        assertTrue(unit.contains("\nPrivateDevices=yes\n") && unit.contains("\nDevicePolicy=closed\n"), "devices hidden");
+        assertFalse(unit.contains("InaccessiblePaths=/sys") || unit.contains("ProtectKernelTunables=no"), "sysfs must stay readable");
+    }
+
     @Test
     void unitKeepsTheJvmWorkable() throws Exception {
         String unit = Files.readString(UNIT);

@@ -70,6 +70,21 @@ class SysfsCameraWatcherTest {
         assertNull(events.poll(700, TimeUnit.MILLISECONDS), "unexpected extra event");
     }
 
+    /**
+     * The unit's PrivateDevices=yes gives the agent a /dev without disks or udev's by-id links
+     * (UnitFilesTest checks the unit keeps it): sysfs alone must still notice a camera promptly,
+     * not only at the 30 s rescan.
+     */
+    @Test
+    void dockAndUndockAreSeenFromSysfsAloneWithoutDevDiskById() throws Exception {
+        String part = usb.plug("1-1.1", VENDOR, PRODUCT, "CAM0042");
+        org.bwcdock.format.io.FileTrees.delete(usb.devRoot()); // as PrivateDevices shows /dev: no disks, no links
+        assertEquals("docked bay 1 CAM0042 generic " + part, next());
+        quiet();
+        usb.unplug("1-1.1");
+        assertEquals("undocked bay 1 CAM0042", next());
+    }
+
     @Test
     void dockThenUndock() throws Exception {
         String part = usb.plug("1-1.2", VENDOR, PRODUCT, "CAM0001");
