@@ -3,6 +3,7 @@ package org.bwcdock.sandbox.upload;
 import java.time.Duration;
 import org.bwcdock.testing.Poll;
 import org.bwcdock.agent.DockAgent;
+import org.bwcdock.agent.events.BayPhase;
 import org.bwcdock.agent.config.ConfigLoader;
 import org.bwcdock.agent.ledger.AuditVerification;
 import org.bwcdock.agent.ledger.EvidenceFile;
@@ -107,7 +108,7 @@ class AgentToReceiverTest {
                 }
                 AuditVerification v = agent.ledger().verifyAudit();
                 assertTrue(v.ok(), v::toString);
-                await("bay shows safe", () -> agent.bays().get(0).phase().equals("safe"));
+                await("bay shows safe", () -> agent.bays().get(0).phase() == BayPhase.SAFE);
             }
             // From the audit log alone: every file was receipted before the wipe began, and released after.
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state/ledger.db"));
@@ -134,7 +135,7 @@ class AgentToReceiverTest {
                 agent.start();
                 new SimulatedUsb(dir.resolve("sys"), dir.resolve("dev")).plug("1-1.1", "2a3b", "0001", "CAM0002");
                 await("receipted", () -> agent.ledger().filesOf("CAM0002").stream().anyMatch(x -> x.state() == FileState.RECEIPTED));
-                await("bay shows safe", () -> agent.bays().get(0).phase().equals("safe"));
+                await("bay shows safe", () -> agent.bays().get(0).phase() == BayPhase.SAFE);
                 assertTrue(Files.exists(dcim.resolve("VID.MP4")), "policy keep: nothing deleted");
                 assertFalse(agent.ledger().filesOf("CAM0002").stream().anyMatch(x -> x.state() == FileState.RELEASED));
             }
