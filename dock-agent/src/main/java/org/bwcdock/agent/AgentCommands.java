@@ -81,6 +81,13 @@ final class AgentCommands implements CommandHandler {
     }
 
     @Override
+    public void prioritise(String cameraId) throws CommandException {
+        known(cameraId);
+        uploader.get().ifPresent(u -> u.prioritise(cameraId));
+        ledger.audit("mqtt", "prioritise", cameraId, "its evidence uploads first");
+    }
+
+    @Override
     public void hold(String cameraId, boolean hold) throws CommandException {
         known(cameraId);
         ledger.setLegalHold(cameraId, hold, "mqtt");

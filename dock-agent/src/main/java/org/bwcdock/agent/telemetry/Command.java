@@ -30,7 +30,8 @@ sealed interface Command {
             "resume", f -> new Resume(),
             "bandwidth", f -> new Bandwidth(f.integer("bytesPerSecond", 0, 10_000_000_000L)),
             "rescan", f -> new Rescan(),
-            "hold", f -> new Hold(f.id("cameraId"), f.bool("hold")));
+            "hold", f -> new Hold(f.id("cameraId"), f.bool("hold")),
+            "prioritise", f -> new Prioritise(f.id("cameraId")));
 
     record Assign(String cameraId, String officerId) implements Command {
         public void run(CommandHandler h) throws CommandException {
@@ -76,6 +77,13 @@ sealed interface Command {
     record Rescan() implements Command {
         public void run(CommandHandler h) {
             h.rescan();
+        }
+    }
+
+    /** This camera's evidence uploads before anyone else's (a camera needed in court, an incident). */
+    record Prioritise(String cameraId) implements Command {
+        public void run(CommandHandler h) throws CommandException {
+            h.prioritise(cameraId);
         }
     }
 

@@ -20,4 +20,7 @@ public interface CommandHandler {
     void rescan();
 
     void hold(String cameraId, boolean hold) throws CommandException;
+
+    /** Uploads this camera's evidence first, from now on. */
+    void prioritise(String cameraId) throws CommandException;
 }

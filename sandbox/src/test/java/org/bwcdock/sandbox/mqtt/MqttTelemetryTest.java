@@ -312,6 +312,8 @@ class MqttTelemetryTest {
             assertEquals("officer-7", a.ledger().currentAssignment("BWC-1").orElseThrow().officerId());
             assertTrue(command("hold", "{\"cameraId\": \"BWC-1\", \"hold\": true}").get("ok").asBoolean());
             assertTrue(a.ledger().camera("BWC-1").orElseThrow().legalHold());
+            assertEquals("unknown-camera", command("prioritise", "{\"cameraId\": \"BWC-9\"}").get("error").get("code").asText());
+            assertTrue(command("prioritise", "{\"cameraId\": \"BWC-1\"}").get("ok").asBoolean(), "prioritise reaches the uploader");
         }
     }
 
