@@ -102,9 +102,15 @@ final class SysfsCameraWatcher implements CameraWatcher {
     private boolean waitForChange() throws IOException {
         Path byId = sysfs.byIdDirectory();
         if ((watchKey == null || !watchKey.isValid()) && Files.isDirectory(byId)) {
-            watchKey = byId.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
-                    StandardWatchEventKinds.ENTRY_MODIFY);
-            return true;
+            try {
+                watchKey = byId.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+                        StandardWatchEventKinds.ENTRY_MODIFY);
+                return true;
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // udev removed the directory between the check and the registration (the last disk left,
+                // or a /dev without it): sysfs alone goes on noticing cameras, and the next tick looks again.
+                watchKey = null;
+            }
         }
         try {
             WatchKey key = watch.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
