@@ -6,7 +6,8 @@ import java.util.Objects;
  * One camera file to ingest, with the facts the manifest records about it.
  *
  * @param officerId the officer assigned to the camera at ingest, or null
- * @param rawPath the file name's bytes as the camera's filesystem holds them (may not be UTF-8)
+ * @param rawPath the name's bytes for the manifest's pathBytesHex; null: the UTF-8 encoding of {@code relativePath}
+ *                (names that do not decode as UTF-8 are skipped at listing today, docs/manifest.md)
  * @param auditHead the ledger's audit-chain head when the ingest starts
  */
 public record IngestRequest(long fileId, String cameraId, int bay, String officerId, String relativePath,
