@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -206,6 +207,16 @@ final class TusHandler {
     /** Appends the staged bytes to the upload, durably, and removes the staging file. */
     private void append(UploadStore.Upload u, long offset, long length) throws IOException {
         Path staged = store.staging(u.id());
+        if (offset == 0) {
+            // The first bytes of an upload (a whole part, as the dock sends it): the staged file becomes
+            // the upload, renamed rather than copied, so each byte is written once.
+            try (FileChannel c = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+                c.force(false);
+            }
+            Files.move(staged, store.bin(u.id()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            store.fsyncDir();
+            return;
+        }
         try (FileChannel in = FileChannel.open(staged, StandardOpenOption.READ);
              FileChannel out = FileChannel.open(store.bin(u.id()), StandardOpenOption.WRITE)) {
             out.position(offset);
