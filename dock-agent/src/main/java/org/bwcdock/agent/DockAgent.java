@@ -279,7 +279,8 @@ public final class DockAgent implements AutoCloseable {
 
     private MqttSettings mqttSettings(AgentConfig.Mqtt m) {
         return new MqttSettings(config.dockId(), m.brokers(), credentials.mqttTls, m.keepAlive(), m.sessionExpiry(), m.maxReconnectDelay(),
-                Version.current(), config.bays().stream().map(AgentConfig.Bay::number).toList(), credentials.commandTrust);
+                Version.current(), config.bays().stream().map(AgentConfig.Bay::number).toList(), credentials.commandTrust,
+                m.commandClockSkew());
     }
 
     private Map<String, Object> health() {

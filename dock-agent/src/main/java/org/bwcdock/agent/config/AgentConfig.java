@@ -157,8 +157,12 @@ public record AgentConfig(
         }
     }
 
+    /**
+     * @param commandClockSkew how far the back office's clock may be from the dock's when a command's
+     *                         issuedAt/expiresAt are checked
+     */
     public record Mqtt(List<URI> brokers, Optional<Path> trustAnchors, Duration keepAlive,
-                       Duration sessionExpiry, Duration maxReconnectDelay, int outboxCapacity) {
+                       Duration sessionExpiry, Duration maxReconnectDelay, int outboxCapacity, Duration commandClockSkew) {
         public Mqtt {
             brokers = List.copyOf(brokers);
         }

@@ -193,8 +193,10 @@ public final class ConfigLoader {
         Duration expiry = t.string("sessionExpiry").flatMap(v -> duration(t, "sessionExpiry", v, Duration.ZERO, Duration.ofDays(7))).orElse(Defaults.SESSION_EXPIRY);
         Duration maxDelay = t.string("maxReconnectDelay").flatMap(v -> duration(t, "maxReconnectDelay", v, Duration.ofSeconds(1), Duration.ofHours(1))).orElse(Defaults.MAX_RECONNECT_DELAY);
         int capacity = t.integer("outboxCapacity", 100, 10_000_000).map(Long::intValue).orElse(Defaults.OUTBOX_CAPACITY);
+        Duration skew = t.string("commandClockSkew").flatMap(v -> duration(t, "commandClockSkew", v, Duration.ZERO, Duration.ofMinutes(15)))
+                .orElse(Defaults.COMMAND_CLOCK_SKEW);
         t.rejectUnknownKeys();
-        return new Mqtt(brokers, anchors, keepAlive, expiry, maxDelay, capacity);
+        return new Mqtt(brokers, anchors, keepAlive, expiry, maxDelay, capacity, skew);
     }
 
     private Evidence evidence(Table t) {

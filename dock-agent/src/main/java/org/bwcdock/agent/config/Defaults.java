@@ -29,6 +29,9 @@ public final class Defaults {
     public static final AgentConfig.CameraIdSource CAMERA_ID = AgentConfig.CameraIdSource.USB_SERIAL;
 
     public static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
+
+    /** How far a back office's clock may be from the dock's when a command's validity window is checked. */
+    public static final Duration COMMAND_CLOCK_SKEW = Duration.ofMinutes(2);
     public static final Duration SESSION_EXPIRY = Duration.ofHours(1);
     public static final Duration MAX_RECONNECT_DELAY = Duration.ofMinutes(2);
     /** Also the ledger's outbox capacity when [mqtt] is absent. */

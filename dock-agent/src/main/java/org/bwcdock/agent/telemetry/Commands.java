@@ -23,8 +23,6 @@ import java.util.TreeSet;
  */
 final class Commands {
     static final int MAX_BYTES = 4096;
-    /** How far the back office's clock and the dock's may disagree when checking issuedAt/expiresAt. */
-    static final Duration DEFAULT_SKEW = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CommandHandler handler;

@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public record MqttSettings(String dockId, List<URI> brokers, Optional<SSLContext> tls, Duration keepAlive,
                            Duration sessionExpiry, Duration maxReconnectDelay, String agentVersion, List<Integer> bays,
-                           CommandTrust commandTrust) {
+                           CommandTrust commandTrust, Duration commandClockSkew) {
     /**
      * Whose signature a command that can cause loss needs (docs/mqtt-api.yaml, signed commands):
      * a back-office certificate of one of {@code agencyCas}, not revoked.

@@ -79,7 +79,7 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
     MqttTelemetry(MqttSettings settings, Outbox outbox, CommandHandler handler, Supplier<Map<String, Object>> health, Clock clock) {
         this.settings = settings;
         this.outbox = outbox;
-        this.commands = new Commands(handler, new HashSet<>(settings.bays()), clock, Commands.DEFAULT_SKEW, settings.dockId(),
+        this.commands = new Commands(handler, new HashSet<>(settings.bays()), clock, settings.commandClockSkew(), settings.dockId(),
                 settings.commandTrust());
         this.health = health;
         this.clock = clock;

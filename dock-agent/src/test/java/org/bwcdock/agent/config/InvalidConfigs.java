@@ -109,6 +109,8 @@ public final class InvalidConfigs {
                         "evidence.url: \"http://evidence.example/uploads/\" is not encrypted: use https://"),
                 Arguments.of("missing recipient file", VALID.replace("recipients = [\"recipient.pem\"]", "recipients = [\"nobody.pem\"]"),
                         "evidence.recipients: " + "%DIR%/nobody.pem does not exist"),
+                Arguments.of("command clock skew over 15 minutes", VALID.replace("[mqtt]", "[mqtt]\ncommandClockSkew = \"1h\""),
+                        "mqtt.commandClockSkew:"),
                 Arguments.of("bad duration", VALID.replace("[mqtt]", "[mqtt]\nkeepAlive = \"often\""),
                         "mqtt.keepAlive: \"often\" is not a duration"),
                 Arguments.of("same gpio twice", VALID.replace("red = 13", "red = 5"),
