@@ -134,13 +134,16 @@ final class CommitHandler {
         // Every upload of the commit stays locked until its bytes are linked into the evidence: a PATCH
         // on one of them now would change bytes about to be receipted, so the commit waits for nobody and refuses.
         List<ReentrantLock> held = new ArrayList<>();
+        List<UploadStore.Upload> found = new ArrayList<>();
         try {
             for (int i = 0; i < urls.size(); i++) {
                 String url = urls.get(i);
                 String id = url.substring(url.lastIndexOf('/') + 1);
-                if (uploads.find(id, client).isEmpty()) {
+                Optional<UploadStore.Upload> u = uploads.find(id, client);
+                if (u.isEmpty()) {
                     throw new Refused(409, "part " + i + ": upload " + url + " not found");
                 }
+                found.add(u.get());
                 ReentrantLock l = uploads.lock(id);
                 if (!l.tryLock()) {
                     throw new Refused(409, "part " + i + ": upload " + url
@@ -148,34 +151,27 @@ final class CommitHandler {
                 }
                 held.add(l);
             }
-            return storeLocked(req, m, manifest, signature, evidenceId, client, dir);
+            return storeLocked(found, m, manifest, signature, evidenceId, client, dir);
         } finally {
             held.forEach(ReentrantLock::unlock);
         }
     }
 
-    private byte[] storeLocked(CommitRequest req, Manifest m, byte[] manifest, byte[] signature, String evidenceId,
+    /** {@code found}: the commit's uploads in part order, each locked by the caller. */
+    private byte[] storeLocked(List<UploadStore.Upload> found, Manifest m, byte[] manifest, byte[] signature, String evidenceId,
                                String client, Path dir) throws Refused, IOException {
         List<Manifest.Part> parts = m.parts();
-        List<String> urls = req.partUploads();
-        List<UploadStore.Upload> found = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            String url = urls.get(i);
-            String id = url.substring(url.lastIndexOf('/') + 1);
-            Optional<UploadStore.Upload> u = uploads.find(id, client);
-            if (u.isEmpty()) {
-                throw new Refused(409, "part " + i + ": upload " + url + " not found");
-            }
+            UploadStore.Upload u = found.get(i);
             long length = parts.get(i).ciphertextLength();
-            if (u.get().length() != length || uploads.offset(u.get()) != length) {
-                throw new Refused(409, "part " + i + ": upload holds " + uploads.offset(u.get()) + " of " + length + " bytes");
+            if (u.length() != length || uploads.offset(u) != length) {
+                throw new Refused(409, "part " + i + ": upload holds " + uploads.offset(u) + " of " + length + " bytes");
             }
-            String sha = Digests.sha256Hex(uploads.bin(id));
+            String sha = Digests.sha256Hex(uploads.bin(u.id()));
             if (!sha.equals(parts.get(i).ciphertextSha256())) {
                 throw new Refused(409, "part " + i + ": SHA-256 " + sha + " is not the manifest's");
             }
-            found.add(u.get());
             hashes.add(sha);
         }
         // Hard links, not moves: if the receiver dies before the final rename, the uploads are intact

@@ -13,7 +13,6 @@ import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.bwcdock.format.SafeText;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -350,21 +349,23 @@ final class MqttTelemetry implements Telemetry, MqttCallback {
         byte[] correlation = p == null ? null : p.getCorrelationData();
         if (responseTopic == null || correlation == null || !responseTopic.startsWith(settings.topic("cmdresp/"))) {
             // No way to answer: do nothing, and say so where the back office looks.
-            log.warn("MQTT command {} ignored: it needs a response topic under {} and correlation data", SafeText.escape(name),
-                    settings.topic("cmdresp/"));
-            outbox.appendEvent(new DockEvent.CommandRejected(name, "missing response topic or correlation data"));
-            LockSupport.unpark(thread);
+            ignore(name, "missing response topic or correlation data");
             return;
         }
         if (message.isRetained()) {
             // A retained command would run again at every connect (an old "hold": false lifting a hold each time).
-            log.warn("MQTT command {} ignored: it arrived retained", SafeText.escape(name));
-            outbox.appendEvent(new DockEvent.CommandRejected(name, "retained commands are never executed"));
-            LockSupport.unpark(thread);
+            ignore(name, "retained commands are never executed");
             return;
         }
         String reply = commands.execute(name, message.getPayload(), correlation);
         replies.add(new MqttMessageOut(responseTopic, reply.getBytes(StandardCharsets.UTF_8), correlation));
+        LockSupport.unpark(thread);
+    }
+
+    /** A command that gets no reply: logged (the log pattern escapes the name) and reported as an event. */
+    private void ignore(String name, String reason) {
+        log.warn("MQTT command {} ignored: {}", name, reason);
+        outbox.appendEvent(new DockEvent.CommandRejected(name, reason));
         LockSupport.unpark(thread);
     }
 
