@@ -51,34 +51,40 @@ final class Credentials {
     static Credentials read(AgentConfig c) throws ConfigException {
         List<String> problems = new ArrayList<>();
         List<X509Certificate> chain = certificates("identity.certificate", c.identity().certificate(), problems);
-        PrivateKey key = null;
-        try {
-            key = PemFiles.readPrivateKey(c.identity().privateKey());
-        } catch (IOException e) {
-            problems.add("identity.privateKey: " + e.getMessage());
-        }
+        PrivateKey key = privateKey(c.identity().privateKey(), problems);
         // Recipients and receipt signers were read and checked for their roles by the loader (TrustSettings).
         TrustSettings trust = c.evidence().trust();
         List<X509Certificate> recipients = trust.recipients();
         Optional<Crl> crl = trust.crl().map(f -> new Crl(f, trust.receiptSignerCas()));
         ReceiptSigners signers = new ReceiptSigners(trust.receiptSignerCas(), trust.receiptSignerPins(), crl);
         boolean identityOk = problems.isEmpty();
+        // Each file is read once: the MQTT trust anchors serve both the broker's TLS and the command signers.
+        List<X509Certificate> mqttAnchors = c.mqtt().flatMap(AgentConfig.Mqtt::trustAnchors)
+                .map(f -> certificates("mqtt.trustAnchors", f, problems)).orElse(List.of());
         Optional<SSLContext> evidenceTls = c.evidence().url().getScheme().equals("https") && identityOk
-                ? tls("evidence.trustAnchors", c, c.evidence().trustAnchors().orElseThrow(),
+                ? tls("evidence.trustAnchors", chain, key,
+                certificates("evidence.trustAnchors", c.evidence().trustAnchors().orElseThrow(), problems),
                 // The evidence server must hold the receiver role and not be revoked: another key of the
                 // agency CA (a dock's, the receipt signer's) must not be able to pose as the evidence server.
                 Roles.requiring(Role.EVIDENCE_RECEIVER, crl), problems)
                 : Optional.empty();
         Optional<SSLContext> mqttTls = c.mqtt().filter(m -> m.brokers().stream().anyMatch(u -> u.getScheme().equals("ssl")))
-                .filter(m -> identityOk)
-                .flatMap(m -> tls("mqtt.trustAnchors", c, m.trustAnchors().orElseThrow(), null, problems));
-        List<X509Certificate> commandCas = c.mqtt().flatMap(AgentConfig.Mqtt::trustAnchors)
-                .map(f -> certificates("mqtt.trustAnchors", f, problems)).orElse(List.of())
-                .stream().filter(Roles::isCa).toList();
+                .filter(m -> identityOk && !mqttAnchors.isEmpty())
+                .flatMap(m -> tls("mqtt.trustAnchors", chain, key, mqttAnchors, null, problems));
+        List<X509Certificate> commandCas = mqttAnchors.stream().filter(Roles::isCa).toList();
         if (!problems.isEmpty()) {
             throw new ConfigException("configuration", problems);
         }
         return new Credentials(key, chain, recipients, signers, evidenceTls, mqttTls, new MqttSettings.CommandTrust(commandCas, crl));
+    }
+
+    private static PrivateKey privateKey(Path file, List<String> problems) {
+        try {
+            return PemFiles.readPrivateKey(file);
+        } catch (IOException e) {
+            problems.add("identity.privateKey: " + e.getMessage());
+            return null;
+        }
     }
 
     private static List<X509Certificate> certificates(String key, Path file, List<String> problems) {
@@ -90,14 +96,15 @@ final class Credentials {
         }
     }
 
-    private static Optional<SSLContext> tls(String key, AgentConfig c, Path anchors, TlsContexts.PeerCheck peer,
-                                            List<String> problems) {
+    private static Optional<SSLContext> tls(String key, List<X509Certificate> chain, PrivateKey privateKey,
+                                            List<X509Certificate> anchors, TlsContexts.PeerCheck peer, List<String> problems) {
+        if (anchors.isEmpty()) {
+            return Optional.empty(); // the reading already named the problem
+        }
         try {
-            return Optional.of(peer == null
-                    ? TlsContexts.create(c.identity().certificate(), c.identity().privateKey(), anchors)
-                    : TlsContexts.create(c.identity().certificate(), c.identity().privateKey(), anchors, peer));
-        } catch (IOException e) {
-            problems.add(key + ": " + e.getMessage());
+            return Optional.of(TlsContexts.create(chain, privateKey, anchors, peer));
+        } catch (java.security.GeneralSecurityException e) {
+            problems.add(key + ": cannot build a TLS context with identity.certificate and identity.privateKey: " + e.getMessage());
             return Optional.empty();
         }
     }

@@ -227,7 +227,8 @@ public final class DockAgent implements AutoCloseable {
 
     /** The one place that decides real or simulated mounting. */
     private Mounter mounter() {
-        return config.usb().simulatedVolumes().map(Mounter::directories).orElseGet(Mounter::udisks);
+        return config.usb().simulatedVolumes().map(dir -> Mounter.directories(dir, config.usb().simulatedReadRate()))
+                .orElseGet(Mounter::udisks);
     }
 
     private Map<String, CameraPolicy> cameraPolicies() {

@@ -32,7 +32,7 @@ final class ScaleBench {
     }
 
     record Result(Scenario s, double totalSeconds, double ingestSeconds, double cpuSeconds, long heapPeak, long heapPoolPeaks,
-                  long rssPeakKb, double onlineSeconds, double firstIngestSeconds, String failure) {
+                  long rssPeakKb, double onlineSeconds, double firstIngestSeconds, double firstUploadSeconds, String failure) {
     }
 
     private ScaleBench() {
@@ -100,13 +100,14 @@ final class ScaleBench {
             if (failure != null || !Files.exists(report)) {
                 List<String> lines = Files.readAllLines(log);
                 System.err.println(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
-                return new Result(s, 0, 0, 0, 0, 0, 0, 0, 0, failure == null ? "no report" : failure);
+                return new Result(s, 0, 0, 0, 0, 0, 0, 0, 0, 0, failure == null ? "no report" : failure);
             }
             Map<String, Long> m = parse(Files.readString(report));
             double online = site.office().firstOnline().map(t -> Duration.between(start, t).toMillis() / 1e3).orElse(-1.0);
-            double firstIngest = firstIngest(ledger).map(at -> (at - start.toEpochMilli()) / 1e3).orElse(-1.0);
+            double firstIngest = firstAudit(ledger, "file-ingesting").map(at -> (at - start.toEpochMilli()) / 1e3).orElse(-1.0);
+            double firstUpload = firstAudit(ledger, "file-uploading").map(at -> (at - start.toEpochMilli()) / 1e3).orElse(-1.0);
             return new Result(s, (releasedAt - t0) / 1e9, (ingestedAt - t0) / 1e9, m.get("cpuNanos") / 1e9, m.get("heapPeakSampled"),
-                    m.get("heapPoolPeaks"), m.get("rssPeakKb"), online, firstIngest, null);
+                    m.get("heapPoolPeaks"), m.get("rssPeakKb"), online, firstIngest, firstUpload, null);
         }
     }
 
@@ -129,9 +130,12 @@ final class ScaleBench {
         return states;
     }
 
-    private static java.util.Optional<Long> firstIngest(Path ledger) throws SQLException {
+    /** When the ledger first recorded {@code action} (epoch ms): e.g. the first upload's first byte. */
+    private static java.util.Optional<Long> firstAudit(Path ledger, String action) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + ledger + "?mode=ro");
-             ResultSet rs = c.createStatement().executeQuery("SELECT min(at) FROM audit WHERE action = 'file-ingesting'")) {
+             var q = c.prepareStatement("SELECT min(at) FROM audit WHERE action = ?")) {
+            q.setString(1, action);
+            ResultSet rs = q.executeQuery();
             long at = rs.next() ? rs.getLong(1) : 0;
             return at > 0 ? java.util.Optional.of(at) : java.util.Optional.empty();
         }
@@ -150,9 +154,10 @@ final class ScaleBench {
         if (header) {
             System.out.println();
             System.out.printf("scale: the agent in its own JVM (%s), all cameras docked before it starts, until every file is wiped%n", HEAP);
-            System.out.printf("%4s %8s %8s %8s %8s %8s %8s %9s %9s %8s %8s%n", "bays", "file MB", "total s", "ingest s", "ingest",
-                    "e2e", "CPU s/GB", "heap MB", "RSS MB", "online s", "1st in s");
-            System.out.printf("%4s %8s %8s %8s %8s %8s %8s %9s %9s %8s %8s%n", "", "", "", "", "MB/s", "MB/s", "", "peak", "peak", "", "");
+            System.out.printf("%4s %8s %8s %8s %8s %8s %8s %9s %9s %8s %8s %8s%n", "bays", "file MB", "total s", "ingest s", "ingest",
+                    "e2e", "CPU s/GB", "heap MB", "RSS MB", "online s", "1st in s", "1st up s");
+            System.out.printf("%4s %8s %8s %8s %8s %8s %8s %9s %9s %8s %8s %8s%n", "", "", "", "", "MB/s", "MB/s", "", "peak", "peak", "", "",
+                    "");
         }
         Scenario s = r.s();
         if (r.failure() != null) {
@@ -160,9 +165,9 @@ final class ScaleBench {
             return;
         }
         double mb = s.bays() * s.fileBytes() / 1e6;
-        System.out.printf("%4d %8d %8.1f %8.1f %8.0f %8.0f %8.2f %9.1f %9.0f %8.2f %8.2f%n", s.bays(), s.fileBytes() / 1_000_000,
+        System.out.printf("%4d %8d %8.1f %8.1f %8.0f %8.0f %8.2f %9.1f %9.0f %8.2f %8.2f %8.2f%n", s.bays(), s.fileBytes() / 1_000_000,
                 r.totalSeconds(), r.ingestSeconds(), mb / r.ingestSeconds(), mb / r.totalSeconds(), r.cpuSeconds() / (mb / 1e3),
-                r.heapPeak() / 1e6, r.rssPeakKb() / 1e3, r.onlineSeconds(), r.firstIngestSeconds());
+                r.heapPeak() / 1e6, r.rssPeakKb() / 1e3, r.onlineSeconds(), r.firstIngestSeconds(), r.firstUploadSeconds());
     }
 
     static boolean ok(List<Result> results) {

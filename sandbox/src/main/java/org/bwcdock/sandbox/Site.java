@@ -122,15 +122,24 @@ public final class Site implements AutoCloseable {
      * @param bays how many bays, each with its camera from {@link #cameras(int)}
      * @param hardware "simulated" (Pi4J mock: LEDs on bays 1-4, a gauge on every bay) or "none"
      */
-    public record AgentOptions(String spoolQuota, String partSize, int bays, String hardware) {
-        public static final AgentOptions DEFAULT = new AgentOptions("2 GiB", "8 MiB", 4, "simulated");
+    /** @param cameraReadRate how fast a camera is read (e.g. "40 MB" per second), or "0": as fast as the disk */
+    public record AgentOptions(String spoolQuota, String partSize, int bays, String hardware, String cameraReadRate) {
+        public static final AgentOptions DEFAULT = new AgentOptions("2 GiB", "8 MiB", 4, "simulated", "0");
+
+        public AgentOptions(String spoolQuota, String partSize, int bays, String hardware) {
+            this(spoolQuota, partSize, bays, hardware, "0");
+        }
 
         public AgentOptions withSpool(String quota, String part) {
-            return new AgentOptions(quota, part, bays, hardware);
+            return new AgentOptions(quota, part, bays, hardware, cameraReadRate);
         }
 
         public AgentOptions withBays(int n, String hw) {
-            return new AgentOptions(spoolQuota, partSize, n, hw);
+            return new AgentOptions(spoolQuota, partSize, n, hw, cameraReadRate);
+        }
+
+        public AgentOptions withCameraReadRate(String rate) {
+            return new AgentOptions(spoolQuota, partSize, bays, hardware, rate);
         }
     }
 
@@ -174,6 +183,7 @@ public final class Site implements AutoCloseable {
                 sysRoot = "%s"
                 devRoot = "%s"
                 simulatedVolumes = "%s"
+                simulatedReadRate = "%s"
                 debounce = "300ms"
                 stableInterval = "500ms"
 
@@ -200,7 +210,7 @@ public final class Site implements AutoCloseable {
                 %s
                 """.formatted(DOCK_ID, o.hardware(), dir.resolve("state"), dock.resolve("dock.crt"), dock.resolve("dock.key"),
                 dir.resolve("state/spool"), o.spoolQuota(), o.partSize(), work.resolve("sys"), work.resolve("dev"),
-                work.resolve("cameras"), bays, USB_IDS, brokerProxy.port(), receiverProxy.port(), pki.caCert(),
+                work.resolve("cameras"), o.cameraReadRate(), bays, USB_IDS, brokerProxy.port(), receiverProxy.port(), pki.caCert(),
                 keys.resolve("evidence-recipient.pem"), pki.caCert(), pki.crl(), badges);
         return Files.writeString(dir.resolve("agent.toml"), toml);
     }

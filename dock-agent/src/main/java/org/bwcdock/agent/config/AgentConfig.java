@@ -103,9 +103,11 @@ public record AgentConfig(
     /**
      * @param simulatedVolumes simulation only: camera with USB serial S is the directory {@code simulatedVolumes/S}
      *                         instead of a block device mounted through udisks2
+     * @param simulatedReadRate simulation only: bytes per second a simulated camera is read at (0 = as fast as the disk),
+     *                          so that tests race a camera's pace, not this machine's
      */
     public record Usb(Path sysRoot, Path devRoot, Duration rescanInterval, Duration debounce,
-                      Duration stableInterval, Duration readTimeout, Optional<Path> simulatedVolumes) {
+                      Duration stableInterval, Duration readTimeout, Optional<Path> simulatedVolumes, long simulatedReadRate) {
     }
 
     /**

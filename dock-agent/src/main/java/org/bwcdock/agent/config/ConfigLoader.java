@@ -170,8 +170,12 @@ public final class ConfigLoader {
         Duration stable = t.string("stableInterval").flatMap(v -> duration(t, "stableInterval", v, Duration.ZERO, Duration.ofMinutes(10))).orElse(Defaults.STABLE_INTERVAL);
         Duration read = t.string("readTimeout").flatMap(v -> duration(t, "readTimeout", v, Duration.ofSeconds(1), Duration.ofMinutes(10))).orElse(Defaults.READ_TIMEOUT);
         Optional<Path> volumes = t.string("simulatedVolumes").map(v -> values.existingDirectory(t, "simulatedVolumes", v));
+        long rate = t.string("simulatedReadRate").flatMap(v -> size(t, "simulatedReadRate", v, 1L << 10, Long.MAX_VALUE)).orElse(0L);
+        if (rate > 0 && !t.has("simulatedVolumes")) {
+            t.problem("simulatedReadRate", "only paces simulated cameras: set simulatedVolumes too, or remove it");
+        }
         t.rejectUnknownKeys();
-        return new Usb(sys, dev, rescan, debounce, stable, read, volumes);
+        return new Usb(sys, dev, rescan, debounce, stable, read, volumes, rate);
     }
 
     private Mqtt mqtt(Table t) {

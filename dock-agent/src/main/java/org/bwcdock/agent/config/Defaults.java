@@ -66,7 +66,7 @@ public final class Defaults {
 
     public static AgentConfig.Usb usb() {
         return new AgentConfig.Usb(SYS_ROOT, DEV_ROOT, RESCAN_INTERVAL, DEBOUNCE, STABLE_INTERVAL, READ_TIMEOUT,
-                java.util.Optional.empty());
+                java.util.Optional.empty(), 0);
     }
 
     public static AgentConfig.Logging logging() {

@@ -1,6 +1,7 @@
 package org.bwcdock.agent.volume;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -10,9 +11,16 @@ import java.util.regex.Pattern;
 final class DirectoryMounter implements Mounter {
     private static final Pattern SAFE_SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private final Path base;
+    private final long bytesPerSecond;
 
-    DirectoryMounter(Path base) {
+    DirectoryMounter(Path base, long bytesPerSecond) {
         this.base = base;
+        this.bytesPerSecond = bytesPerSecond;
+    }
+
+    @Override
+    public InputStream reading(InputStream file) {
+        return bytesPerSecond > 0 ? new PacedInputStream(file, bytesPerSecond) : file;
     }
 
     @Override

@@ -82,8 +82,8 @@ final class MountedVolume implements CameraVolume {
     @Override
     public InputStream open(FootageFile f) throws IOException {
         Path p = checked(f);
-        return DeadlineReader.open(readerThreads, p, where + ": " + f.relativePath(), limits.readTimeout(),
-                file -> FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+        return mounter.reading(DeadlineReader.open(readerThreads, p, where + ": " + f.relativePath(), limits.readTimeout(),
+                file -> FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.bwcdock.agent.volume;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 
 /** Makes a camera's block device readable as a directory, read-only, and takes it away again. */
@@ -25,13 +26,23 @@ public interface Mounter {
         return true;
     }
 
+    /** The stream a camera file is read through: a simulated camera may pace it; a real one is read as it comes. */
+    default InputStream reading(InputStream file) {
+        return file;
+    }
+
     /** udisks2 over D-Bus: the agent needs no root; a polkit rule grants the bwcdock user. */
     static Mounter udisks() {
         return new UdisksMounter(java.time.Duration.ofSeconds(30));
     }
 
-    /** Simulation: the camera with serial S is the directory {@code base/S}. */
+    /** Simulation: the camera with serial S is the directory {@code base/S}, read as fast as the disk allows. */
     static Mounter directories(Path base) {
-        return new DirectoryMounter(base);
+        return new DirectoryMounter(base, 0);
+    }
+
+    /** Simulation: the camera with serial S is the directory {@code base/S}, read at {@code bytesPerSecond} (0: unpaced). */
+    static Mounter directories(Path base, long bytesPerSecond) {
+        return new DirectoryMounter(base, bytesPerSecond);
     }
 }

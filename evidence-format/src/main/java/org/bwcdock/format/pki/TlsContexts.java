@@ -38,36 +38,54 @@ public final class TlsContexts {
 
     /** As {@link #create(Path, Path, Path)}, and every peer certificate must also pass {@code peerCheck} (null: none). */
     public static SSLContext create(Path chain, Path key, Path trustAnchors, PeerCheck peerCheck) throws IOException {
+        List<X509Certificate> certs = chain == null ? null : PemFiles.readCertificates(chain);
+        PrivateKey pk = chain == null ? null : PemFiles.readPrivateKey(key);
         try {
-            KeyManagerFactory kmf = null;
-            if (chain != null) {
-                List<X509Certificate> certs = PemFiles.readCertificates(chain);
-                PrivateKey pk = PemFiles.readPrivateKey(key);
-                KeyStore ks = KeyStore.getInstance("PKCS12");
-                ks.load(null, null);
-                char[] none = new char[0];
-                ks.setKeyEntry("identity", pk, none, certs.toArray(Certificate[]::new));
-                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(ks, none);
-            }
-            KeyStore ts = KeyStore.getInstance("PKCS12");
-            ts.load(null, null);
-            int i = 0;
-            for (X509Certificate c : PemFiles.readCertificates(trustAnchors)) {
-                ts.setCertificateEntry("anchor-" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ts);
-            SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-            TrustManager[] tms = tmf.getTrustManagers();
-            if (peerCheck != null) {
-                tms = new TrustManager[] {new CheckedTrustManager((X509ExtendedTrustManager) tms[0], peerCheck)};
-            }
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tms, null);
-            return ctx;
+            return create(certs, pk, PemFiles.readCertificates(trustAnchors), peerCheck);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot build a TLS context from " + chain + " / " + trustAnchors + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * From certificates and a key already read (a program that reads each file once and checks it
+     * at load): {@code chain} our certificate first (null: no client certificate), {@code anchors}
+     * the CAs whose peers we accept, {@code peerCheck} a further check of the peer (null: none).
+     */
+    public static SSLContext create(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> anchors, PeerCheck peerCheck)
+            throws GeneralSecurityException {
+        KeyManagerFactory kmf = null;
+        if (chain != null) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try {
+                ks.load(null, null);
+            } catch (IOException e) {
+                throw new GeneralSecurityException(e); // an empty in-memory store does no I/O
+            }
+            char[] none = new char[0];
+            ks.setKeyEntry("identity", key, none, chain.toArray(Certificate[]::new));
+            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, none);
+        }
+        KeyStore ts = KeyStore.getInstance("PKCS12");
+        try {
+            ts.load(null, null);
+        } catch (IOException e) {
+            throw new GeneralSecurityException(e);
+        }
+        int i = 0;
+        for (X509Certificate c : anchors) {
+            ts.setCertificateEntry("anchor-" + i++, c);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ts);
+        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+        TrustManager[] tms = tmf.getTrustManagers();
+        if (peerCheck != null) {
+            tms = new TrustManager[] {new CheckedTrustManager((X509ExtendedTrustManager) tms[0], peerCheck)};
+        }
+        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tms, null);
+        return ctx;
     }
 
     /**

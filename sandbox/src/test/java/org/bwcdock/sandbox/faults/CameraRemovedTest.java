@@ -29,13 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(150)
 class CameraRemovedTest {
     /**
-     * Sparse (no disk blocks until read), and big enough that its ingest (2-3 s on two CI cores at
-     * 600-900 MB/s) lasts several times as long as an undock takes to reach the bay (the USB watcher
-     * debounces 300 ms).
+     * Sparse (no disk blocks until read). The camera is read at 64 MB/s, as a USB 3 camera delivers
+     * it, so its ingest lasts about 4 s whatever this machine's speed: many times what an undock
+     * takes to reach the bay (the USB watcher debounces 300 ms).
      */
-    private static final long BIG = 1536L << 20;
-    /** Parts of 32 MiB: the first is in the spool early, and the interrupted ingest leaves several to discard. */
-    private static final Site.AgentOptions ONE_BAY = Site.AgentOptions.DEFAULT.withSpool("2 GiB", "32 MiB").withBays(1, "simulated");
+    private static final long BIG = 256L << 20;
+    /** Parts of 16 MiB: the first is in the spool early, and the interrupted ingest leaves several to discard. */
+    private static final Site.AgentOptions ONE_BAY = Site.AgentOptions.DEFAULT.withSpool("2 GiB", "16 MiB").withBays(1, "simulated")
+            .withCameraReadRate("64 MB");
 
     @Test
     void undockedMidIngestDiscardsThePartsAndIngestsAgainOnTheNextDock(@TempDir Path work) throws Exception {
