@@ -81,10 +81,11 @@ final class AgentCommands implements CommandHandler {
     }
 
     @Override
-    public void prioritise(String cameraId) throws CommandException {
+    public void prioritise(String cameraId, java.util.Optional<String> path) throws CommandException {
         known(cameraId);
-        uploader.get().ifPresent(u -> u.prioritise(cameraId));
-        ledger.audit("mqtt", "prioritise", cameraId, "its evidence uploads first");
+        uploader.get().ifPresent(u -> u.prioritise(cameraId, path.orElse(null)));
+        ledger.audit("mqtt", "prioritise", path.map(p -> cameraId + ":" + p).orElse(cameraId),
+                path.isPresent() ? "this file uploads first" : "its evidence uploads first");
     }
 
     @Override

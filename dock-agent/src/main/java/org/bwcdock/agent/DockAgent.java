@@ -16,6 +16,7 @@ import org.bwcdock.agent.hardware.DockHardware;
 import org.bwcdock.agent.hardware.HardwareSettings;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
+import org.bwcdock.agent.ledger.CameraRecord;
 import org.bwcdock.agent.ledger.CameraSummaries;
 import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.ledger.LedgerListener;
@@ -153,7 +154,7 @@ public final class DockAgent implements AutoCloseable {
             hardware = own(DockHardware.create(hardwareSettings, simulatedBoard, ledger, dock, clock));
             dock.onUndock((bay, camera) -> hardware.badges().undocked(bay, camera));
             uploader = own(new Uploader(ledger, spool, sink(config.evidence()),
-                    config.evidence().concurrency(), dock));
+                    config.evidence().concurrency(), dock, id -> ledger.camera(id).map(CameraRecord::legalHold).orElse(false)));
             uploader.start();
             watcher = own(CameraWatcher.sysfs(usbSettings(), dock));
             if (config.mqtt().isPresent()) {
@@ -217,7 +218,8 @@ public final class DockAgent implements AutoCloseable {
         // One PATCH per part: its checksum is the hash recorded at ingest, and a broken PATCH resumes from the server's offset.
         return new SinkSettings(e.url(), credentials.evidenceTls, credentials.receiptSigners, config.spool().partSizeBytes(),
                 Defaults.UPLOAD_CONNECT_TIMEOUT, Defaults.UPLOAD_REQUEST_TIMEOUT, Defaults.UPLOAD_DELIVERY_DEADLINE,
-                Defaults.UPLOAD_MAX_BACKOFF, e.bandwidthBytesPerSecond(), config.dockId());
+                Defaults.UPLOAD_MAX_BACKOFF, e.bandwidthBytesPerSecond(), config.dockId(), e.windows(), clock,
+                java.time.ZoneId.systemDefault()); // the windows are in the dock's local time (/etc/localtime)
     }
 
     /** Uploads, for the back office's pause/resume/bandwidth commands; empty until started. */

@@ -34,14 +34,19 @@ public final class BackOffice implements AutoCloseable {
     private final Map<Integer, JsonNode> bays = new TreeMap<>();
     private final List<JsonNode> events = new ArrayList<>();
     private volatile java.time.Instant firstOnline;
+    private final String dockId;
+    /** Replies to our commands, by correlation id. */
+    private final Map<String, JsonNode> replies = new java.util.HashMap<>();
+    private final AtomicLong correlation = new AtomicLong();
 
-    private BackOffice(MqttAsyncClient client) {
+    private BackOffice(MqttAsyncClient client, String dockId) {
         this.client = client;
+        this.dockId = dockId;
     }
 
     static BackOffice connect(String uri, String dockId) throws MqttException {
         MqttAsyncClient c = new MqttAsyncClient(uri, "sandbox-backoffice", new MemoryPersistence());
-        BackOffice office = new BackOffice(c);
+        BackOffice office = new BackOffice(c, dockId);
         c.setCallback(new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse r) {
@@ -91,11 +96,45 @@ public final class BackOffice implements AutoCloseable {
             if (firstOnline == null && topic.endsWith("/status") && payload.path("state").asText().equals("online")) {
                 firstOnline = java.time.Instant.now();
             }
-            if (bay.matches()) {
+            byte[] corr = m.getProperties() == null ? null : m.getProperties().getCorrelationData();
+            if (topic.contains("/cmdresp/") && corr != null) {
+                replies.put(new String(corr, StandardCharsets.UTF_8), payload);
+                notifyAll();
+            } else if (bay.matches()) {
                 bays.put(Integer.parseInt(bay.group(1)), payload);
             } else if (topic.contains("/events/")) {
                 events.add(payload);
             }
+        }
+    }
+
+    /**
+     * Sends a command as the back office would (fields plus a one-minute validity window, a response
+     * topic and a fresh correlation id) and returns the dock's reply, or fails after {@code wait}.
+     */
+    public JsonNode command(String name, Map<String, Object> fields, java.time.Duration wait) throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        Map<String, Object> body = new java.util.LinkedHashMap<>(fields);
+        body.put("issuedAt", now.toString());
+        body.put("expiresAt", now.plusSeconds(60).toString());
+        String corr = "sandbox-" + correlation.incrementAndGet();
+        MqttMessage m = new MqttMessage(JSON.writeValueAsBytes(body));
+        m.setQos(1);
+        MqttProperties p = new MqttProperties();
+        p.setResponseTopic("bwcdock/v1/docks/" + dockId + "/cmdresp/sandbox-backoffice");
+        p.setCorrelationData(corr.getBytes(StandardCharsets.UTF_8));
+        m.setProperties(p);
+        client.publish("bwcdock/v1/docks/" + dockId + "/cmd/" + name, m).waitForCompletion(wait.toMillis());
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (this) {
+            while (!replies.containsKey(corr)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException("no reply to " + name + " within " + wait);
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+            return replies.remove(corr);
         }
     }
 

@@ -187,9 +187,11 @@ public record AgentConfig(
      * @param trust the certificates read from those files, checked for their roles, pins and the CRL
      */
     public record Evidence(EvidenceSink sink, URI url, Optional<Path> trustAnchors, List<Path> recipients, Path receiptSigners,
-                           long bandwidthBytesPerSecond, int concurrency, TrustSettings trust) {
+                           long bandwidthBytesPerSecond, int concurrency, TrustSettings trust,
+                           List<org.bwcdock.agent.upload.UploadWindow> windows) {
         public Evidence {
             recipients = List.copyOf(recipients);
+            windows = List.copyOf(windows);
         }
     }
 

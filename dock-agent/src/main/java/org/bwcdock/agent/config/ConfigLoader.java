@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import org.bwcdock.agent.config.AgentConfig.Bay;
+import org.bwcdock.agent.upload.UploadWindow;
 import org.bwcdock.agent.config.AgentConfig.CameraProfile;
 import org.bwcdock.agent.config.AgentConfig.Evidence;
 import org.bwcdock.agent.config.AgentConfig.Hardware;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,7 +172,7 @@ public final class ConfigLoader {
         Duration stable = t.string("stableInterval").flatMap(v -> duration(t, "stableInterval", v, Duration.ZERO, Duration.ofMinutes(10))).orElse(Defaults.STABLE_INTERVAL);
         Duration read = t.string("readTimeout").flatMap(v -> duration(t, "readTimeout", v, Duration.ofSeconds(1), Duration.ofMinutes(10))).orElse(Defaults.READ_TIMEOUT);
         Optional<Path> volumes = t.string("simulatedVolumes").map(v -> values.existingDirectory(t, "simulatedVolumes", v));
-        long rate = t.string("simulatedReadRate").flatMap(v -> size(t, "simulatedReadRate", v, 1L << 10, Long.MAX_VALUE)).orElse(0L);
+        long rate = t.string("simulatedReadRate").flatMap(v -> size(t, "simulatedReadRate", v, 0, Long.MAX_VALUE)).orElse(0L);
         if (rate > 0 && !t.has("simulatedVolumes")) {
             t.problem("simulatedReadRate", "only paces simulated cameras: set simulatedVolumes too, or remove it");
         }
@@ -226,8 +228,40 @@ public final class ConfigLoader {
                 .orElse(Defaults.BANDWIDTH_BYTES_PER_SECOND);
         int concurrency = t.integer("concurrency", 1, 16).map(Long::intValue).orElse(Defaults.UPLOAD_CONCURRENCY);
         TrustSettings trust = TrustSettings.read(t, recipients, signers, (key, v) -> values.readableFile(t, key, v));
+        List<UploadWindow> windows = windows(t);
         t.rejectUnknownKeys();
-        return new Evidence(sink, url, anchors, recipients, signers, bandwidth, concurrency, trust);
+        return new Evidence(sink, url, anchors, recipients, signers, bandwidth, concurrency, trust, windows);
+    }
+
+    /** {@code [[evidence.windows]]}: daily spans of the dock's local time with their own rate; "0" closes uploads. */
+    private static List<UploadWindow> windows(Table evidence) {
+        List<UploadWindow> out = new ArrayList<>();
+        for (Table w : evidence.tables("windows")) {
+            Optional<LocalTime> from = w.requiredString("from").flatMap(v -> timeOfDay(w, "from", v));
+            Optional<LocalTime> to = w.requiredString("to").flatMap(v -> timeOfDay(w, "to", v));
+            Optional<Long> rate = w.requiredString("rate").flatMap(v -> size(w, "rate", v, 0, Long.MAX_VALUE));
+            w.rejectUnknownKeys();
+            if (from.isEmpty() || to.isEmpty() || rate.isEmpty()) {
+                continue;
+            }
+            if (from.get().equals(to.get())) {
+                w.problem("to", "equals from: the window would be empty (a whole day is the bandwidthLimit)");
+                continue;
+            }
+            UploadWindow window = new UploadWindow(from.get(), to.get(), rate.get());
+            out.stream().filter(window::overlaps).findFirst().ifPresent(o -> w.problem("from",
+                    window + " overlaps the window " + o + " (a moment may have one rate only)"));
+            out.add(window);
+        }
+        return out;
+    }
+
+    private static Optional<LocalTime> timeOfDay(Table t, String key, String v) {
+        if (!v.matches("([01][0-9]|2[0-3]):[0-5][0-9]")) {
+            t.problem(key, quote(v) + " is not a time of day like \"07:00\" (24-hour, dock's local time)");
+            return Optional.empty();
+        }
+        return Optional.of(LocalTime.parse(v));
     }
 
     private Policy policy(Table t) {

@@ -31,7 +31,7 @@ sealed interface Command {
             "bandwidth", f -> new Bandwidth(f.integer("bytesPerSecond", 0, 10_000_000_000L)),
             "rescan", f -> new Rescan(),
             "hold", f -> new Hold(f.id("cameraId"), f.bool("hold")),
-            "prioritise", f -> new Prioritise(f.id("cameraId")));
+            "prioritise", f -> new Prioritise(f.id("cameraId"), f.optionalText("path")));
 
     record Assign(String cameraId, String officerId) implements Command {
         public void run(CommandHandler h) throws CommandException {
@@ -81,9 +81,10 @@ sealed interface Command {
     }
 
     /** This camera's evidence uploads before anyone else's (a camera needed in court, an incident). */
-    record Prioritise(String cameraId) implements Command {
+    /** One camera's evidence, or one file of it ({@code path} as on the camera), uploads before the rest. */
+    record Prioritise(String cameraId, java.util.Optional<String> path) implements Command {
         public void run(CommandHandler h) throws CommandException {
-            h.prioritise(cameraId);
+            h.prioritise(cameraId, path);
         }
     }
 

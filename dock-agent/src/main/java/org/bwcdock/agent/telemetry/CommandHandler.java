@@ -21,6 +21,6 @@ public interface CommandHandler {
 
     void hold(String cameraId, boolean hold) throws CommandException;
 
-    /** Uploads this camera's evidence first, from now on. */
-    void prioritise(String cameraId) throws CommandException;
+    /** Uploads this camera's evidence (or only its file at {@code path}) before unflagged evidence, from now on. */
+    void prioritise(String cameraId, java.util.Optional<String> path) throws CommandException;
 }

@@ -12,13 +12,24 @@ import java.util.Optional;
  * @param tls mutual TLS; empty only for http:// to loopback (tests against other tus servers)
  * @param receiptSigners who may sign the receipt that releases a wipe
  * @param deadline how long one delivery may keep retrying before it gives up (it is tried again later)
+ * @param windows daily spans with their own rate (0 = closed) in {@code zone}'s local time; outside them the bandwidth limit
  */
 public record SinkSettings(URI base, Optional<SSLContext> tls, ReceiptSigners receiptSigners, int chunkBytes,
                            Duration connectTimeout, Duration requestTimeout, Duration deadline, Duration maxBackoff,
-                           long bandwidthBytesPerSecond, String dockId) {
+                           long bandwidthBytesPerSecond, String dockId, java.util.List<UploadWindow> windows,
+                           java.time.Clock clock, java.time.ZoneId zone) {
     public SinkSettings {
         if (chunkBytes < 1024) {
             throw new IllegalArgumentException("chunkBytes must be at least 1024, not " + chunkBytes);
         }
+        windows = java.util.List.copyOf(windows);
+    }
+
+    /** No upload windows: the bandwidth limit holds all day. */
+    public SinkSettings(URI base, Optional<SSLContext> tls, ReceiptSigners receiptSigners, int chunkBytes,
+                        Duration connectTimeout, Duration requestTimeout, Duration deadline, Duration maxBackoff,
+                        long bandwidthBytesPerSecond, String dockId) {
+        this(base, tls, receiptSigners, chunkBytes, connectTimeout, requestTimeout, deadline, maxBackoff, bandwidthBytesPerSecond,
+                dockId, java.util.List.of(), java.time.Clock.systemUTC(), java.time.ZoneOffset.UTC);
     }
 }

@@ -48,7 +48,8 @@ final class TusSink implements EvidenceSink {
                 .followRedirects(HttpClient.Redirect.NEVER);
         settings.tls().ifPresent(b::sslContext);
         this.http = b.build();
-        this.throttle = new Throttle(settings.bandwidthBytesPerSecond());
+        this.throttle = new Throttle(settings.bandwidthBytesPerSecond(), settings.windows(), settings.clock(),
+                settings.zone());
         this.patches = new PatchWriter(settings.tls(), settings.connectTimeout(), settings.requestTimeout(), throttle);
         String base = settings.base().toString().endsWith("/") ? settings.base().toString() : settings.base() + "/";
         this.uploads = URI.create(base + "uploads");
@@ -90,6 +91,8 @@ final class TusSink implements EvidenceSink {
         boolean askCommit = false;
         while (true) {
             try {
+                // No byte goes out while an upload window is closed; the wait does not count against the deadline.
+                deadline += throttle.awaitOpen();
                 if (askCommit) {
                     askCommit = false;
                     byte[] receipt = committedAlready(d, urls);
@@ -99,6 +102,7 @@ final class TusSink implements EvidenceSink {
                 }
                 for (Part p : d.parts()) {
                     sendPart(d, p, urls, listener, mayBeCommitted);
+                    deadline += throttle.awaitOpen();
                 }
                 return commitAndVerify(d, urls);
             } catch (Vanished v) {

@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Moves ingested files to the evidence server, oldest first (or one camera first, on request),
- * with a fixed number of workers. Every step is recorded in the ledger before the next, so a
- * restart resumes: UPLOADING files continue from their stored upload URLs and offsets.
+ * Moves ingested files to the evidence server with a fixed number of workers, in lanes: evidence of
+ * cameras on legal hold first, then files and cameras the back office flagged ({@code cmd/prioritise}),
+ * then the rest; oldest first within a lane. Every step is recorded in the ledger before the next, so
+ * a restart resumes: UPLOADING files continue from their stored upload URLs and offsets.
  */
 public final class Uploader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Uploader.class);
@@ -37,12 +37,22 @@ public final class Uploader implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean paused = new AtomicBoolean();
-    private final AtomicReference<String> firstCamera = new AtomicReference<>();
+    /** Flags from the back office, newest last; bounded, the oldest goes first (they only reorder). */
+    private final Set<Flag> flags = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+    private static final int MAX_FLAGS = 256;
+    private final java.util.function.Predicate<String> onHold;
     private volatile boolean running = true;
     /** The wait after a delivery that failed but may succeed later; every worker shares it (one server). */
     private final Backoff serverTrouble = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(2));
 
-    public Uploader(EvidenceFiles files, Spool spool, EvidenceSink sink, int concurrency, UploadListener listener) {
+    /** A flagged camera ({@code path} null) or one file of it. */
+    private record Flag(String cameraId, String path) {
+    }
+
+    /** @param onHold whether a camera is on legal hold: its evidence goes in the first lane */
+    public Uploader(EvidenceFiles files, Spool spool, EvidenceSink sink, int concurrency, UploadListener listener,
+                    java.util.function.Predicate<String> onHold) {
+        this.onHold = onHold;
         this.files = files;
         this.spool = spool;
         this.sink = sink;
@@ -74,9 +84,16 @@ public final class Uploader implements AutoCloseable {
         return paused.get();
     }
 
-    /** Uploads this camera's evidence before anyone else's (null: back to oldest first). */
-    public void prioritise(String cameraId) {
-        firstCamera.set(cameraId);
+    /** Uploads this camera's evidence (or only its file at {@code path}, if not null) before unflagged evidence. */
+    public void prioritise(String cameraId, String path) {
+        synchronized (flags) {
+            Flag f = new Flag(cameraId, path);
+            flags.remove(f);
+            flags.add(f);
+            if (flags.size() > MAX_FLAGS) {
+                flags.remove(flags.iterator().next());
+            }
+        }
         poke();
     }
 
@@ -104,12 +121,31 @@ public final class Uploader implements AutoCloseable {
     }
 
     private synchronized EvidenceFile claim() {
-        String first = firstCamera.get();
-        return files.filesIn(FileState.INGESTED, FileState.UPLOADING, FileState.UPLOADED).stream()
-                .filter(f -> !inFlight.contains(f.id()))
-                .min(Comparator.comparing((EvidenceFile f) -> !f.cameraId().equals(first)).thenComparingLong(EvidenceFile::id))
+        List<EvidenceFile> waiting = files.filesIn(FileState.INGESTED, FileState.UPLOADING, FileState.UPLOADED).stream()
+                .filter(f -> !inFlight.contains(f.id())).toList();
+        if (waiting.isEmpty()) {
+            return null;
+        }
+        java.util.Map<String, Boolean> held = new java.util.HashMap<>();
+        Set<Flag> flagged;
+        synchronized (flags) {
+            flagged = Set.copyOf(flags);
+        }
+        return waiting.stream()
+                .min(Comparator.comparingInt((EvidenceFile f) -> lane(f, held, flagged)).thenComparingLong(EvidenceFile::id))
                 .filter(f -> inFlight.add(f.id()))
                 .orElse(null);
+    }
+
+    /** 0: its camera is on legal hold; 1: the file is flagged; 2: its camera is flagged; 3: the rest. */
+    private int lane(EvidenceFile f, java.util.Map<String, Boolean> held, Set<Flag> flagged) {
+        if (held.computeIfAbsent(f.cameraId(), onHold::test)) {
+            return 0;
+        }
+        if (flagged.contains(new Flag(f.cameraId(), f.relativePath()))) {
+            return 1;
+        }
+        return flagged.contains(new Flag(f.cameraId(), null)) ? 2 : 3;
     }
 
     private void upload(EvidenceFile f) throws InterruptedException {

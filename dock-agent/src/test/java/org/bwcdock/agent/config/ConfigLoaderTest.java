@@ -52,6 +52,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void uploadWindowsLoadInTheirOrderWithTheirRates() throws Exception {
+        AgentConfig c = ConfigLoader.load(write(VALID
+                + "\n[[evidence.windows]]\nfrom = \"07:00\"\nto = \"19:00\"\nrate = \"5 MB\"\n"
+                + "\n[[evidence.windows]]\nfrom = \"22:00\"\nto = \"05:30\"\nrate = \"0\"\n"));
+        assertEquals(java.util.List.of(
+                new org.bwcdock.agent.upload.UploadWindow(java.time.LocalTime.of(7, 0), java.time.LocalTime.of(19, 0), 5_000_000),
+                new org.bwcdock.agent.upload.UploadWindow(java.time.LocalTime.of(22, 0), java.time.LocalTime.of(5, 30), 0)),
+                c.evidence().windows());
+        assertTrue(c.evidence().windows().get(1).contains(java.time.LocalTime.of(1, 0)), "22:00-05:30 spans midnight");
+        assertTrue(!c.evidence().windows().get(1).contains(java.time.LocalTime.of(5, 30)), "the end is not in the window");
+    }
+
+    @Test
     void mqttIsOptionalEvidenceIsNot() throws Exception {
         String noMqtt = VALID.replace("[mqtt]\nbrokers = [\"ssl://mqtt.example:8883\"]\ntrustAnchors = \"ca.pem\"\n", "");
         AgentConfig c = ConfigLoader.load(write(noMqtt));

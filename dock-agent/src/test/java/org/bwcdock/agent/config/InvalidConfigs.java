@@ -86,6 +86,16 @@ public final class InvalidConfigs {
                 Arguments.of("camera read pace without simulated cameras", VALID.replace("[[bays]]\nnumber = 1",
                         "[usb]\nsimulatedReadRate = \"40 MB\"\n\n[[bays]]\nnumber = 1"),
                         "usb.simulatedReadRate: only paces simulated cameras"),
+                Arguments.of("upload window at a time that is no time of day", VALID
+                                + "\n[[evidence.windows]]\nfrom = \"7am\"\nto = \"19:00\"\nrate = \"5 MB\"\n",
+                        "evidence.windows[entry 1].from: \"7am\" is not a time of day like \"07:00\""),
+                Arguments.of("overlapping upload windows", VALID
+                                + "\n[[evidence.windows]]\nfrom = \"07:00\"\nto = \"19:00\"\nrate = \"5 MB\"\n"
+                                + "\n[[evidence.windows]]\nfrom = \"18:00\"\nto = \"06:00\"\nrate = \"0\"\n",
+                        "evidence.windows[entry 2].from: 18:00–06:00 closed overlaps the window 07:00–19:00"),
+                Arguments.of("empty upload window", VALID
+                                + "\n[[evidence.windows]]\nfrom = \"07:00\"\nto = \"07:00\"\nrate = \"5 MB\"\n",
+                        "evidence.windows[entry 1].to: equals from"),
                 Arguments.of("unknown nested key", VALID.replace("quota = \"1 GiB\"", "quota = \"1 GiB\"\nquotta = 3"),
                         "spool.quotta: unknown key"),
                 Arguments.of("missing dock id", VALID.replace("dockId = \"dock-7\"\n", ""),

@@ -96,10 +96,17 @@ final class UploadFixture implements AutoCloseable {
     }
 
     EvidenceSink sink(int port, ThrowawayPki.Leaf client, Path receiptSigners, long bandwidth) throws Exception {
+        return sink(port, client, receiptSigners, bandwidth, List.of(), Clock.systemUTC());
+    }
+
+    /** With upload windows, read in {@code clock}'s time. */
+    EvidenceSink sink(int port, ThrowawayPki.Leaf client, Path receiptSigners, long bandwidth,
+                      List<org.bwcdock.agent.upload.UploadWindow> windows, Clock clock) throws Exception {
         SinkSettings s = new SinkSettings(URI.create("https://127.0.0.1:" + port + "/"),
                 Optional.of(TlsContexts.create(client.chainFile(), client.keyFile(), pki.caFile())),
                 org.bwcdock.format.ReceiptSigners.of(org.bwcdock.format.pki.PemFiles.readCertificates(receiptSigners)), 1 << 20, Duration.ofSeconds(5),
-                Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(1), bandwidth, "dock-test-01");
+                Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(1), bandwidth, "dock-test-01", windows, clock,
+                java.time.ZoneOffset.UTC);
         EvidenceSink sink = Sinks.tus(s);
         closeables.add(sink);
         return sink;
