@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import org.bwcdock.agent.config.AgentConfig.Bay;
-import org.bwcdock.agent.upload.UploadWindow;
 import org.bwcdock.agent.config.AgentConfig.CameraProfile;
 import org.bwcdock.agent.config.AgentConfig.Evidence;
 import org.bwcdock.agent.config.AgentConfig.Hardware;
@@ -16,6 +15,7 @@ import org.bwcdock.agent.config.AgentConfig.Mqtt;
 import org.bwcdock.agent.config.AgentConfig.Policy;
 import org.bwcdock.agent.config.AgentConfig.Spool;
 import org.bwcdock.agent.config.AgentConfig.Usb;
+import org.bwcdock.agent.upload.UploadWindow;
 
 import java.io.IOException;
 import java.io.InputStream;
