@@ -36,7 +36,7 @@ public final class Bench {
     }
 
     private static final String USAGE = "usage: bench [--quick] [--size-mib N] [--scale-bays 1,2,4,8] [--scale-mib 100,1024,4096]"
-            + " [--no-scale]";
+            + " [--no-scale] [--no-start]";
 
     public static void main(String[] args) throws Exception {
         System.setProperty("logback.configurationFile", "sandbox-logback.xml");
@@ -44,6 +44,8 @@ public final class Bench {
         List<Integer> bays = List.of(1, 2, 4, 8);
         List<Long> sizesMib = List.of(100L, 1024L, 4096L);
         boolean scale = true;
+        boolean start = true;
+        int startRounds = ROUNDS;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -52,10 +54,12 @@ public final class Bench {
                         mib = 64;
                         bays = List.of(1, 2);
                         sizesMib = List.of(16L);
+                        startRounds = 1;
                     }
                     case "--scale-bays" -> bays = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                     case "--scale-mib" -> sizesMib = java.util.Arrays.stream(args[++i].split(",")).map(Long::valueOf).toList();
                     case "--no-scale" -> scale = false;
+                    case "--no-start" -> start = false;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -71,6 +75,9 @@ public final class Bench {
                 List<ScaleBench.Scenario> scenarios = scenarios(bays, sizesMib);
                 ScaleBench.requireDisk(work, scenarios);
                 ok = ScaleBench.ok(ScaleBench.run(work, scenarios));
+            }
+            if (start) {
+                ScaleBench.startUp(work, startRounds);
             }
         } finally {
             FileTrees.delete(work);

@@ -52,7 +52,62 @@ final class ScaleBench {
         return results;
     }
 
+    /**
+     * Start-up with and without an AppCDS archive (what the packaged launcher uses under systemd),
+     * alternating for {@code rounds} rounds on one bay with a small file: start → MQTT online and
+     * start → first byte read (the first ingest), medians and the median of the per-round ratios.
+     */
+    static void startUp(Path work, int rounds) throws Exception {
+        Path archive = work.resolve("agent.jsa");
+        List<String> cds = List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive", "-Xlog:cds*=off,aot*=off");
+        Scenario s = new Scenario(1, 16L << 20);
+        Path dir = work.resolve("start");
+        try {
+            one(dir, s, cds); // writes the archive at exit: the first start of a new install
+        } finally {
+            FileTrees.delete(dir);
+        }
+        List<Double> onlinePlain = new ArrayList<>();
+        List<Double> onlineCds = new ArrayList<>();
+        List<Double> readPlain = new ArrayList<>();
+        List<Double> readCds = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (boolean withCds : new boolean[] {false, true}) {
+                Result r;
+                try {
+                    r = one(dir, s, withCds ? cds : List.of());
+                } finally {
+                    FileTrees.delete(dir);
+                }
+                if (r.failure() != null) {
+                    System.out.printf("start: round %d %s FAILED: %s%n", round, withCds ? "AppCDS" : "plain", r.failure());
+                    return;
+                }
+                (withCds ? onlineCds : onlinePlain).add(r.onlineSeconds());
+                (withCds ? readCds : readPlain).add(r.firstIngestSeconds());
+            }
+            System.out.printf("bench: start round %d: online %.2f s plain, %.2f s AppCDS; first read %.2f s plain, %.2f s AppCDS%n",
+                    round, onlinePlain.getLast(), onlineCds.getLast(), readPlain.getLast(), readCds.getLast());
+        }
+        System.out.printf("%nstart (%d alternating rounds, the agent in its own JVM, %s)   median s plain   median s AppCDS   ratio%n",
+                rounds, HEAP);
+        printStart("start -> MQTT online", onlinePlain, onlineCds);
+        printStart("start -> first byte read from a camera", readPlain, readCds);
+    }
+
+    private static void printStart(String what, List<Double> plain, List<Double> cds) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < plain.size(); i++) {
+            ratios.add(cds.get(i) / plain.get(i));
+        }
+        System.out.printf("%-58s %15.2f %17.2f %7.2f%n", what, Bench.median(plain), Bench.median(cds), Bench.median(ratios));
+    }
+
     private static Result one(Path dir, Scenario s) throws Exception {
+        return one(dir, s, List.of());
+    }
+
+    private static Result one(Path dir, Scenario s, List<String> jvmOptions) throws Exception {
         try (Site site = Site.start(dir)) {
             Path config = site.writeAgentConfig(dir.resolve("dock"),
                     new Site.AgentOptions("64 GiB", "64 MiB", s.bays(), "none"));
@@ -62,9 +117,10 @@ final class ScaleBench {
             }
             Path report = dir.resolve("agent-report.txt");
             Path log = dir.resolve("agent.log");
-            List<String> cmd = List.of(Jvms.java(), HEAP,
-                    "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=sandbox-logback.xml",
-                    "-cp", System.getProperty("java.class.path"), BenchAgent.class.getName(), config.toString(), report.toString());
+            List<String> cmd = new ArrayList<>(List.of(Jvms.java(), HEAP));
+            cmd.addAll(jvmOptions);
+            cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=sandbox-logback.xml",
+                    "-cp", System.getProperty("java.class.path"), BenchAgent.class.getName(), config.toString(), report.toString()));
             Instant start = Instant.now();
             long t0 = System.nanoTime();
             Process agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
