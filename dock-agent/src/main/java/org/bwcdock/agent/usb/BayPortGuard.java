@@ -128,10 +128,10 @@ final class BayPortGuard {
         s.reported = new LockedDevice(d.port(), d.vendorProduct(), d.serial(), offered, deauthorized, detail);
         if (deauthorized) {
             log.warn("bay {}: USB device {} (serial {}) on port {} offers interface classes {}, not only mass storage: {}",
-                    bay, d.vendorProduct(), d.serial(), d.port(), offered, detail);
+                    bay, d.vendorProduct(), d.serial().isEmpty() ? "none" : d.serial(), d.port(), offered, detail);
         } else {
             log.error("bay {}: USB device {} (serial {}) on port {} offers interface classes {}, not only mass storage: {}",
-                    bay, d.vendorProduct(), d.serial(), d.port(), offered, detail);
+                    bay, d.vendorProduct(), d.serial().isEmpty() ? "none" : d.serial(), d.port(), offered, detail);
         }
         listener.portLocked(bay, s.reported);
     }
