@@ -92,6 +92,12 @@ public final class SimulatedUsb {
         return Files.isRegularFile(a) ? Files.readString(a).trim() : null;
     }
 
+    /** The kernel enumerates the device on {@code port} again (a USB reset): a new device number, authorised again. */
+    public void reEnumerate(String port) throws IOException {
+        Files.writeString(device(port).resolve("authorized"), "1\n");
+        Files.writeString(device(port).resolve("devnum"), ++devnum + "\n");
+    }
+
     /** Removes the device's {@code authorized} attribute: a sysfs the agent cannot de-authorise through. */
     public void withoutAuthorizedAttribute(String port) throws IOException {
         Files.deleteIfExists(device(port).resolve("authorized"));

@@ -39,6 +39,7 @@ class UdevRuleTest {
             "add,    1-1.1, 08 03, 0", // the BadUSB camera: mass storage + HID
             "add,    1-1.3, 02 0a, 0", // a CDC network adapter
             "add,    1-1.4, e0,    0", // a wireless (Bluetooth) adapter
+            "add,    1-1.1, 09,    0", // a hub: the ports behind it would be no bay's
             "add,    1-1.4, 08 ff, 0", // mass storage with a vendor-specific interface
             "add,    1-1.2, 08,    1", // a camera: mass storage only
             "add,    1-1.2, 08 08, 1",
