@@ -10,6 +10,7 @@ import org.bwcdock.agent.events.BayView;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.OutboxEvent;
 import org.bwcdock.agent.usb.SimulatedUsb;
+import org.bwcdock.simulation.SimulatedBoard;
 import org.bwcdock.testing.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bay-port lockdown through the whole agent (simulated sysfs tree, directory volumes, real SQLite
- * ledger): a device on a bay port that is not only mass storage is de-authorised, leaves an audit
- * row and a bay-port-lockdown event, shows on the bay, and nothing of it is mounted or read — even
+ * ledger, simulated GPIO): a device on a bay port that is not only mass storage is de-authorised, leaves
+ * an audit row and a bay-port-lockdown event, blinks the bay red, and nothing of it is mounted or read — even
  * when it carries a camera volume full of footage. A plain camera beside it is ingested as always.
  */
 @Timeout(60)
@@ -45,10 +46,15 @@ class BayPortLockdownTest {
     Path dir;
     DockAgent agent;
     SimulatedUsb usb;
+    /** Bay 2's LEDs: green 19, amber 26, red 12. */
+    final SimulatedBoard board = new SimulatedBoard();
 
     @BeforeEach
     void start() throws Exception {
-        agent = DockAgent.create(ConfigLoader.load(TestConfigs.minimal(dir)), Clock.systemUTC());
+        Path config = TestConfigs.minimal(dir);
+        Files.writeString(config, Files.readString(config).replace("hardware = \"none\"", "hardware = \"simulated\"")
+                .replace("usbPort = \"1-1.2\"", "usbPort = \"1-1.2\"\nleds = { green = 19, amber = 26, red = 12 }"));
+        agent = DockAgent.create(ConfigLoader.load(config), Clock.systemUTC(), board);
         agent.start();
         usb = new SimulatedUsb(dir.resolve("sys"), dir.resolve("dev"));
     }
@@ -108,9 +114,22 @@ class BayPortLockdownTest {
         assertEquals(1, audit.size(), audit::toString);
         assertTrue(audit.get(0).startsWith("bay 2 port 1-1.2: 046d:c31c"), audit::toString);
         assertTrue(agent.ledger().verifyAudit().ok());
+        // The bay light: red blinking (on, off, on), green and amber dark.
+        Poll.until("bay 2 red on", Duration.ofSeconds(5), () -> board.led(12).orElse(false));
+        Poll.until("bay 2 red off", Duration.ofSeconds(5), () -> !board.led(12).orElse(true));
+        Poll.until("bay 2 red on again", Duration.ofSeconds(5), () -> board.led(12).orElse(false));
+        assertEquals(java.util.Optional.of(false), board.led(19));
+        assertEquals(java.util.Optional.of(false), board.led(26));
 
         usb.unplug("1-1.2");
         Poll.until("bay 2 empty again", Duration.ofSeconds(10), () -> bay(2).phase() == BayPhase.EMPTY, () -> "bay 2: " + bay(2));
+        Poll.until("bay 2 dark", Duration.ofSeconds(5), () -> !board.led(12).orElse(true));
+        long end = System.nanoTime() + Duration.ofMillis(1200).toNanos(); // three blink intervals: it stays dark
+        while (System.nanoTime() < end) {
+            assertEquals(java.util.Optional.of(false), board.led(12), "bay 2 red after the device left");
+            Thread.sleep(20); // sampling the LED, not waiting for anything
+        }
+        assertEquals(1, events("bay-port-lockdown").size(), "reported once");
     }
 
     /** The BadUSB camera: a known camera model with footage on it, plus a keyboard. Nothing of it is mounted or read. */
