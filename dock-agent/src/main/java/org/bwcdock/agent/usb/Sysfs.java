@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /** Reads USB block devices from a sysfs/devfs-shaped tree (the real one, umockdev's, or a test's). */
@@ -121,15 +123,16 @@ final class Sysfs {
             String product = optionalAttr(dir, "idProduct");
             String model = HEX4.matcher(vendor).matches() && HEX4.matcher(product).matches() ? vendor + ":" + product : "unknown";
             String serial = optionalAttr(dir, "serial");
-            java.util.SortedSet<String> classes = new java.util.TreeSet<>();
+            SortedSet<String> classes = new TreeSet<>();
+            int interfaces = 0;
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, port + ":*")) {
                 for (Path e : entries) {
                     if (INTERFACE.matcher(e.getFileName().toString()).matches() && Files.isRegularFile(e.resolve("bInterfaceClass"))) {
                         String c = attr(e, "bInterfaceClass");
                         classes.add(HEX2.matcher(c).matches() ? c : "??"); // unreadable counts as not mass storage
-                    }
-                    if (classes.size() >= MAX_INTERFACES) {
-                        break;
+                        if (++interfaces >= MAX_INTERFACES) {
+                            break;
+                        }
                     }
                 }
             }
