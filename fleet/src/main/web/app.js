@@ -8,7 +8,7 @@ const SUBSCRIPTIONS = ['status', 'birth', 'health', 'bays/+/state', 'events/devi
   .map((t) => `bwcdock/v1/docks/+/${t}`);
 const PHASES = {
   empty: ['—', 'empty'], mounting: ['⏏', 'mounting'], listing: ['☰', 'listing'], ingesting: ['⟳', 'ingesting'],
-  uploading: ['⇪', 'uploading'], safe: ['✔', 'safe'], error: ['✖', 'error'],
+  uploading: ['⇪', 'uploading'], safe: ['✔', 'safe'], error: ['✖', 'error'], locked: ['⛔', 'locked'],
 };
 const ALARM_ICONS = {
   'dock-offline': '✖', 'spool-full': '⚠', unhealthy: '⚠', 'bay-error': '✖', 'not-docked': '◷', 'not-receipted': '◷',

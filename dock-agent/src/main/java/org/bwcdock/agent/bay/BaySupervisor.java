@@ -121,6 +121,15 @@ final class BaySupervisor implements AutoCloseable {
         thread.submit(() -> guarded("undock", () -> onUndocked(d)));
     }
 
+    /** The port holds a locked-out device; queued behind an undock of a camera there, so its view cannot overwrite this. */
+    void portLocked(String what) {
+        thread.submit(() -> update(v -> BayView.empty(bay).withPhase(BayPhase.LOCKED, what)));
+    }
+
+    void portCleared(String what) {
+        thread.submit(() -> update(v -> v.phase() == BayPhase.LOCKED ? BayView.empty(bay).withPhase(BayPhase.EMPTY, what) : v));
+    }
+
     /** From an upload worker: progress of a file of {@code camera}; ignored unless this bay holds that camera now. */
     void uploadProgress(String camera, long confirmed, long total) {
         update(v -> camera.equals(v.cameraId()) ? v.withUpload(confirmed, total) : v);

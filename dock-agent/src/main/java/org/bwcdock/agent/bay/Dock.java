@@ -8,6 +8,7 @@ import org.bwcdock.agent.ledger.Ledger;
 import org.bwcdock.agent.usb.CameraListener;
 import org.bwcdock.agent.hardware.DockView;
 import org.bwcdock.agent.upload.UploadListener;
+import org.bwcdock.agent.usb.LockedDevice;
 import org.bwcdock.agent.usb.UsbDevice;
 import org.bwcdock.agent.volume.Mounter;
 import org.slf4j.Logger;
@@ -56,6 +57,22 @@ public final class Dock implements CameraListener, UploadListener, DockView, Aut
     @Override
     public void ignored(UsbDevice device, String reason) {
         ledger.appendEvent(new DockEvent.DeviceIgnored(device.port(), device.vendorProduct(), device.serial(), reason));
+    }
+
+    /** Durable first (audit row and event), then the bay shows it. */
+    @Override
+    public void portLocked(int bay, LockedDevice d) {
+        ledger.audit("agent", "bay-port-lockdown", "bay " + bay + " port " + d.port(), d.vendorProduct() + " serial "
+                + d.serial() + " interface classes " + d.interfaceClasses() + ": " + d.detail());
+        ledger.appendEvent(new DockEvent.BayPortLockdown(bay, d.port(), d.vendorProduct(), d.serial(), d.interfaceClasses(),
+                d.deauthorized(), d.detail()));
+        bays.get(bay).portLocked((d.deauthorized() ? "USB device de-authorised: " : "USB device refused: ") + d.vendorProduct()
+                + " offers interface classes " + d.interfaceClasses());
+    }
+
+    @Override
+    public void portCleared(int bay, LockedDevice d) {
+        bays.get(bay).portCleared("locked-out USB device " + d.vendorProduct() + " removed");
     }
 
     /** From an upload worker: each bay takes it only if it holds that camera at that moment. */

@@ -124,6 +124,24 @@ public sealed interface DockEvent {
         }
     }
 
+    /**
+     * A device on a bay's port that is not only USB mass storage (HID, CDC, wireless...: a "BadUSB
+     * camera"): never mounted, and de-authorised unless {@code deauthorized} says it could not be.
+     *
+     * @param interfaceClasses the bInterfaceClass values it offered, two hex digits each ("03" HID)
+     */
+    record BayPortLockdown(int bay, String port, String model, String usbSerial, List<String> interfaceClasses,
+                           boolean deauthorized, String detail) implements Evidence {
+        public BayPortLockdown {
+            interfaceClasses = List.copyOf(interfaceClasses);
+        }
+
+        @Override
+        public String type() {
+            return "bay-port-lockdown";
+        }
+    }
+
     // ---- operational -------------------------------------------------------------------------
 
     /** An ingest waits for spool space; nothing is lost, the file is read when there is room. */

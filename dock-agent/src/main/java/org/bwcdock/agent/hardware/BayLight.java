@@ -20,6 +20,8 @@ public enum BayLight {
     LOCATE(true, false, false, true),
     /** Something went wrong with this camera's evidence (failed, quarantined): call IT. Red. */
     ERROR(false, false, true, false),
+    /** The bay's port holds a device that is not a camera (bay-port lockdown): remove it, call IT. Red blinking. */
+    LOCKED(false, false, true, true),
     /** A badge tap was refused (no eligible camera, unknown badge): red + amber blinking, a few seconds, all bays. */
     REFUSED(false, true, true, true);
 
@@ -37,13 +39,16 @@ public enum BayLight {
 
     /**
      * The light for a situation. Precedence, highest first: a refused tap (short feedback to the
-     * person at the reader) › empty bay › locate or pending pickup › error › work to do ›
+     * person at the reader) › a locked bay port › empty bay › locate or pending pickup › error › work to do ›
      * charging › safe. An unknown battery level does not hold back green: the light is about
      * evidence first, and a missing gauge must not make every bay look busy.
      */
     public static BayLight lightFor(BaySituation s) {
         if (s.tapRefused()) {
             return REFUSED;
+        }
+        if (s.portLocked()) {
+            return LOCKED;
         }
         if (!s.docked()) {
             return OFF;

@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param pendingPickupOfficer a badge tap picked this camera for this officer; recorded on undock
  * @param locate a locate command is blinking the bay
  * @param tapRefused a badge tap found no eligible camera (or an unknown badge): the refusal pattern shows
+ * @param portLocked the bay's USB port holds a device that is not a camera's mass storage (bay-port lockdown)
  */
 public record BaySituation(int bay, Optional<String> cameraId, int filesInProgress, int filesInError,
                            BatteryReading battery, Optional<String> assignedOfficer, boolean legalHold,
-                           Optional<String> pendingPickupOfficer, boolean locate, boolean tapRefused) {
+                           Optional<String> pendingPickupOfficer, boolean locate, boolean tapRefused,
+                           boolean portLocked) {
 
     public BaySituation {
         Objects.requireNonNull(cameraId, "cameraId");

@@ -1,5 +1,6 @@
 package org.bwcdock.agent.hardware;
 
+import org.bwcdock.agent.events.BayPhase;
 import org.bwcdock.agent.events.BayView;
 
 import org.bwcdock.agent.ledger.CameraRecord;
@@ -27,8 +28,9 @@ final class Situations {
         Optional<BayView> docked = view.inBay(bay);
         BatteryReading battery = gauges.reading(bay);
         if (docked.isEmpty()) {
+            boolean locked = view.bays().stream().anyMatch(v -> v.bay() == bay && v.phase() == BayPhase.LOCKED);
             return new BaySituation(bay, Optional.empty(), 0, 0, battery, Optional.empty(), false,
-                    Optional.empty(), false, flags.refused());
+                    Optional.empty(), false, flags.refused(), locked);
         }
         String cameraId = docked.get().cameraId();
         int inProgress = 0;
@@ -44,6 +46,6 @@ final class Situations {
         Optional<String> officer = ledger.currentAssignment(cameraId).map(a -> a.officerId());
         Optional<String> pickup = flags.pickup(bay).filter(p -> p.cameraId().equals(cameraId)).map(PendingPickup::officerId);
         return new BaySituation(bay, Optional.of(cameraId), inProgress, inError, battery, officer, hold, pickup,
-                flags.locating(bay), flags.refused());
+                flags.locating(bay), flags.refused(), false);
     }
 }

@@ -10,4 +10,10 @@ public interface CameraListener {
 
     /** A device the dock will not touch: unmapped port or unknown model. Reported once per appearance. */
     void ignored(UsbDevice device, String reason);
+
+    /** A device that is not (only) mass storage sits on a bay's port: it is never docked. Once per appearance. */
+    void portLocked(int bay, LockedDevice device);
+
+    /** That device left the port (a re-plug is a new appearance, reported again). */
+    void portCleared(int bay, LockedDevice device);
 }

@@ -5,10 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /** Reads USB block devices from a sysfs/devfs-shaped tree (the real one, umockdev's, or a test's). */
@@ -17,6 +21,10 @@ final class Sysfs {
     private static final Pattern PORT = Pattern.compile("[0-9]+-[0-9]+(\\.[0-9]+)*");
     private static final Pattern SERIAL = Pattern.compile("[\\x21-\\x7e]{1,126}");
     private static final int MAX_WALK_UP = 16;
+    private static final Pattern HEX2 = Pattern.compile("[0-9a-f]{2}");
+    private static final Pattern INTERFACE = Pattern.compile("[0-9]+-[0-9]+(\\.[0-9]+)*:[0-9]+\\.[0-9]+");
+    /** USB allows 32 interfaces per configuration. */
+    private static final int MAX_INTERFACES = 32;
     private static final Pattern BLOCK_NAME = Pattern.compile("[a-z][a-z0-9]{0,31}");
 
     private final Path sysRoot;
@@ -98,6 +106,59 @@ final class Sysfs {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The USB device on {@code port} now, whatever its kind (a keyboard has no block device), from
+     * /sys/bus/usb/devices/PORT and its interface directories PORT:CONFIG.IFACE. Empty when nothing
+     * is plugged there.
+     */
+    Optional<PortDevice> portDevice(String port) {
+        Path dir = usbDevice(port);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try {
+            String vendor = optionalAttr(dir, "idVendor");
+            String product = optionalAttr(dir, "idProduct");
+            String model = HEX4.matcher(vendor).matches() && HEX4.matcher(product).matches() ? vendor + ":" + product : "unknown";
+            String serial = optionalAttr(dir, "serial");
+            SortedSet<String> classes = new TreeSet<>();
+            int interfaces = 0;
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, port + ":*")) {
+                for (Path e : entries) {
+                    if (INTERFACE.matcher(e.getFileName().toString()).matches() && Files.isRegularFile(e.resolve("bInterfaceClass"))) {
+                        String c = attr(e, "bInterfaceClass");
+                        classes.add(HEX2.matcher(c).matches() ? c : "??"); // unreadable counts as not mass storage
+                        if (++interfaces >= MAX_INTERFACES) {
+                            break;
+                        }
+                    }
+                }
+            }
+            return Optional.of(new PortDevice(port, model, SERIAL.matcher(serial).matches() ? serial : "",
+                    optionalAttr(dir, "devnum"), !optionalAttr(dir, "authorized").equals("0"), List.copyOf(classes)));
+        } catch (IOException e) {
+            return Optional.empty(); // gone while reading: the next tick sees it gone or back
+        }
+    }
+
+    /**
+     * Writes 0 to the device's {@code authorized} attribute: the kernel unbinds every driver of it and
+     * removes its interfaces. Needs root (the udev rule's job on a dock, where /sys is read-only for
+     * the agent); never creates the attribute where it is missing.
+     */
+    void deauthorize(String port) throws IOException {
+        Files.writeString(usbDevice(port).resolve("authorized"), "0", StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    private Path usbDevice(String port) {
+        return sysRoot.resolve("bus/usb/devices").resolve(port);
+    }
+
+    private static String optionalAttr(Path dir, String name) throws IOException {
+        return Files.isRegularFile(dir.resolve(name)) ? attr(dir, name) : "";
     }
 
     /** A sysfs attribute, bounded: the serial is kept as is (case matters), ids are lower-cased. */

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * /sys/class/block, compared every tick: cheap, and visible under the unit's PrivateDevices),
  * plus inotify on /dev/disk/by-id where that is visible, a periodic full rescan as the safety net,
  * and a debounce so that a camera that re-enumerates (USB reset while charging) is not reported
- * as leaving and coming back.
+ * as leaving and coming back. Bay ports are locked against anything but mass storage first
+ * ({@link BayPortGuard}), without debounce.
  */
 final class SysfsCameraWatcher implements CameraWatcher {
     private static final Logger log = LoggerFactory.getLogger(SysfsCameraWatcher.class);
@@ -32,6 +33,7 @@ final class SysfsCameraWatcher implements CameraWatcher {
     private final UsbSettings settings;
     private final CameraListener listener;
     private final Sysfs sysfs;
+    private final BayPortGuard guard;
     private final Thread thread;
     private volatile boolean running;
     private volatile boolean rescanRequested;
@@ -41,6 +43,8 @@ final class SysfsCameraWatcher implements CameraWatcher {
     /** Since when the raw view of a port has differed from {@link #reported}. */
     private final Map<String, Long> differingSince = new HashMap<>();
     private final Set<String> ignoredNow = new HashSet<>();
+    /** Bay ports holding a device that is not (only) mass storage: never docked. */
+    private Set<String> locked = Set.of();
     private WatchService watch;
     private WatchKey watchKey;
     private Set<String> blockNames = Set.of();
@@ -49,6 +53,7 @@ final class SysfsCameraWatcher implements CameraWatcher {
         this.settings = settings;
         this.listener = listener;
         this.sysfs = new Sysfs(settings.sysRoot(), settings.devRoot());
+        this.guard = new BayPortGuard(sysfs, settings.portToBay(), listener);
         this.thread = new Thread(this::run, "bwcdock-usb-watch");
     }
 
@@ -76,6 +81,7 @@ final class SysfsCameraWatcher implements CameraWatcher {
                     changed = true;
                 }
                 long now = System.nanoTime();
+                locked = guard.check(now, this::evict);
                 if (changed || rescanRequested || now - nextRescan >= 0) {
                     rescanRequested = false;
                     raw = sysfs.scan();
@@ -157,10 +163,19 @@ final class SysfsCameraWatcher implements CameraWatcher {
         ignoredNow.retainAll(raw.keySet());
     }
 
+    /** A bay port was locked: a camera reported docked there leaves now, not after the debounce. */
+    private void evict(String port) {
+        differingSince.remove(port);
+        UsbDevice told = reported.remove(port);
+        if (told != null) {
+            listener.undocked(settings.portToBay().get(port), told);
+        }
+    }
+
     /** The device if the dock should handle it; otherwise reports it once and returns null. */
     private UsbDevice admissible(UsbDevice d) {
-        if (d == null) {
-            return null;
+        if (d == null || locked.contains(d.port())) {
+            return null; // a locked port is reported by the guard, not as "ignored"
         }
         String reason = null;
         if (!settings.portToBay().containsKey(d.port())) {

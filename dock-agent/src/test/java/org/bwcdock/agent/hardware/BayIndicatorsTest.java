@@ -1,5 +1,7 @@
 package org.bwcdock.agent.hardware;
 
+import org.bwcdock.agent.events.BayPhase;
+import org.bwcdock.agent.events.BayView;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.simulation.SimulatedBoard;
 import org.bwcdock.agent.ledger.Ledger;
@@ -53,6 +55,21 @@ class BayIndicatorsTest {
     void stop() {
         hw.close();
         ledger.close();
+    }
+
+    /** Bay-port lockdown: no camera, but the bay's view says LOCKED; the light blinks red until the device is gone. */
+    @Test
+    void aLockedBayPortBlinksRed() {
+        dock.cameras.add(BayView.empty(2).withPhase(BayPhase.LOCKED, "USB device de-authorised"));
+        hw.indicators().refresh(2);
+        assertEquals(BayLight.LOCKED, hw.indicators().light(2));
+        awaitLeds(hw, 2, "--R");
+        awaitLeds(hw, 2, "---");
+        awaitLeds(hw, 2, "--R");
+        assertEquals("---", leds(hw, 1), "other bays untouched");
+        dock.cameras.removeIf(v -> v.bay() == 2);
+        hw.indicators().refresh(2);
+        assertEquals(BayLight.OFF, hw.indicators().light(2));
     }
 
     @Test

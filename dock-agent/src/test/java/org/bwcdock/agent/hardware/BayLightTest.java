@@ -23,7 +23,7 @@ class BayLightTest {
     private static BaySituation s(boolean docked, int working, int errors, BatteryReading b, boolean pickup,
                                   boolean locate, boolean refused) {
         return new BaySituation(1, docked ? Optional.of("C") : Optional.empty(), working, errors, b, Optional.empty(),
-                false, pickup ? Optional.of("o") : Optional.empty(), locate, refused);
+                false, pickup ? Optional.of("o") : Optional.empty(), locate, refused, false);
     }
 
     @Test
@@ -42,6 +42,15 @@ class BayLightTest {
         assertEquals(BayLight.LOCATE, BayLight.lightFor(s(true, 0, 1, full, false, true, false)), "locate beats error");
         assertEquals(BayLight.REFUSED, BayLight.lightFor(s(false, 0, 0, unknown, false, false, true)));
         assertEquals(BayLight.REFUSED, BayLight.lightFor(s(true, 0, 0, full, true, false, true)));
+    }
+
+    @Test
+    void aLockedBayPortShowsRedBlinkingAboveAnEmptyBay() {
+        BaySituation locked = new BaySituation(1, Optional.empty(), 0, 0, BatteryReading.unknown(1, Instant.EPOCH),
+                Optional.empty(), false, Optional.empty(), false, false, true);
+        assertEquals(BayLight.LOCKED, BayLight.lightFor(locked));
+        assertTrue(BayLight.LOCKED.blinks() && BayLight.LOCKED.red(true));
+        assertFalse(BayLight.LOCKED.red(false) || BayLight.LOCKED.green(true) || BayLight.LOCKED.amber(true));
     }
 
     @Test

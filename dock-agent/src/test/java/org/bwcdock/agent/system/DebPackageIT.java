@@ -41,16 +41,18 @@ class DebPackageIT {
     void everyFileHasItsOwnerAndMode() throws Exception {
         Tools.Result r = Tools.run("dpkg-deb", "-c", deb.toString());
         assertEquals(0, r.exit(), r.output());
-        Map<String, String> expected = Map.of(
-                "./usr/bin/bwcdock-agent", "-rwxr-xr-x root/root",
-                "./usr/share/bwcdock/dock-agent.jar", "-rw-r--r-- root/root",
-                "./lib/systemd/system/bwcdock-agent.service", "-rw-r--r-- root/root",
-                "./usr/lib/sysusers.d/bwcdock.conf", "-rw-r--r-- root/root",
-                "./usr/lib/tmpfiles.d/bwcdock.conf", "-rw-r--r-- root/root",
-                "./lib/udev/rules.d/70-bwcdock-cameras.rules", "-rw-r--r-- root/root",
-                "./usr/share/polkit-1/rules.d/50-bwcdock.rules", "-rw-r--r-- root/root",
-                "./etc/bwcdock/agent.toml", "-rw-r--r-- root/root",
-                "./usr/share/doc/bwcdock-dock-agent/copyright", "-rw-r--r-- root/root");
+        Map<String, String> expected = Map.ofEntries(
+                Map.entry("./lib/udev/rules.d/71-bwcdock-bay-lockdown.rules", "-rw-r--r-- root/root"),
+                Map.entry("./usr/lib/bwcdock/bay-port", "-rwxr-xr-x root/root"),
+                Map.entry("./usr/bin/bwcdock-agent", "-rwxr-xr-x root/root"),
+                Map.entry("./usr/share/bwcdock/dock-agent.jar", "-rw-r--r-- root/root"),
+                Map.entry("./lib/systemd/system/bwcdock-agent.service", "-rw-r--r-- root/root"),
+                Map.entry("./usr/lib/sysusers.d/bwcdock.conf", "-rw-r--r-- root/root"),
+                Map.entry("./usr/lib/tmpfiles.d/bwcdock.conf", "-rw-r--r-- root/root"),
+                Map.entry("./lib/udev/rules.d/70-bwcdock-cameras.rules", "-rw-r--r-- root/root"),
+                Map.entry("./usr/share/polkit-1/rules.d/50-bwcdock.rules", "-rw-r--r-- root/root"),
+                Map.entry("./etc/bwcdock/agent.toml", "-rw-r--r-- root/root"),
+                Map.entry("./usr/share/doc/bwcdock-dock-agent/copyright", "-rw-r--r-- root/root"));
         for (var e : expected.entrySet()) {
             assertTrue(r.output().lines().anyMatch(l -> l.endsWith(" " + e.getKey()) && l.startsWith(e.getValue())),
                     () -> e.getKey() + " with " + e.getValue() + " missing from:\n" + r.output());
@@ -96,7 +98,7 @@ class DebPackageIT {
     @Test
     void maintainerScriptsPassShellcheck() throws Exception {
         Tools.Result r = Tools.run("shellcheck", "src/deb/control/postinst", "src/deb/control/prerm", "src/deb/control/postrm",
-                "src/deb/bwcdock-agent");
+                "src/deb/bwcdock-agent", "src/deb/bay-port");
         assertEquals(0, r.exit(), r.output());
     }
 }

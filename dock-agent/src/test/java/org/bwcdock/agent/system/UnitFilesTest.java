@@ -40,6 +40,17 @@ class UnitFilesTest {
         assertFalse(unit.contains("InaccessiblePaths=/sys") || unit.contains("ProtectKernelTunables=no"), "sysfs must stay readable");
     }
 
+    /**
+     * Bay-port lockdown is udev's job (71-bwcdock-bay-lockdown.rules, UdevRuleTest): the agent must
+     * not be able to write sysfs itself, and the lockdown must not become a reason to give it that.
+     */
+    @Test
+    void unitKeepsSysfsReadOnlyAndTheAgentWithoutCapabilities() throws Exception {
+        String unit = Files.readString(UNIT);
+        assertTrue(unit.contains("\nProtectKernelTunables=yes\n") && unit.contains("\nCapabilityBoundingSet=\n")
+                && unit.contains("\nUser=bwcdock\n"), "the agent may read sysfs, never write it");
+    }
+
     @Test
     void unitKeepsTheJvmWorkable() throws Exception {
         String unit = Files.readString(UNIT);

@@ -49,6 +49,17 @@ class SysfsCameraWatcherTest {
                     public void ignored(UsbDevice d, String reason) {
                         events.add("ignored " + d.serial() + ": " + reason);
                     }
+
+                    @Override
+                    public void portLocked(int bay, LockedDevice d) {
+                        events.add("locked bay " + bay + " " + d.port() + " " + d.vendorProduct() + " " + d.interfaceClasses()
+                                + " deauthorized " + d.deauthorized());
+                    }
+
+                    @Override
+                    public void portCleared(int bay, LockedDevice d) {
+                        events.add("cleared bay " + bay + " " + d.port());
+                    }
                 });
         watcher.start();
     }
@@ -146,5 +157,108 @@ class SysfsCameraWatcherTest {
         events.clear();
         start();
         assertTrue(next().startsWith("docked bay 2 CAM0003"));
+    }
+
+    // ---- bay-port lockdown (BayPortGuard) -------------------------------------------------------
+
+    /** Up to {@code seconds} for the next event (the udev grace is 2 s). */
+    private String next(int seconds) throws InterruptedException {
+        String e = events.poll(seconds, TimeUnit.SECONDS);
+        assertNotNull(e, "no event within " + seconds + " s");
+        return e;
+    }
+
+    @Test
+    void hidKeyboardOnABayPortIsDeauthorisedAndNeverDocked() throws Exception {
+        usb.plugDevice("1-1.2", "046d", "c31c", null, true, "03");
+        assertEquals("locked bay 2 1-1.2 046d:c31c [03] deauthorized true", next());
+        assertEquals("0", usb.authorized("1-1.2"));
+        quiet();
+    }
+
+    /** The "BadUSB camera": a known camera model whose storage comes with a keyboard. Its disk is never docked. */
+    @Test
+    void compositeMassStoragePlusHidCameraIsDeauthorisedAndNeverDocked() throws Exception {
+        usb.plugComposite("1-1.1", VENDOR, PRODUCT, "EVIL01", "03");
+        assertEquals("locked bay 1 1-1.1 2a3b:0001 [03, 08] deauthorized true", next());
+        assertEquals("0", usb.authorized("1-1.1"));
+        quiet(); // longer than the debounce: no "docked" for its disk, and no "ignored" either
+    }
+
+    @Test
+    void networkAdapterAndWirelessOnBayPortsAreDeauthorised() throws Exception {
+        usb.plugDevice("1-1.1", "0bda", "8152", "NET1", true, "02", "0a");
+        assertEquals("locked bay 1 1-1.1 0bda:8152 [02, 0a] deauthorized true", next());
+        usb.plugDevice("1-1.2", "0bda", "b720", null, true, "e0");
+        assertEquals("locked bay 2 1-1.2 0bda:b720 [e0] deauthorized true", next());
+        assertEquals("0", usb.authorized("1-1.1"));
+        assertEquals("0", usb.authorized("1-1.2"));
+        quiet();
+    }
+
+    @Test
+    void pureMassStorageCameraIsLeftAuthorisedAndDocked() throws Exception {
+        String part = usb.plug("1-1.2", VENDOR, PRODUCT, "CAM0001");
+        assertEquals("docked bay 2 CAM0001 generic " + part, next());
+        assertEquals("1", usb.authorized("1-1.2"));
+        quiet();
+    }
+
+    @Test
+    void hidOnAPortOfNoBayIsLeftAlone() throws Exception {
+        usb.plugDevice("1-1.4", "046d", "c31c", null, true, "03");
+        usb.plugComposite("1-1.3", "dead", "beef", "STICK2", "03");
+        assertEquals("ignored STICK2: USB port 1-1.3 is not mapped to a bay", next()); // its disk, as before
+        quiet();
+        assertEquals("1", usb.authorized("1-1.4"));
+        assertEquals("1", usb.authorized("1-1.3"));
+    }
+
+    @Test
+    void lockdownIsOncePerAppearanceAndARePlugIsHandledAgain() throws Exception {
+        usb.plugDevice("1-1.2", "046d", "c31c", null, true, "03");
+        assertEquals("locked bay 2 1-1.2 046d:c31c [03] deauthorized true", next());
+        watcher.rescan();
+        quiet(); // nothing reported or written twice for the same device
+        assertEquals("0", usb.authorized("1-1.2"));
+        usb.unplug("1-1.2");
+        assertEquals("cleared bay 2 1-1.2", next());
+        usb.plugDevice("1-1.2", "046d", "c31c", null, true, "03");
+        assertEquals("1", usb.authorized("1-1.2"), "a fresh device starts authorised");
+        assertEquals("locked bay 2 1-1.2 046d:c31c [03] deauthorized true", next());
+        assertEquals("0", usb.authorized("1-1.2"));
+        quiet();
+    }
+
+    /** A re-enumeration without a gap the watcher could see (same sysfs path, a new device number) is a new appearance too. */
+    @Test
+    void aNewDeviceNumberWithoutAGapIsANewAppearance() throws Exception {
+        usb.plugDevice("1-1.1", "046d", "c31c", null, true, "03");
+        assertEquals("locked bay 1 1-1.1 046d:c31c [03] deauthorized true", next());
+        usb.reEnumerate("1-1.1");
+        assertEquals("cleared bay 1 1-1.1", next());
+        assertEquals("locked bay 1 1-1.1 046d:c31c [03] deauthorized true", next());
+        assertEquals("0", usb.authorized("1-1.1"));
+        quiet();
+    }
+
+    /** What a dock sees: the udev rule de-authorised the device (and the kernel removed its interfaces) first. */
+    @Test
+    void aDeviceTheUdevRuleDeauthorisedIsReportedWithoutWriting() throws Exception {
+        usb.plugDevice("1-1.1", "046d", "c31c", null, false, "03");
+        assertEquals("locked bay 1 1-1.1 046d:c31c [] deauthorized true", next());
+        quiet();
+    }
+
+    /** Neither the udev rule nor the agent could de-authorise: still reported (as such) after the grace, still never docked. */
+    @Test
+    void aDeviceNobodyCouldDeauthoriseIsReportedAndNeverDocked() throws Exception {
+        watcher.close();
+        usb.plugComposite("1-1.2", VENDOR, PRODUCT, "EVIL02", "03");
+        usb.withoutAuthorizedAttribute("1-1.2");
+        events.clear();
+        start();
+        assertEquals("locked bay 2 1-1.2 2a3b:0001 [03, 08] deauthorized false", next(5));
+        quiet();
     }
 }

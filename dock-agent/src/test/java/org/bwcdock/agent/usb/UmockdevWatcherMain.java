@@ -6,13 +6,19 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** Run under umockdev-run by {@link UmockdevTest}: the real watcher on the real paths /sys and /dev. */
+/**
+ * Run under umockdev-run by {@link UmockdevTest}: the real watcher on the real paths /sys and /dev.
+ * With the argument "lockdown" it waits for the bay port to be locked instead of a camera docking,
+ * and prints the device's {@code authorized} attribute as the watcher left it.
+ */
 public final class UmockdevWatcherMain {
     private UmockdevWatcherMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        boolean lockdown = args.length > 0 && args[0].equals("lockdown");
         CountDownLatch docked = new CountDownLatch(1);
+        CountDownLatch locked = new CountDownLatch(1);
         try (CameraWatcher w = CameraWatcher.sysfs(new UsbSettings(Path.of("/sys"), Path.of("/dev"), Duration.ofSeconds(30),
                 Duration.ofMillis(200), Map.of("1-1.2", 3), Map.of("2a3b:0001", "generic")), new CameraListener() {
                     @Override
@@ -30,8 +36,25 @@ public final class UmockdevWatcherMain {
                     public void ignored(UsbDevice d, String reason) {
                         System.out.println("ignored " + reason);
                     }
+
+                    @Override
+                    public void portLocked(int bay, LockedDevice d) {
+                        System.out.println("locked bay " + bay + " port " + d.port() + " " + d.vendorProduct() + " classes "
+                                + d.interfaceClasses() + " deauthorized " + d.deauthorized());
+                        locked.countDown();
+                    }
+
+                    @Override
+                    public void portCleared(int bay, LockedDevice d) {
+                        System.out.println("cleared bay " + bay);
+                    }
                 })) {
             w.start();
+            if (lockdown) {
+                boolean ok = locked.await(10, TimeUnit.SECONDS);
+                System.out.println("authorized=" + java.nio.file.Files.readString(Path.of("/sys/bus/usb/devices/1-1.2/authorized")).trim());
+                System.exit(ok ? 0 : 1);
+            }
             System.exit(docked.await(10, TimeUnit.SECONDS) ? 0 : 1);
         }
     }
