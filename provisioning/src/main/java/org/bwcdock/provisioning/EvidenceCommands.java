@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "evidence", description = "The evidence side: keys that open footage, receipts, servers.",
-        subcommands = {EvidenceCommands.Keygen.class, EvidenceCommands.Open.class})
+        subcommands = {EvidenceCommands.Keygen.class, EvidenceCommands.Open.class, EvidenceCommands.Packet.class})
 final class EvidenceCommands {
     @ParentCommand
     Main main;
@@ -125,8 +125,8 @@ final class EvidenceCommands {
 
         @Override
         public Integer call() throws Exception {
-            if (Files.exists(out)) {
-                throw new ProvisioningException(out + " already exists; not overwritten");
+            if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new ProvisioningException(out + " already exists (or is a link); not overwritten");
             }
             if ((receipt == null) != (receiptSigner == null)) {
                 throw new ProvisioningException("--receipt and --receipt-signer go together");
@@ -137,6 +137,54 @@ final class EvidenceCommands {
                 String sha = new EvidenceOpener().open(Files.readAllBytes(manifest), Files.readAllBytes(signature), parts,
                         PemFiles.readPrivateKey(key), PemFiles.readCertificates(cert).get(0), PemFiles.readCertificates(ca), check, out);
                 spec.commandLine().getOut().println(out + ": restored, SHA-256 " + sha + " as the dock recorded it");
+                return 0;
+            } catch (IOException e) {
+                throw new ProvisioningException(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "packet", description = "The court packet for one stored evidence file: footage, manifest, signature, receipt, "
+            + "certificates, README.txt and a VERIFY.sh that needs only openssl and sha256sum.")
+    static final class Packet implements Callable<Integer> {
+        @Option(names = "--store", required = true, description = "the evidence receiver's store (holds evidence/ID/)")
+        Path store;
+
+        @Option(names = "--id", required = true, description = "the evidence id (the receipt's evidenceId)")
+        String id;
+
+        @Option(names = "--key", required = true, description = "the recipient's private key (mode 0600)")
+        Path key;
+
+        @Option(names = "--cert", required = true, description = "the recipient's certificate")
+        Path cert;
+
+        @Option(names = "--ca", required = true, description = "agency CA certificate(s) that issue dock certificates")
+        Path ca;
+
+        @Option(names = "--receipt-signer", required = true, description = "certificate(s) trusted to sign receipts")
+        Path receiptSigner;
+
+        @Option(names = "--out", required = true, description = "the packet directory to create (must not exist)")
+        Path out;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+                throw new ProvisioningException("--id: " + org.bwcdock.format.SafeText.escape(id) + " is not an evidence id");
+            }
+            Path dir = store.resolve("evidence").resolve(id);
+            if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new ProvisioningException(dir + ": no such evidence in the store");
+            }
+            try {
+                String sha = CourtPacket.write(new CourtPacket.Sources(dir, PemFiles.readPrivateKey(key),
+                        PemFiles.readCertificates(cert).get(0), PemFiles.readCertificates(ca), PemFiles.readCertificates(receiptSigner)), out);
+                spec.commandLine().getOut().println(out + ": court packet written; footage SHA-256 " + sha
+                        + "; check it with: sh " + out.resolve("VERIFY.sh"));
                 return 0;
             } catch (IOException e) {
                 throw new ProvisioningException(e.getMessage());

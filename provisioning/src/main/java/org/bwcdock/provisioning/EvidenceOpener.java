@@ -20,12 +20,14 @@ import org.bwcdock.format.Receipts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Provider;
@@ -33,6 +35,7 @@ import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The evidence side of custody: verifies a file's manifest, decrypts its parts one at a time
@@ -68,10 +71,22 @@ public final class EvidenceOpener {
                 throw new ProvisioningException("receipt: " + e.getMessage());
             }
         }
-        Path tmp = out.toAbsolutePath().resolveSibling(out.getFileName() + ".partial");
+        // Plaintext leaves our hands carefully: decrypted parts and the file being assembled live in a
+        // private directory (0700) beside the destination, the file is created new (0600, never through
+        // a link), and it is renamed to its name only once every check has passed.
+        Path work;
+        try {
+            work = Files.createTempDirectory(out.toAbsolutePath().getParent(), "." + out.getFileName() + ".partial-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new ProvisioningException(out.toAbsolutePath().getParent() + ": cannot create a private directory: " + e.getMessage());
+        }
+        Path tmp = work.resolve("restored");
         try {
             MessageDigest whole = MessageDigest.getInstance("SHA-256");
-            try (OutputStream dst = Files.newOutputStream(tmp)) {
+            try (OutputStream dst = Channels.newOutputStream(FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------"))))) {
                 for (Manifest.Part p : m.parts()) {
                     int i = p.index();
                     Path cipher = findPart(partsDir, i);
@@ -80,7 +95,7 @@ public final class EvidenceOpener {
                         throw new ProvisioningException("part " + i + " (" + cipher.getFileName() + "): ciphertext SHA-256 " + actual
                                 + " is not the manifest's");
                     }
-                    Path plain = decrypt(cipher, key, recipient, i, p);
+                    Path plain = decrypt(cipher, key, recipient, i, p, work);
                     try (InputStream in = Files.newInputStream(plain)) {
                         byte[] buf = new byte[64 * 1024];
                         int n;
@@ -100,15 +115,15 @@ public final class EvidenceOpener {
             try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 c.force(true);
             }
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, out); // a rename; refused if out appeared meanwhile
             return got;
         } catch (IOException | java.security.GeneralSecurityException e) {
             throw new ProvisioningException("opening the evidence failed: " + e.getMessage());
         } finally {
             try {
-                Files.deleteIfExists(tmp);
+                org.bwcdock.format.io.FileTrees.delete(work);
             } catch (IOException ignored) {
-                // best effort
+                // best effort: only the private directory, never the restored file once renamed
             }
         }
     }
@@ -142,9 +157,9 @@ public final class EvidenceOpener {
     }
 
     /** Decrypts one part to a temp file; the plaintext counts only after the tag and both hashes check. */
-    private Path decrypt(Path cipher, PrivateKey key, X509Certificate recipient, int index, Manifest.Part expected)
+    private Path decrypt(Path cipher, PrivateKey key, X509Certificate recipient, int index, Manifest.Part expected, Path work)
             throws ProvisioningException, IOException, java.security.GeneralSecurityException {
-        Path plain = Files.createTempFile(cipher.toAbsolutePath().getParent(), "open-", ".plain");
+        Path plain = Files.createTempFile(work, "part-" + index + "-", ".plain"); // 0600, in the private directory
         try (InputStream in = Files.newInputStream(cipher); OutputStream out = Files.newOutputStream(plain)) {
             CMSAuthEnvelopedDataParser parser = new CMSAuthEnvelopedDataParser(in);
             X509CertificateHolder holder = new X509CertificateHolder(recipient.getEncoded());

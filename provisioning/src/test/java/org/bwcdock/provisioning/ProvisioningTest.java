@@ -149,6 +149,27 @@ class ProvisioningTest {
     }
 
     @Test
+    void restoredFootageIsPrivateNeverWrittenThroughALinkAndNoPlaintextIsLeftBehind() throws Exception {
+        Evidence e = ingest("private", "ec");
+        Path out = Files.createDirectories(dir.resolve("opened"));
+        Path restored = out.resolve("VID.MP4");
+        assertEquals(0, open(e, e.recipientKey(), restored), err::toString);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(restored)),
+                "the restored footage is readable by its owner only, whatever the umask");
+        try (var listed = Files.list(out)) {
+            assertEquals(List.of(restored), listed.toList(), "nothing half-written beside the footage");
+        }
+        try (var listed = Files.list(e.spool().directory())) {
+            assertTrue(listed.noneMatch(p -> p.getFileName().toString().endsWith(".plain")), "no plaintext in the spool or store");
+        }
+        // A link planted where the footage is to go: refused, and nothing is written where it points.
+        Path target = dir.resolve("elsewhere.mp4");
+        Path link = Files.createSymbolicLink(out.resolve("LINK.MP4"), target);
+        assertOneLineError(open(e, e.recipientKey(), link), "already exists");
+        assertFalse(Files.exists(target), "written through a link");
+    }
+
+        @Test
     void aFlippedByteInAPartIsNamedAndNothingIsWritten() throws Exception {
         Evidence e = ingest("flip", "ec");
         Path part = e.spool().resolve(e.result().parts().get(1).spoolFile());

@@ -1,0 +1,96 @@
+#!/bin/sh
+# VERIFY.sh: checks this evidence packet with openssl, sha256sum and a POSIX shell, nothing else
+# (no bwcdock software). Run it from anywhere: sh VERIFY.sh. It prints one line per check and ends
+# with "VERIFIED" (exit 0), or names the first artefact that failed the check (exit 1).
+# Certificates are checked at the time they signed, not today: a dock's certificate may have
+# expired since (-no_check_time).
+set -u
+cd "$(dirname "$0")" || exit 2
+DOCK_POLICY='@DOCK_POLICY@'
+RECEIPT_SIGNER_POLICY='@RECEIPT_SIGNER_POLICY@'
+FOOTAGE='@FOOTAGE@'
+
+fail() {
+    echo "FAILED: $1: $2"
+    exit 1
+}
+ok() {
+    echo "ok: $1: $2"
+}
+for tool in openssl sha256sum; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "cannot verify: $tool is not installed"; exit 2; }
+done
+tmp=${TMPDIR:-/tmp}/verify-evidence.$$
+mkdir -m 700 "$tmp" || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' INT TERM
+
+# The value of "key":"..." in a canonical JSON file, only if the key occurs exactly once. Quotes
+# inside JSON strings are escaped, so a file name can never fake one of these keys.
+field() {
+    n=$(grep -o "\"$2\":\"[^\"]*\"" "$1" | wc -l)
+    [ "$n" -eq 1 ] || return 1
+    grep -o "\"$2\":\"[^\"]*\"" "$1" | sed 's/^"[^"]*":"//; s/"$//'
+}
+sha() {
+    sha256sum "$1" | cut -d ' ' -f 1
+}
+
+# 1. The agency CA that issued the dock's and the receipt signer's certificates.
+ca=certs/agency-ca.pem
+openssl x509 -in "$ca" -noout 2>/dev/null || fail "$ca" "not a readable certificate"
+openssl verify -no_check_time -check_ss_sig -CAfile "$ca" "$ca" >/dev/null 2>&1 \
+    || fail "$ca" "its own signature does not verify (altered)"
+fp=$(openssl x509 -in "$ca" -noout -fingerprint -sha256 | sed 's/^[^=]*=//')
+ok "$ca" "SHA-256 fingerprint $fp (compare it with the one the agency publishes)"
+
+# 2. The dock: a certificate of that CA with the dock role.
+dock=certs/dock.pem
+openssl verify -no_check_time -purpose any -CAfile "$ca" "$dock" >/dev/null 2>&1 \
+    || fail "$dock" "not issued by the agency CA (or altered)"
+openssl x509 -in "$dock" -noout -ext certificatePolicies 2>/dev/null | grep -qF "$DOCK_POLICY" \
+    || fail "$dock" "does not carry the dock role ($DOCK_POLICY)"
+dock_id=$(openssl x509 -in "$dock" -noout -ext subjectAltName 2>/dev/null | grep -o 'URI:urn:bwcdock:dock:[A-Za-z0-9._-]*' \
+    | sed 's/^URI:urn:bwcdock:dock://')
+[ -n "$dock_id" ] || fail "$dock" "names no dock (urn:bwcdock:dock:ID)"
+ok "$dock" "dock $dock_id, issued by the agency CA"
+
+# 3. The receipt signer: a certificate of that CA with the receipt-signer role.
+signer=certs/receipt-signer.pem
+openssl verify -no_check_time -purpose any -CAfile "$ca" "$signer" >/dev/null 2>&1 \
+    || fail "$signer" "not issued by the agency CA (or altered)"
+openssl x509 -in "$signer" -noout -ext certificatePolicies 2>/dev/null | grep -qF "$RECEIPT_SIGNER_POLICY" \
+    || fail "$signer" "does not carry the receipt-signer role ($RECEIPT_SIGNER_POLICY)"
+ok "$signer" "the evidence server's receipt signer, issued by the agency CA"
+
+# 4. The receipt: signed by that receipt signer; it names the manifest's and the footage's SHA-256.
+openssl cms -verify -binary -inform DER -in receipt.p7s -CAfile "$ca" -purpose any -no_check_time \
+    -signer "$tmp/receipt-signer.pem" -out "$tmp/receipt.json" >/dev/null 2>&1 \
+    || fail receipt.p7s "its signature does not verify (altered, or not signed by the agency's receipt signer)"
+openssl x509 -in "$tmp/receipt-signer.pem" -outform DER -out "$tmp/a.der" 2>/dev/null
+openssl x509 -in "$signer" -outform DER -out "$tmp/b.der" 2>/dev/null
+cmp -s "$tmp/a.der" "$tmp/b.der" || fail receipt.p7s "signed by another certificate than $signer"
+receipt_manifest=$(field "$tmp/receipt.json" manifestSha256) || fail receipt.p7s "names no single manifest hash"
+receipt_footage=$(field "$tmp/receipt.json" plaintextSha256) || fail receipt.p7s "names no single footage hash"
+received=$(field "$tmp/receipt.json" receivedAt) || fail receipt.p7s "says no time of receipt"
+ok receipt.p7s "the evidence server received it at $received"
+
+# 5. The manifest: the bytes the receipt names, signed by the dock.
+[ "$(sha manifest.json)" = "$receipt_manifest" ] || fail manifest.json "its SHA-256 is not the one the receipt names (altered)"
+openssl cms -verify -binary -inform DER -in manifest.p7s -content manifest.json -CAfile "$ca" -purpose any -no_check_time \
+    -signer "$tmp/dock.pem" -out /dev/null >/dev/null 2>&1 \
+    || fail manifest.p7s "the signature over manifest.json does not verify (altered)"
+openssl x509 -in "$tmp/dock.pem" -outform DER -out "$tmp/a.der" 2>/dev/null
+openssl x509 -in "$dock" -outform DER -out "$tmp/b.der" 2>/dev/null
+cmp -s "$tmp/a.der" "$tmp/b.der" || fail manifest.p7s "signed by another certificate than $dock"
+[ "$(field manifest.json dockId)" = "$dock_id" ] || fail manifest.json "names another dock than the one that signed it"
+manifest_footage=$(field manifest.json sha256) || fail manifest.json "names no single footage hash"
+[ "$manifest_footage" = "$receipt_footage" ] || fail manifest.json "names another footage hash than the receipt"
+ok manifest.json "signed by dock $dock_id, the manifest the receipt names"
+
+# 6. The footage: the bytes the dock read from the camera.
+[ -f "$FOOTAGE" ] || fail "$FOOTAGE" "missing"
+[ "$(sha "$FOOTAGE")" = "$manifest_footage" ] || fail "$FOOTAGE" "its SHA-256 is not the one the dock signed (altered)"
+ok "$FOOTAGE" "SHA-256 $manifest_footage, as the dock read it and the evidence server receipted it"
+
+echo "VERIFIED: $FOOTAGE is the file dock $dock_id read from camera $(field manifest.json cameraId), received by the evidence server at $received"

@@ -1,0 +1,155 @@
+package org.bwcdock.sandbox;
+
+import org.bwcdock.provisioning.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The court packet of a file from the demo's shift end: VERIFY.sh passes with nothing but a shell,
+ * openssl, sha256sum and POSIX tools on the PATH (no Java), and fails naming the artefact when any
+ * one byte of any artefact is changed. The packet's files are private (0600, directory 0700) and
+ * nothing half-written is left beside it.
+ */
+@Timeout(300)
+class CourtPacketTest {
+    /** What VERIFY.sh may use: the shell and POSIX tools, openssl and sha256sum. */
+    private static final List<String> TOOLS = List.of("sh", "openssl", "sha256sum", "grep", "sed", "cut", "wc", "cmp", "mkdir",
+            "rm", "dirname", "cat");
+    private static final List<String> ARTEFACTS = List.of("manifest.json", "manifest.p7s", "receipt.p7s", "certs/agency-ca.pem",
+            "certs/dock.pem", "certs/receipt-signer.pem");
+
+    @Test
+    void verifiesWithOpensslAloneAndNamesEveryAlteredArtefact(@TempDir Path work) throws Exception {
+        try (Sandbox sandbox = Sandbox.start(work, false, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+            assertTrue(sandbox.shiftEnd(new long[] {300_000}).ok(), "the shift end completed");
+        }
+        Path evidence;
+        try (Stream<Path> s = Files.list(work.resolve("receiver/evidence"))) {
+            evidence = s.filter(Files::isDirectory).sorted().findFirst().orElseThrow();
+        }
+        Path packet = work.resolve("packets/one");
+        Files.createDirectories(packet.getParent());
+        String out = packet(work, evidence.getFileName().toString(), packet);
+        assertTrue(out.contains("court packet written"), out);
+        assertTrue(run(work, evidence.getFileName().toString(), packet) != 0, "a packet is never overwritten");
+        try (Stream<Path> s = Files.list(packet.getParent())) {
+            assertEquals(List.of(packet), s.toList(), "nothing half-written beside the packet");
+        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(packet)));
+        Path footage;
+        try (Stream<Path> s = Files.list(packet)) {
+            footage = s.filter(p -> p.getFileName().toString().startsWith("footage")).findFirst().orElseThrow();
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(footage)), "restored footage is private");
+
+        Path bin = toolsOnly(work.resolve("bin"));
+        Result ok = verify(packet, bin);
+        assertEquals(0, ok.code(), ok.output());
+        assertTrue(ok.output().contains("VERIFIED: " + footage.getFileName()), ok.output());
+
+        List<String> artefacts = new ArrayList<>(ARTEFACTS);
+        artefacts.add(footage.getFileName().toString());
+        for (String artefact : artefacts) {
+            Path copy = work.resolve("altered").resolve(artefact.replace('/', '-'));
+            copyTree(packet, copy);
+            flipOneByte(copy.resolve(artefact));
+            Result r = verify(copy, bin);
+            assertEquals(1, r.code(), artefact + " altered, yet: " + r.output());
+            assertTrue(r.output().contains("FAILED: " + artefact + ":"), artefact + " altered: " + r.output());
+        }
+    }
+
+    private static String packet(Path work, String id, Path out) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = Main.run(new PrintWriter(o, true), new PrintWriter(e, true), Map.of(), Clock.systemUTC(), args(work, id, out));
+        assertEquals(0, code, e.toString());
+        return o.toString();
+    }
+
+    private static int run(Path work, String id, Path out) {
+        return Main.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), Map.of(), Clock.systemUTC(),
+                args(work, id, out));
+    }
+
+    private static String[] args(Path work, String id, Path out) {
+        Path keys = work.resolve("pki/keys");
+        return new String[] {"evidence", "packet", "--store", work.resolve("receiver").toString(), "--id", id,
+                "--key", keys.resolve("evidence-recipient.key").toString(), "--cert", keys.resolve("evidence-recipient.pem").toString(),
+                "--ca", work.resolve("pki/ca/ca.pem").toString(), "--receipt-signer", keys.resolve("receipt-signer.pem").toString(),
+                "--out", out.toString()};
+    }
+
+    /** A directory holding links to the allowed tools only: no java, no bwcdock. */
+    private static Path toolsOnly(Path bin) throws Exception {
+        Files.createDirectories(bin);
+        for (String tool : TOOLS) {
+            Path found = Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, tool)).filter(Files::isExecutable).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(tool + " is not installed"));
+            Files.createSymbolicLink(bin.resolve(tool), found);
+        }
+        return bin;
+    }
+
+    private record Result(int code, String output) {
+    }
+
+    private static Result verify(Path packet, Path bin) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(bin.resolve("sh").toString(), packet.resolve("VERIFY.sh").toString())
+                .redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("PATH", bin.toString());
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("VERIFY.sh did not finish within 60 s: " + output);
+        }
+        return new Result(p.exitValue(), output);
+    }
+
+    /** One byte in the middle changed; in a PEM file, a base64 character, so the file still looks like one. */
+    private static void flipOneByte(Path f) throws IOException {
+        byte[] b = Files.readAllBytes(f);
+        int i = b.length / 2;
+        while (f.toString().endsWith(".pem") && !Character.isLetterOrDigit(b[i])) {
+            i++;
+        }
+        b[i] = (byte) (!f.toString().endsWith(".pem") ? b[i] ^ 1 : b[i] == 'A' ? 'B' : 'A');
+        Files.write(f, b);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
