@@ -43,6 +43,7 @@ import java.util.regex.Pattern;
  */
 final class CourtPacket {
     private static final Pattern SAFE_EXTENSION = Pattern.compile("\\.[A-Za-z0-9]{1,8}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z][A-Z0-9_]*@");
 
     /** The stored evidence ({@code part-N.cms}, {@code manifest.json}, {@code manifest.p7s}, {@code receipt.p7s}) and who may read it. */
     record Sources(Path evidenceDir, PrivateKey recipientKey, X509Certificate recipient, List<X509Certificate> agencyCas,
@@ -100,6 +101,7 @@ final class CourtPacket {
             create(work.resolve("VERIFY.sh"), fill("VERIFY.sh", Map.of("@DOCK_POLICY@", Role.DOCK.policyOid(),
                     "@RECEIPT_SIGNER_POLICY@", Role.RECEIPT_SIGNER.policyOid(), "@FOOTAGE@", footage)), "rwx------");
             create(work.resolve("README.txt"), readme(m, r, footage), "rw-------");
+            create(work.resolve("timeline.html"), timeline(m, r, footage, manifest, dock, signer), "rw-------");
             fsync(certs);
             fsync(work);
             Files.move(work, out, StandardCopyOption.ATOMIC_MOVE);
@@ -149,6 +151,45 @@ final class CourtPacket {
                 Map.entry("@FOOTAGE@", footage)));
     }
 
+    /** The custody steps as a static page (no script; every value from outside HTML-escaped). */
+    private static byte[] timeline(Manifest m, Receipt r, String footage, byte[] manifest, X509Certificate dock,
+                                   X509Certificate signer) throws IOException {
+        return fill("timeline.html", Map.ofEntries(
+                Map.entry("@FOOTAGE@", html(footage)),
+                Map.entry("@SHA256@", m.file().sha256()),
+                Map.entry("@MTIME@", m.file().mtime().toString()),
+                Map.entry("@CAMERA@", html(SafeText.escape(m.cameraId()))),
+                Map.entry("@PATH@", html(SafeText.escape(m.file().path()))),
+                Map.entry("@SIZE@", Long.toString(m.file().size())),
+                Map.entry("@INGEST_STARTED@", m.ingestStarted().toString()),
+                Map.entry("@INGEST_ENDED@", m.ingestEnded().toString()),
+                Map.entry("@DOCK@", html(SafeText.escape(m.dockId()))),
+                Map.entry("@BAY@", Integer.toString(m.bay())),
+                Map.entry("@OFFICER@", m.officerId() == null ? "none recorded" : html(SafeText.escape(m.officerId()))),
+                Map.entry("@DOCK_SUBJECT@", html(dock.getSubjectX500Principal().getName())),
+                Map.entry("@MANIFEST_SHA256@", org.bwcdock.format.pki.Digests.sha256Hex(manifest)),
+                Map.entry("@PARTS@", Integer.toString(m.parts().size())),
+                Map.entry("@RECEIVED@", html(SafeText.escape(r.receivedAt()))),
+                Map.entry("@RECEIPT_SHA256@", r.plaintextSha256()),
+                Map.entry("@SIGNER_SUBJECT@", html(signer.getSubjectX500Principal().getName())),
+                Map.entry("@EVIDENCE_ID@", html(SafeText.escape(r.evidenceId())))));
+    }
+
+    private static String html(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     private static byte[] fill(String template, Map<String, String> values) throws IOException {
         String text;
         try (InputStream in = CourtPacket.class.getResourceAsStream("packet/" + template)) {
@@ -157,10 +198,18 @@ final class CourtPacket {
             }
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        for (Map.Entry<String, String> v : values.entrySet()) {
-            text = text.replace(v.getKey(), v.getValue());
+        // One pass: a value (a camera's file name) that looks like a placeholder stays as it is.
+        java.util.regex.Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String v = values.get(m.group());
+            if (v == null) {
+                throw new IOException("packet template " + template + ": no value for " + m.group());
+            }
+            m.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(v));
         }
-        return text.getBytes(StandardCharsets.UTF_8);
+        m.appendTail(b);
+        return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] pem(X509Certificate c) throws IOException {

@@ -1,9 +1,13 @@
 package org.bwcdock.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bwcdock.provisioning.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The court packet of a file from the demo's shift end: VERIFY.sh passes with nothing but a shell,
  * openssl, sha256sum and POSIX tools on the PATH (no Java), and fails naming the artefact when any
- * one byte of any artefact is changed. The packet's files are private (0600, directory 0700) and
- * nothing half-written is left beside it.
+ * one byte of any artefact is changed. The custody timeline page shows the steps in a real browser.
+ * The packet's files are private (0600, directory 0700) and nothing half-written is left beside it.
  */
 @Timeout(300)
 class CourtPacketTest {
@@ -63,6 +67,8 @@ class CourtPacketTest {
         }
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(footage)), "restored footage is private");
 
+        timelineShowsTheCustodySteps(work, packet, footage);
+
         Path bin = toolsOnly(work.resolve("bin"));
         Result ok = verify(packet, bin);
         assertEquals(0, ok.code(), ok.output());
@@ -77,6 +83,28 @@ class CourtPacketTest {
             Result r = verify(copy, bin);
             assertEquals(1, r.code(), artefact + " altered, yet: " + r.output());
             assertTrue(r.output().contains("FAILED: " + artefact + ":"), artefact + " altered: " + r.output());
+        }
+    }
+
+    /** The timeline page in headless Chromium: a screenshot kept, the key facts on the rendered page, no console error. */
+    private static void timelineShowsTheCustodySteps(Path work, Path packet, Path footage) throws Exception {
+        Browsers.requireInstalled();
+        JsonNode manifest = new ObjectMapper().readTree(packet.resolve("manifest.json").toFile());
+        ChromeDriver browser = Browsers.chromium(work.resolve("chromium"), "--window-size=1000,1250");
+        try {
+            browser.get(packet.resolve("timeline.html").toUri().toString());
+            Browsers.screenshot(browser, Path.of("target", "court-packet", "timeline.png"));
+            String page = browser.findElement(By.tagName("body")).getText();
+            for (String fact : List.of("Recorded on camera " + manifest.path("cameraId").asText(),
+                    "Docked at dock " + manifest.path("dockId").asText() + ", bay " + manifest.path("bay").asInt(),
+                    manifest.path("officerId").asText(), manifest.path("file").path("sha256").asText(),
+                    manifest.path("file").path("path").asText(), "receipted", footage.getFileName().toString())) {
+                assertTrue(page.contains(fact), "the timeline page does not show \"" + fact + "\":\n" + page);
+            }
+            String console = Browsers.consoleLog(browser);
+            assertFalse(console.contains("SEVERE"), "console errors: " + console);
+        } finally {
+            browser.quit();
         }
     }
 

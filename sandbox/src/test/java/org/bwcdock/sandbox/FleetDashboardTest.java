@@ -4,17 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -46,16 +40,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(180)
 class FleetDashboardTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final long[] SIZES = {50_000, 1_500_000, 4_000_000};
     private static final String PHASES = "return [...document.querySelectorAll('tr[data-bay]')]"
             + ".map(r => r.dataset.dock + '/' + r.dataset.bay + '=' + r.dataset.phase).join(' ')";
 
     @Test
     void dashboardFollowsTheShiftEndAndRaisesTheOfflineAlarm(@TempDir Path work) throws Exception {
-        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "the browser test needs Debian's chromium and chromium-driver: run tools/test-peers as root");
+        Browsers.requireInstalled();
         Path shots = Files.createDirectories(Path.of("target", "fleet-dashboard"));
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try (Sandbox sandbox = Sandbox.start(work.resolve("sandbox"), false, new PrintStream(captured, true, StandardCharsets.UTF_8))) {
@@ -213,20 +204,9 @@ class FleetDashboardTest {
         return ctx;
     }
 
+    /** Trust for the broker's throwaway certificate by its key only (honoured only with a profile directory). */
     private static ChromeDriver chromium(Path profile, String spkiHash) {
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(CHROMIUM.toFile());
-        // The flags that work on this machine kind (no sandbox as root, no calls home), and trust for the
-        // broker's throwaway certificate by its key only (honoured only with a --user-data-dir).
-        o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile, "--ignore-certificate-errors-spki-list=" + spkiHash);
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        o.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-                .usingAnyFreePort().withTimeout(Duration.ofSeconds(30)).build();
-        return new ChromeDriver(service, o);
+        return Browsers.chromium(profile, "--ignore-certificate-errors-spki-list=" + spkiHash);
     }
 
     private static Object script(ChromeDriver browser, String js) {
@@ -234,11 +214,11 @@ class FleetDashboardTest {
     }
 
     private static String logs(ChromeDriver browser) {
-        return browser.manage().logs().get(LogType.BROWSER).getAll().toString();
+        return Browsers.consoleLog(browser);
     }
 
     private static void save(ChromeDriver browser, Path file) throws java.io.IOException {
-        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        Browsers.screenshot(browser, file);
     }
 
     private static void await(Supplier<Boolean> condition, int seconds, Supplier<String> failure) throws InterruptedException {
