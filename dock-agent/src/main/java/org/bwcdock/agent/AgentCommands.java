@@ -81,7 +81,7 @@ final class AgentCommands implements CommandHandler {
     }
 
     @Override
-    public void prioritise(String cameraId, java.util.Optional<String> path) throws CommandException {
+    public void prioritise(String cameraId, Optional<String> path) throws CommandException {
         known(cameraId);
         uploader.get().ifPresent(u -> u.prioritise(cameraId, path.orElse(null)));
         ledger.audit("mqtt", "prioritise", path.map(p -> cameraId + ":" + p).orElse(cameraId),

@@ -1,5 +1,7 @@
 package org.bwcdock.agent.telemetry;
 
+import java.util.Optional;
+
 /**
  * What the back office may ask of the dock. Implemented by the composition root; every method
  * either does what it says or throws {@link CommandException} and changes nothing.
@@ -22,5 +24,5 @@ public interface CommandHandler {
     void hold(String cameraId, boolean hold) throws CommandException;
 
     /** Uploads this camera's evidence (or only its file at {@code path}) before unflagged evidence, from now on. */
-    void prioritise(String cameraId, java.util.Optional<String> path) throws CommandException;
+    void prioritise(String cameraId, Optional<String> path) throws CommandException;
 }

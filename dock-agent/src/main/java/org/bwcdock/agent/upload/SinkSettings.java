@@ -4,7 +4,11 @@ import javax.net.ssl.SSLContext;
 import java.net.URI;
 import org.bwcdock.format.ReceiptSigners;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,13 +20,13 @@ import java.util.Optional;
  */
 public record SinkSettings(URI base, Optional<SSLContext> tls, ReceiptSigners receiptSigners, int chunkBytes,
                            Duration connectTimeout, Duration requestTimeout, Duration deadline, Duration maxBackoff,
-                           long bandwidthBytesPerSecond, String dockId, java.util.List<UploadWindow> windows,
-                           java.time.Clock clock, java.time.ZoneId zone) {
+                           long bandwidthBytesPerSecond, String dockId, List<UploadWindow> windows,
+                           Clock clock, ZoneId zone) {
     public SinkSettings {
         if (chunkBytes < 1024) {
             throw new IllegalArgumentException("chunkBytes must be at least 1024, not " + chunkBytes);
         }
-        windows = java.util.List.copyOf(windows);
+        windows = List.copyOf(windows);
     }
 
     /** No upload windows: the bandwidth limit holds all day. */
@@ -30,6 +34,6 @@ public record SinkSettings(URI base, Optional<SSLContext> tls, ReceiptSigners re
                         Duration connectTimeout, Duration requestTimeout, Duration deadline, Duration maxBackoff,
                         long bandwidthBytesPerSecond, String dockId) {
         this(base, tls, receiptSigners, chunkBytes, connectTimeout, requestTimeout, deadline, maxBackoff, bandwidthBytesPerSecond,
-                dockId, java.util.List.of(), java.time.Clock.systemUTC(), java.time.ZoneOffset.UTC);
+                dockId, List.of(), Clock.systemUTC(), ZoneOffset.UTC);
     }
 }

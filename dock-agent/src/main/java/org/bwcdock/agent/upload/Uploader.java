@@ -13,12 +13,17 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
  * Moves ingested files to the evidence server with a fixed number of workers, in lanes: evidence of
@@ -29,6 +34,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class Uploader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Uploader.class);
     private static final long IDLE_NANOS = 500_000_000L;
+    private static final int MAX_FLAGS = 256;
 
     private final EvidenceFiles files;
     private final Spool spool;
@@ -38,9 +44,8 @@ public final class Uploader implements AutoCloseable {
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean paused = new AtomicBoolean();
     /** Flags from the back office, newest last; bounded, the oldest goes first (they only reorder). */
-    private final Set<Flag> flags = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
-    private static final int MAX_FLAGS = 256;
-    private final java.util.function.Predicate<String> onHold;
+    private final Set<Flag> flags = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final Predicate<String> onHold;
     private volatile boolean running = true;
     /** The wait after a delivery that failed but may succeed later; every worker shares it (one server). */
     private final Backoff serverTrouble = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(2));
@@ -51,7 +56,7 @@ public final class Uploader implements AutoCloseable {
 
     /** @param onHold whether a camera is on legal hold: its evidence goes in the first lane */
     public Uploader(EvidenceFiles files, Spool spool, EvidenceSink sink, int concurrency, UploadListener listener,
-                    java.util.function.Predicate<String> onHold) {
+                    Predicate<String> onHold) {
         this.onHold = onHold;
         this.files = files;
         this.spool = spool;
@@ -126,7 +131,7 @@ public final class Uploader implements AutoCloseable {
         if (waiting.isEmpty()) {
             return null;
         }
-        java.util.Map<String, Boolean> held = new java.util.HashMap<>();
+        Map<String, Boolean> held = new HashMap<>();
         Set<Flag> flagged;
         synchronized (flags) {
             flagged = Set.copyOf(flags);
@@ -138,7 +143,7 @@ public final class Uploader implements AutoCloseable {
     }
 
     /** 0: its camera is on legal hold; 1: the file is flagged; 2: its camera is flagged; 3: the rest. */
-    private int lane(EvidenceFile f, java.util.Map<String, Boolean> held, Set<Flag> flagged) {
+    private int lane(EvidenceFile f, Map<String, Boolean> held, Set<Flag> flagged) {
         if (held.computeIfAbsent(f.cameraId(), onHold::test)) {
             return 0;
         }
