@@ -16,6 +16,7 @@ import org.bwcdock.agent.hardware.DockHardware;
 import org.bwcdock.agent.hardware.HardwareSettings;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
+import org.bwcdock.agent.ledger.AuditCheckpointer;
 import org.bwcdock.agent.ledger.CameraRecord;
 import org.bwcdock.agent.ledger.CameraSummaries;
 import org.bwcdock.agent.ledger.Ledger;
@@ -125,6 +126,9 @@ public final class DockAgent implements AutoCloseable {
             ledger = own(Ledgers.open(config.ledgerFile(), clock, config.mqtt().map(AgentConfig.Mqtt::outboxCapacity)
                     .orElse(Defaults.OUTBOX_CAPACITY)));
             ledger.audit("agent", "start", config.dockId(), "version " + Version.current());
+            // Owned right after the ledger, so closed just before it: its last checkpoint covers the stop row.
+            own(new AuditCheckpointer(ledger, config.dockId(), config.stateDirectory(), credentials.signingKey,
+                    credentials.signingChain, clock)).start();
             spool = own(Spools.open(config.spool().directory(), config.spool().quotaBytes(),
                     config.spool().cameraShare(config.bays().size())));
             // Hand-offs are wake-ups, not polls: a new outbox event wakes the publisher, a file

@@ -131,13 +131,23 @@ public final class Main {
 
     @Command(name = "audit", description = "Audit log tools.", subcommands = Audit.Verify.class)
     static final class Audit {
-        @Command(name = "verify", description = "Re-compute the audit hash chain; name the first broken row.")
+        @Command(name = "verify", description = "Re-compute the audit hash chain; name the first broken row. With a signed "
+                + "checkpoint, also catch deleted newest rows and a recomputed chain.")
         static final class Verify implements Callable<Integer> {
             @Option(names = "--config", description = "agent.toml (the ledger is in its stateDirectory)")
             Path config;
 
             @Option(names = "--db", description = "the ledger file itself")
             Path db;
+
+            @Option(names = "--checkpoint", description = "a signed audit checkpoint (audit-checkpoint.json) kept off the dock")
+            Path checkpoint;
+
+            @Option(names = "--checkpoint-signature", description = "its signature (audit-checkpoint.p7s)")
+            Path checkpointSignature;
+
+            @Option(names = "--ca", description = "the agency CA certificate(s) the dock's certificate chains to")
+            Path ca;
 
             @CommandLine.Spec
             CommandLine.Model.CommandSpec spec;
@@ -158,7 +168,12 @@ public final class Main {
                     err.println("error: give --config FILE or --db FILE");
                     return 2;
                 }
-                return AuditCommand.verify(ledgerFile, spec.commandLine().getOut());
+                if (checkpoint != null && (checkpointSignature == null || ca == null)) {
+                    err.println("error: --checkpoint needs --checkpoint-signature and --ca");
+                    return 2;
+                }
+                return AuditCommand.verify(ledgerFile, java.util.Optional.ofNullable(checkpoint)
+                        .map(c -> new AuditCommand.Checkpoint(c, checkpointSignature, ca)), spec.commandLine().getOut());
             }
         }
     }

@@ -59,6 +59,40 @@ final class AuditChain {
         return hash;
     }
 
+    /** The newest row's sequence number and hash; (0, GENESIS) for an empty chain. */
+    static AuditPosition position(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")) {
+            return r.next() ? new AuditPosition(r.getLong(1), r.getString(2)) : new AuditPosition(0, GENESIS);
+        }
+    }
+
+    /**
+     * The chain recomputed, and then held against a signed checkpoint kept off the dock: the row it
+     * names must still be there with the hash it names. A chain whose newest rows were deleted, or
+     * that was recomputed from an edited row on, is consistent in itself and fails only here.
+     */
+    static AuditVerification verify(Connection c, long checkpointSeq, String checkpointHead) throws SQLException {
+        AuditVerification own = verify(c);
+        if (!own.ok() || checkpointSeq == 0) {
+            return own;
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT hash FROM audit WHERE seq = ?")) {
+            p.setLong(1, checkpointSeq);
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next()) {
+                    return broken(own.rows(), own.rows() + 1, "the chain ends at row " + own.rows() + " but the signed checkpoint"
+                            + " covers " + checkpointSeq + " rows (rows were deleted from its end)");
+                }
+                if (!r.getString(1).equals(checkpointHead)) {
+                    return broken(own.rows(), checkpointSeq, "row " + checkpointSeq + " does not have the hash the signed checkpoint"
+                            + " names (the chain was rewritten)");
+                }
+            }
+        }
+        return own;
+    }
+
     static String head(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")) {

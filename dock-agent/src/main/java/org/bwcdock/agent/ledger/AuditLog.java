@@ -10,6 +10,12 @@ public interface AuditLog {
     /** SHA-256 (hex) of the newest audit row: what a manifest quotes. */
     String auditHead();
 
+    /** The newest row's sequence number and hash: what an audit checkpoint signs. */
+    AuditPosition auditPosition();
+
     /** Re-computes the whole chain; names the first broken row, if any. */
     AuditVerification verifyAudit();
+
+    /** {@link #verifyAudit()}, and row {@code seq} still has hash {@code head}, as a signed checkpoint says. */
+    AuditVerification verifyAudit(long seq, String head);
 }

@@ -416,8 +416,18 @@ final class SqliteLedger implements Ledger {
     }
 
     @Override
+    public AuditPosition auditPosition() {
+        return tx("read audit position", AuditChain::position);
+    }
+
+    @Override
     public AuditVerification verifyAudit() {
         return tx("verify audit chain", AuditChain::verify);
+    }
+
+    @Override
+    public AuditVerification verifyAudit(long seq, String head) {
+        return tx("verify audit chain against a checkpoint", c -> AuditChain.verify(c, seq, head));
     }
 
     @Override
