@@ -12,6 +12,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bwcdock.format.FormatException;
 import org.bwcdock.format.Manifest;
 import org.bwcdock.format.ManifestSignatures;
+import org.bwcdock.format.NameBytes;
+import org.bwcdock.format.SafeText;
 import org.bwcdock.format.Receipt;
 import org.bwcdock.format.pki.Digests;
 import org.bwcdock.format.BadReceiptException;
@@ -50,6 +52,44 @@ public final class EvidenceOpener {
     /** @return the whole file's SHA-256, as verified */
     public String open(byte[] manifest, byte[] signature, Path partsDir, PrivateKey key, X509Certificate recipient,
                        List<X509Certificate> agencyCas, Optional<ReceiptCheck> receipt, Path out) throws ProvisioningException {
+        return open(manifest, signature, partsDir, key, recipient, agencyCas, receipt, m -> out);
+    }
+
+    /**
+     * Restores the file under {@code dir} by the name the camera gave it: the manifest's name bytes,
+     * byte for byte (also where they are not UTF-8), its directories made inside {@code dir}. The
+     * name is taken only from a manifest whose signature verified, and may not leave {@code dir}.
+     *
+     * @return the whole file's SHA-256, as verified
+     */
+    public String openUnder(byte[] manifest, byte[] signature, Path partsDir, PrivateKey key, X509Certificate recipient,
+                            List<X509Certificate> agencyCas, Optional<ReceiptCheck> receipt, Path dir) throws ProvisioningException {
+        return open(manifest, signature, partsDir, key, recipient, agencyCas, receipt, m -> {
+            String shown = SafeText.fromBytes(m.file().pathBytes());
+            Path out;
+            try {
+                out = NameBytes.resolve(dir, m.file().pathBytes());
+            } catch (IllegalArgumentException e) {
+                throw new ProvisioningException("the manifest's file name cannot be restored under " + dir + ": " + e.getMessage());
+            }
+            if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new ProvisioningException(dir + "/" + shown + " already exists; not overwritten");
+            }
+            try {
+                Files.createDirectories(out.getParent());
+            } catch (IOException e) {
+                throw new ProvisioningException("cannot make the directories of " + dir + "/" + shown + ": " + e.getMessage());
+            }
+            return out;
+        });
+    }
+
+    private interface Target {
+        Path of(Manifest verified) throws ProvisioningException;
+    }
+
+    private String open(byte[] manifest, byte[] signature, Path partsDir, PrivateKey key, X509Certificate recipient,
+                        List<X509Certificate> agencyCas, Optional<ReceiptCheck> receipt, Target target) throws ProvisioningException {
         Manifest m;
         try {
             m = Manifest.decode(manifest);
@@ -68,7 +108,9 @@ public final class EvidenceOpener {
                 throw new ProvisioningException("receipt: " + e.getMessage());
             }
         }
-        Path tmp = out.toAbsolutePath().resolveSibling(out.getFileName() + ".partial");
+        Path out = target.of(m);
+        // The temp file beside it, named in bytes too (a String name of a non-UTF-8 path is lossy).
+        Path tmp = out.toAbsolutePath().getParent().resolve(".partial-" + Digests.sha256Hex(manifest).substring(0, 16));
         try {
             MessageDigest whole = MessageDigest.getInstance("SHA-256");
             try (OutputStream dst = Files.newOutputStream(tmp)) {

@@ -22,6 +22,7 @@ import org.bwcdock.agent.volume.Listing;
 import org.bwcdock.agent.volume.Mounter;
 import org.bwcdock.agent.volume.Skipped;
 import org.bwcdock.agent.volume.Volumes;
+import org.bwcdock.format.NameBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -203,7 +204,7 @@ final class BaySupervisor implements AutoCloseable {
         EvidenceFile file = ledger.file(id).orElseThrow();
         switch (file.state()) {
             case INGESTING -> ledger.transition(id, FileState.INGESTING, FileState.DISCOVERED, "interrupted ingest started again");
-            case FAILED -> ledger.transition(id, FileState.FAILED, FileState.DISCOVERED, "retry after: " + file.reason());
+            case FAILED, REFUSED -> ledger.transition(id, file.state(), FileState.DISCOVERED, "retry after: " + file.reason());
             case DISCOVERED -> { }
             default -> {
                 return; // already ingested (or further): read once, never twice
@@ -241,13 +242,20 @@ final class BaySupervisor implements AutoCloseable {
             ledger.transition(id, FileState.INGESTING, FileState.DISCOVERED, "camera removed during ingest; parts discarded");
             throw e;
         } catch (IngestException e) {
-            FileState to = e.retryable() ? FileState.FAILED : FileState.QUARANTINED;
+            FileState to = e.refused() ? FileState.REFUSED : e.retryable() ? FileState.FAILED : FileState.QUARANTINED;
             ledger.transition(id, FileState.INGESTING, to, e.getMessage());
             log.warn("{} ({})", e.getMessage(), to);
+            if (e.refused()) {
+                event(new DockEvent.FileRefused(bay, cameraId, f.relativePath(), e.getMessage()));
+            }
         }
     }
 
-    /** Wipes the camera only when every listed file is receipted, policy allows it, and no legal hold applies. */
+    /**
+     * Wipes the camera only when every listed file is receipted or refused, policy allows it, and no
+     * legal hold applies. A refused file (the camera will not let it be read) stays on the camera and
+     * is reported; waiting for it would keep every receipted file on the camera forever.
+     */
     private void tryRelease() throws IOException {
         if (volume == null || listing == null) {
             return;
@@ -255,10 +263,15 @@ final class BaySupervisor implements AutoCloseable {
         releaseWipedBeforeACrash();
         Map<FootageFile, String> expected = new LinkedHashMap<>();
         Map<FootageFile, Long> ids = new LinkedHashMap<>();
+        int left = 0;
         for (FootageFile f : listing.files()) {
             long id = ledger.discover(cameraId, f.relativePath(), f.size(), f.mtimeMillis());
             EvidenceFile ef = ledger.file(id).orElseThrow();
             if (ef.state() == FileState.RELEASED) {
+                continue;
+            }
+            if (ef.state() == FileState.REFUSED) {
+                left++;
                 continue;
             }
             if (ef.state() != FileState.RECEIPTED || ledger.receipt(id).isEmpty()) {
@@ -268,8 +281,10 @@ final class BaySupervisor implements AutoCloseable {
             ids.put(f, id);
         }
         boolean hold = ledger.camera(cameraId).map(CameraRecord::legalHold).orElse(false);
+        String leftBehind = left == 0 ? "" : left + (left == 1 ? " file" : " files") + " left on the camera";
         if (!wipeAfterReceipt || hold || expected.isEmpty()) {
-            update(v -> v.withPhase(BayPhase.SAFE, hold ? "all receipted; legal hold: footage kept" : "all receipted"));
+            String shown = hold ? "all receipted; legal hold: footage kept" : expected.isEmpty() && left > 0 ? "safe" : "all receipted";
+            update(v -> v.withPhase(BayPhase.SAFE, leftBehind.isEmpty() ? shown : shown + ", " + leftBehind));
             return;
         }
         ledger.audit("agent", "wipe-start", cameraId, expected.size() + " receipted file(s)");
@@ -286,7 +301,8 @@ final class BaySupervisor implements AutoCloseable {
             }
         }
         event(new DockEvent.Wiped(bay, cameraId, wiped));
-        update(v -> refused.isEmpty() ? v.withPhase(BayPhase.SAFE, "wiped: safe to take") : v.withPhase(BayPhase.ERROR, "wipe refused"));
+        String safe = leftBehind.isEmpty() ? "wiped: safe to take" : "safe, " + leftBehind;
+        update(v -> refused.isEmpty() ? v.withPhase(BayPhase.SAFE, safe) : v.withPhase(BayPhase.ERROR, "wipe refused"));
         if (refused.isEmpty()) {
             volume.close(); // released: nothing more to read or delete on this camera
             volume = null;
@@ -317,8 +333,13 @@ final class BaySupervisor implements AutoCloseable {
 
     /** Anything at all under that path on the volume (a link is not followed), or no way to tell: then it is not gone. */
     private boolean present(String relativePath) {
-        Path p = volume.root().resolve(relativePath).normalize();
-        return !p.startsWith(volume.root()) || !Files.notExists(p, LinkOption.NOFOLLOW_LINKS);
+        Path p;
+        try {
+            p = NameBytes.resolve(volume.root(), relativePath); // by its bytes (a name that is not UTF-8 too)
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+        return !p.normalize().startsWith(volume.root()) || !Files.notExists(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     private void onUndocked(UsbDevice d) {

@@ -18,6 +18,11 @@ public enum BayLight {
     SAFE(true, false, false, false),
     /** A badge tap picked this camera, or a locate command: take this one. Green blinking. */
     LOCATE(true, false, false, true),
+    /**
+     * Evidence secured, but the camera would not let some files be read (refused): they are left on
+     * it, reported; give it to IT. Amber blinking.
+     */
+    FILES_LEFT(false, true, false, true),
     /** Something went wrong with this camera's evidence (failed, quarantined): call IT. Red. */
     ERROR(false, false, true, false),
     /** A badge tap was refused (no eligible camera, unknown badge): red + amber blinking, a few seconds, all bays. */
@@ -38,7 +43,7 @@ public enum BayLight {
     /**
      * The light for a situation. Precedence, highest first: a refused tap (short feedback to the
      * person at the reader) › empty bay › locate or pending pickup › error › work to do ›
-     * charging › safe. An unknown battery level does not hold back green: the light is about
+     * files left on the camera › charging › safe. An unknown battery level does not hold back green: the light is about
      * evidence first, and a missing gauge must not make every bay look busy.
      */
     public static BayLight lightFor(BaySituation s) {
@@ -56,6 +61,9 @@ public enum BayLight {
         }
         if (s.filesInProgress() > 0) {
             return WORKING;
+        }
+        if (s.filesRefused() > 0) {
+            return FILES_LEFT;
         }
         return s.battery().status() == ChargeStatus.CHARGING ? CHARGING : SAFE;
     }

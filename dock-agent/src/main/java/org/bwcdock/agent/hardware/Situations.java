@@ -27,15 +27,18 @@ final class Situations {
         Optional<BayView> docked = view.inBay(bay);
         BatteryReading battery = gauges.reading(bay);
         if (docked.isEmpty()) {
-            return new BaySituation(bay, Optional.empty(), 0, 0, battery, Optional.empty(), false,
+            return new BaySituation(bay, Optional.empty(), 0, 0, 0, battery, Optional.empty(), false,
                     Optional.empty(), false, flags.refused());
         }
         String cameraId = docked.get().cameraId();
         int inProgress = 0;
         int inError = 0;
+        int refused = 0;
         for (EvidenceFile f : ledger.filesOf(cameraId)) {
             if (f.state() == FileState.FAILED || f.state() == FileState.QUARANTINED) {
                 inError++;
+            } else if (f.state() == FileState.REFUSED) {
+                refused++;
             } else if (!f.state().isReceipted()) {
                 inProgress++;
             }
@@ -43,7 +46,7 @@ final class Situations {
         boolean hold = ledger.camera(cameraId).map(CameraRecord::legalHold).orElse(false);
         Optional<String> officer = ledger.currentAssignment(cameraId).map(a -> a.officerId());
         Optional<String> pickup = flags.pickup(bay).filter(p -> p.cameraId().equals(cameraId)).map(PendingPickup::officerId);
-        return new BaySituation(bay, Optional.of(cameraId), inProgress, inError, battery, officer, hold, pickup,
+        return new BaySituation(bay, Optional.of(cameraId), inProgress, inError, refused, battery, officer, hold, pickup,
                 flags.locating(bay), flags.refused());
     }
 }

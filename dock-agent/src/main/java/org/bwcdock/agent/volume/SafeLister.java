@@ -1,7 +1,8 @@
 package org.bwcdock.agent.volume;
 
+import org.bwcdock.format.NameBytes;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -65,13 +66,17 @@ final class SafeLister {
     }
 
     private void visit(Path p, int depth, List<FootageFile> files, List<Skipped> skipped) {
-        String rel = relative(p);
-        String name = p.getFileName().toString();
-        if (name.indexOf('\uFFFD') >= 0) {
-            skipped.add(new Skipped(rel, "name is not valid UTF-8; it cannot be opened safely by name"));
-            return;
+        // Names are bytes: one that is not UTF-8 is kept as it is (NameBytes) and taken like any other.
+        byte[] raw = NameBytes.relative(root, p);
+        String rel = NameBytes.decode(raw);
+        int nameBytes = raw.length;
+        for (int i = raw.length - 1; i >= 0; i--) {
+            if (raw[i] == '/') {
+                nameBytes = raw.length - i - 1;
+                break;
+            }
         }
-        if (name.getBytes(StandardCharsets.UTF_8).length > limits.maxNameBytes()) {
+        if (nameBytes > limits.maxNameBytes()) {
             skipped.add(new Skipped(rel.substring(0, Math.min(rel.length(), 80)) + "…",
                     "name longer than " + limits.maxNameBytes() + " bytes"));
             return;
@@ -83,7 +88,8 @@ final class SafeLister {
             skipped.add(new Skipped(rel, "cannot read attributes: " + e.getMessage()));
             return;
         }
-        boolean wanted = footage.stream().anyMatch(m -> m.matches(Path.of(rel)));
+        Path relPath = p.subpath(root.getNameCount(), p.getNameCount()); // the bytes, not a String: any locale
+        boolean wanted = footage.stream().anyMatch(m -> m.matches(relPath));
         if (a.isSymbolicLink()) {
             skipped.add(new Skipped(rel, "symbolic link: not followed"));
         } else if (a.isDirectory()) {
@@ -115,7 +121,7 @@ final class SafeLister {
         List<Skipped> skipped = new ArrayList<>(listing.skipped());
         for (FootageFile f : listing.files()) {
             try {
-                BasicFileAttributes a = Files.readAttributes(root.resolve(f.relativePath()), BasicFileAttributes.class,
+                BasicFileAttributes a = Files.readAttributes(NameBytes.resolve(root, f.relativePath()), BasicFileAttributes.class,
                         LinkOption.NOFOLLOW_LINKS);
                 if (a.isRegularFile() && a.size() == f.size() && a.lastModifiedTime().toMillis() == f.mtimeMillis()
                         && (!stableInodes || Objects.equals(a.fileKey(), f.fileKey()))) {
@@ -131,6 +137,6 @@ final class SafeLister {
     }
 
     private String relative(Path p) {
-        return root.relativize(p).toString();
+        return NameBytes.decode(NameBytes.relative(root, p));
     }
 }
