@@ -185,6 +185,9 @@ final class BaySupervisor implements AutoCloseable {
             log.warn("camera {} bay {}: {}: {}", cameraId, bay, s.relativePath(), s.reason());
             event(new DockEvent.FileSkipped(bay, cameraId, s.relativePath(), s.reason()));
         }
+        for (Skipped s : listing.refused()) {
+            refuse(s);
+        }
         long total = listing.files().stream().mapToLong(FootageFile::size).sum();
         long before = 0;
         int found = listing.files().size();
@@ -252,6 +255,24 @@ final class BaySupervisor implements AutoCloseable {
     }
 
     /**
+     * A footage name the camera lists but will not give back: recorded REFUSED (its size and time are
+     * unknown: 0), reported, left on the camera. Again at each docking, as a refused file is tried again.
+     */
+    private void refuse(Skipped s) {
+        long id = ledger.discover(cameraId, s.relativePath(), 0, 0);
+        FileState state = ledger.file(id).orElseThrow().state();
+        if (state == FileState.REFUSED) {
+            ledger.transition(id, FileState.REFUSED, FileState.DISCOVERED, "listed again");
+        } else if (state != FileState.DISCOVERED) {
+            return; // a file of that name, size 0 and time 0 that was read: not this one
+        }
+        String reason = "camera " + cameraId + " bay " + bay + ": " + s.relativePath() + ": " + s.reason();
+        ledger.transition(id, FileState.DISCOVERED, FileState.REFUSED, reason);
+        log.warn("{} ({})", reason, FileState.REFUSED);
+        event(new DockEvent.FileRefused(bay, cameraId, s.relativePath(), reason));
+    }
+
+    /**
      * Wipes the camera only when every listed file is receipted or refused, policy allows it, and no
      * legal hold applies. A refused file (the camera will not let it be read) stays on the camera and
      * is reported; waiting for it would keep every receipted file on the camera forever.
@@ -263,7 +284,7 @@ final class BaySupervisor implements AutoCloseable {
         releaseWipedBeforeACrash();
         Map<FootageFile, String> expected = new LinkedHashMap<>();
         Map<FootageFile, Long> ids = new LinkedHashMap<>();
-        int left = 0;
+        int left = listing.refused().size();
         for (FootageFile f : listing.files()) {
             long id = ledger.discover(cameraId, f.relativePath(), f.size(), f.mtimeMillis());
             EvidenceFile ef = ledger.file(id).orElseThrow();

@@ -113,7 +113,8 @@ final class FileRows {
         try (PreparedStatement p = c.prepareStatement(
                 "UPDATE evidence_files SET state = ?, reason = ?, updated_at = ? WHERE id = ? AND state = ?")) {
             p.setString(1, to.name());
-            p.setString(2, reason);
+            // A reason naming a file whose name is not UTF-8: stored escaped (as text it would lose those bytes).
+            p.setString(2, reason == null || !NameBytes.hasRawBytes(reason) ? reason : SafeText.escape(reason));
             p.setLong(3, now);
             p.setLong(4, fileId);
             p.setString(5, from.name());

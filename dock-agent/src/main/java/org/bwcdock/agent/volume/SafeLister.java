@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -24,6 +25,7 @@ final class SafeLister {
     private final VolumeLimits limits;
     private final List<PathMatcher> footage;
     private int seen;
+    private final List<Skipped> refused = new ArrayList<>();
 
     SafeLister(Path root, VolumeLimits limits) {
         this.root = root;
@@ -35,7 +37,7 @@ final class SafeLister {
         List<FootageFile> files = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         walk(root, 0, files, skipped);
-        return new Listing(files, skipped);
+        return new Listing(files, skipped, refused);
     }
 
     /**
@@ -81,15 +83,24 @@ final class SafeLister {
                     "name longer than " + limits.maxNameBytes() + " bytes"));
             return;
         }
+        Path relPath = p.subpath(root.getNameCount(), p.getNameCount()); // the bytes, not a String: any locale
+        boolean wanted = footage.stream().anyMatch(m -> m.matches(relPath));
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            // Listed by the directory, not found by its own name: fusefat does this with a FAT short
+            // name in an OEM code page. It will be the same at every read: refused, not skipped.
+            if (wanted) {
+                refused.add(new Skipped(rel, "cannot be read: the camera's filesystem lists this name but finds no file by it"));
+            } else {
+                skipped.add(new Skipped(rel, "cannot read attributes: listed, but no file by that name"));
+            }
+            return;
         } catch (IOException e) {
             skipped.add(new Skipped(rel, "cannot read attributes: " + e.getMessage()));
             return;
         }
-        Path relPath = p.subpath(root.getNameCount(), p.getNameCount()); // the bytes, not a String: any locale
-        boolean wanted = footage.stream().anyMatch(m -> m.matches(relPath));
         if (a.isSymbolicLink()) {
             skipped.add(new Skipped(rel, "symbolic link: not followed"));
         } else if (a.isDirectory()) {
@@ -133,7 +144,7 @@ final class SafeLister {
                 skipped.add(new Skipped(f.relativePath(), "vanished while listing: " + e.getMessage()));
             }
         }
-        return new Listing(kept, skipped);
+        return new Listing(kept, skipped, listing.refused());
     }
 
     private String relative(Path p) {
