@@ -69,6 +69,7 @@ final class BaySupervisor implements AutoCloseable {
     private final Consumer<BayView> published;
     private final Clock clock;
     private final ExecutorService thread;
+    private final Refusals refusals;
     private final Object viewLock = new Object();
     /** Written only under {@link #viewLock}; read without it (an immutable snapshot). */
     private volatile BayView view;
@@ -92,6 +93,7 @@ final class BaySupervisor implements AutoCloseable {
         this.published = published;
         this.clock = clock;
         this.view = BayView.empty(bay);
+        this.refusals = new Refusals(ledger, bay);
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "bwcdock-bay-" + bay));
     }
 
@@ -186,7 +188,7 @@ final class BaySupervisor implements AutoCloseable {
             event(new DockEvent.FileSkipped(bay, cameraId, s.relativePath(), s.reason()));
         }
         for (Skipped s : listing.refused()) {
-            refuse(s);
+            refusals.listed(cameraId, s.relativePath(), s.reason());
         }
         long total = listing.files().stream().mapToLong(FootageFile::size).sum();
         long before = 0;
@@ -245,31 +247,14 @@ final class BaySupervisor implements AutoCloseable {
             ledger.transition(id, FileState.INGESTING, FileState.DISCOVERED, "camera removed during ingest; parts discarded");
             throw e;
         } catch (IngestException e) {
-            FileState to = e.refused() ? FileState.REFUSED : e.retryable() ? FileState.FAILED : FileState.QUARANTINED;
+            if (e.refused()) {
+                refusals.ingestRefused(id, cameraId, f.relativePath(), e.getMessage());
+                return;
+            }
+            FileState to = e.retryable() ? FileState.FAILED : FileState.QUARANTINED;
             ledger.transition(id, FileState.INGESTING, to, e.getMessage());
             log.warn("{} ({})", e.getMessage(), to);
-            if (e.refused()) {
-                event(new DockEvent.FileRefused(bay, cameraId, f.relativePath(), e.getMessage()));
-            }
         }
-    }
-
-    /**
-     * A footage name the camera lists but will not give back: recorded REFUSED (its size and time are
-     * unknown: 0), reported, left on the camera. Again at each docking, as a refused file is tried again.
-     */
-    private void refuse(Skipped s) {
-        long id = ledger.discover(cameraId, s.relativePath(), 0, 0);
-        FileState state = ledger.file(id).orElseThrow().state();
-        if (state == FileState.REFUSED) {
-            ledger.transition(id, FileState.REFUSED, FileState.DISCOVERED, "listed again");
-        } else if (state != FileState.DISCOVERED) {
-            return; // a file of that name, size 0 and time 0 that was read: not this one
-        }
-        String reason = "camera " + cameraId + " bay " + bay + ": " + s.relativePath() + ": " + s.reason();
-        ledger.transition(id, FileState.DISCOVERED, FileState.REFUSED, reason);
-        log.warn("{} ({})", reason, FileState.REFUSED);
-        event(new DockEvent.FileRefused(bay, cameraId, s.relativePath(), reason));
     }
 
     /**
@@ -302,7 +287,7 @@ final class BaySupervisor implements AutoCloseable {
             ids.put(f, id);
         }
         boolean hold = ledger.camera(cameraId).map(CameraRecord::legalHold).orElse(false);
-        String leftBehind = left == 0 ? "" : left + (left == 1 ? " file" : " files") + " left on the camera";
+        String leftBehind = Refusals.leftBehind(left);
         if (!wipeAfterReceipt || hold || expected.isEmpty()) {
             String shown = hold ? "all receipted; legal hold: footage kept" : expected.isEmpty() && left > 0 ? "safe" : "all receipted";
             update(v -> v.withPhase(BayPhase.SAFE, leftBehind.isEmpty() ? shown : shown + ", " + leftBehind));
