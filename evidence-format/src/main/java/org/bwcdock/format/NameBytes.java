@@ -88,8 +88,32 @@ public final class NameBytes {
         return c >= 0xDC80 && c <= 0xDCFF && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
     }
 
+    /** Below a regular file: a path there never exists, so {@link Path#toUri()} finds nothing to look at. */
+    private static final Path NOWHERE = Path.of("/dev/null");
+
     /**
-     * The '/'-separated bytes of {@code path} below {@code root}, whatever the locale.
+     * The bytes of {@code path}'s last name, whatever the locale, without touching {@code path}:
+     * {@link Path#toUri()} stats its path (following a link) to decide on a trailing '/', so it is
+     * asked about the same name below {@code /dev/null}, where nothing can be.
+     */
+    public static byte[] fileName(Path path) {
+        Path name = path.getFileName();
+        if (name == null) {
+            return new byte[0];
+        }
+        byte[] all = percentDecoded(NOWHERE.resolve(name).toUri().getRawPath());
+        int from = percentDecoded(NOWHERE.toUri().getRawPath()).length;
+        if (all.length > from && all[from] == '/') {
+            from++;
+        }
+        byte[] out = new byte[all.length - from];
+        System.arraycopy(all, from, out, 0, out.length);
+        return out;
+    }
+
+    /**
+     * The '/'-separated bytes of {@code path} below {@code root}, whatever the locale. Like
+     * {@link Path#toUri()}, this stats {@code path}: for a camera's entries use {@link #fileName}.
      *
      * @throws IllegalArgumentException if {@code path} is not below {@code root}
      */

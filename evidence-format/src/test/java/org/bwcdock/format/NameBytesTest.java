@@ -56,6 +56,10 @@ class NameBytesTest {
         }
         assertEquals(1, listed.size());
         assertArrayEquals(BAD, listed.get(0));
+        byte[] last = java.util.Arrays.copyOfRange(BAD, 5, BAD.length);
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir.resolve("DCIM"))) {
+            assertArrayEquals(last, NameBytes.fileName(s.iterator().next()), "the last name, without looking at it");
+        }
         assertArrayEquals("DCIM".getBytes(StandardCharsets.US_ASCII), NameBytes.relative(dir, dir.resolve("DCIM")), "no '/' after a directory");
         assertEquals(0, NameBytes.relative(dir, dir).length);
     }

@@ -36,7 +36,7 @@ final class SafeLister {
     Listing list() {
         List<FootageFile> files = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
-        walk(root, 0, files, skipped);
+        walk(root, new byte[0], 0, files, skipped);
         return new Listing(files, skipped, refused);
     }
 
@@ -44,41 +44,36 @@ final class SafeLister {
      * At most {@code maxFiles} entries per directory and ten times that in all: a flooded directory
      * is cut short, and the footage elsewhere is still found.
      */
-    private void walk(Path dir, int depth, List<FootageFile> files, List<Skipped> skipped) {
+    private void walk(Path dir, byte[] dirBytes, int depth, List<FootageFile> files, List<Skipped> skipped) {
+        String dirName = NameBytes.decode(dirBytes);
         int here = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 if (++here > limits.maxFiles()) {
-                    skipped.add(new Skipped(relative(dir), "directory holds more than " + limits.maxFiles()
+                    skipped.add(new Skipped(dirName, "directory holds more than " + limits.maxFiles()
                             + " entries; the rest was not listed"));
                     return;
                 }
                 if (++seen > 10L * limits.maxFiles()) {
                     if (seen == 10L * limits.maxFiles() + 1) {
-                        skipped.add(new Skipped(relative(dir), "volume holds more than " + 10L * limits.maxFiles()
+                        skipped.add(new Skipped(dirName, "volume holds more than " + 10L * limits.maxFiles()
                                 + " entries; the rest was not listed"));
                     }
                     return;
                 }
-                visit(p, depth, files, skipped);
+                visit(p, dirBytes, depth, files, skipped);
             }
         } catch (IOException | RuntimeException e) {
-            skipped.add(new Skipped(relative(dir), "cannot list directory: " + e.getMessage()));
+            skipped.add(new Skipped(dirName, "cannot list directory: " + e.getMessage()));
         }
     }
 
-    private void visit(Path p, int depth, List<FootageFile> files, List<Skipped> skipped) {
+    private void visit(Path p, byte[] dirBytes, int depth, List<FootageFile> files, List<Skipped> skipped) {
         // Names are bytes: one that is not UTF-8 is kept as it is (NameBytes) and taken like any other.
-        byte[] raw = NameBytes.relative(root, p);
+        byte[] name = NameBytes.fileName(p);
+        byte[] raw = dirBytes.length == 0 ? name : concat(dirBytes, name);
         String rel = NameBytes.decode(raw);
-        int nameBytes = raw.length;
-        for (int i = raw.length - 1; i >= 0; i--) {
-            if (raw[i] == '/') {
-                nameBytes = raw.length - i - 1;
-                break;
-            }
-        }
-        if (nameBytes > limits.maxNameBytes()) {
+        if (name.length > limits.maxNameBytes()) {
             skipped.add(new Skipped(rel.substring(0, Math.min(rel.length(), 80)) + "…",
                     "name longer than " + limits.maxNameBytes() + " bytes"));
             return;
@@ -110,7 +105,7 @@ final class SafeLister {
             if (depth + 1 >= limits.maxDepth()) {
                 skipped.add(new Skipped(rel, "deeper than " + limits.maxDepth() + " levels: not listed"));
             } else {
-                walk(p, depth + 1, files, skipped);
+                walk(p, raw, depth + 1, files, skipped);
             }
         } else if (a.isOther()) {
             skipped.add(new Skipped(rel, "not a regular file (device, FIFO or socket): never opened"));
@@ -147,7 +142,11 @@ final class SafeLister {
         return new Listing(kept, skipped, listing.refused());
     }
 
-    private String relative(Path p) {
-        return NameBytes.decode(NameBytes.relative(root, p));
+    private static byte[] concat(byte[] dir, byte[] name) {
+        byte[] out = new byte[dir.length + 1 + name.length];
+        System.arraycopy(dir, 0, out, 0, dir.length);
+        out[dir.length] = '/';
+        System.arraycopy(name, 0, out, dir.length + 1, name.length);
+        return out;
     }
 }
