@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * become visible escapes, and a backslash is doubled, so an escaped text reads back unambiguously
  * and can never forge a log line, move a terminal's cursor or reorder what a reader sees.
  * A file name that is not valid UTF-8 keeps its bytes: each byte that does not decode shows as
- * {@code \xNN}.
+ * {@code \xNN}, whether given as bytes ({@link #fromBytes}) or as a {@link NameBytes} string.
  */
 public final class SafeText {
     private SafeText() {
@@ -26,7 +26,7 @@ public final class SafeText {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            String e = escapeOf(c);
+            String e = Character.isSurrogate(c) ? escapeOfSurrogate(s, i) : escapeOf(c);
             if (e != null && out == null) {
                 out = new StringBuilder(s.length() + 16).append(s, 0, i);
             }
@@ -39,6 +39,20 @@ public final class SafeText {
             }
         }
         return out == null ? s : out.toString();
+    }
+
+    /**
+     * A byte of a name that is not UTF-8 ({@link NameBytes#decode}) shows as {@code \xNN}, like
+     * {@link #fromBytes} shows it; any other unpaired surrogate by its code unit; a pair stays.
+     */
+    private static String escapeOfSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (NameBytes.isEscapedByte(s, i)) {
+            return String.format("\\x%02x", c & 0xff);
+        }
+        boolean paired = Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+        return paired ? null : String.format("\\u%04x", (int) c);
     }
 
     private static String escapeOf(char c) {

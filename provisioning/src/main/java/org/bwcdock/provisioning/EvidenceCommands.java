@@ -1,10 +1,13 @@
 package org.bwcdock.provisioning;
 
+import org.bwcdock.format.Manifest;
+import org.bwcdock.format.SafeText;
 import org.bwcdock.format.pki.PemFiles;
 import org.bwcdock.format.pki.Role;
 import org.bwcdock.format.pki.Roles;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -117,15 +120,25 @@ final class EvidenceCommands {
         @Option(names = "--receipt-signer", description = "certificate(s) trusted to sign receipts")
         Path receiptSigner;
 
-        @Option(names = "--out", required = true)
-        Path out;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
+
+        static final class Target {
+            @Option(names = "--out", required = true, description = "the file to write")
+            Path out;
+
+            @Option(names = "--out-dir", required = true, description = "restore under this directory by the camera's own "
+                    + "name (the manifest's name bytes, also where they are not UTF-8), making its directories")
+            Path outDir;
+        }
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Path out = target.out;
+            if (out != null && Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new ProvisioningException(out + " already exists (or is a link); not overwritten");
             }
             if ((receipt == null) != (receiptSigner == null)) {
@@ -134,9 +147,19 @@ final class EvidenceCommands {
             try {
                 Optional<EvidenceOpener.ReceiptCheck> check = receipt == null ? Optional.empty()
                         : Optional.of(new EvidenceOpener.ReceiptCheck(Files.readAllBytes(receipt), PemFiles.readCertificates(receiptSigner)));
-                String sha = new EvidenceOpener().open(Files.readAllBytes(manifest), Files.readAllBytes(signature), parts,
-                        PemFiles.readPrivateKey(key), PemFiles.readCertificates(cert).get(0), PemFiles.readCertificates(ca), check, out);
-                spec.commandLine().getOut().println(out + ": restored, SHA-256 " + sha + " as the dock recorded it");
+                byte[] m = Files.readAllBytes(manifest);
+                byte[] sig = Files.readAllBytes(signature);
+                if (out != null) {
+                    String sha = new EvidenceOpener().open(m, sig, parts, PemFiles.readPrivateKey(key),
+                            PemFiles.readCertificates(cert).get(0), PemFiles.readCertificates(ca), check, out);
+                    spec.commandLine().getOut().println(out + ": restored, SHA-256 " + sha + " as the dock recorded it");
+                } else {
+                    String sha = new EvidenceOpener().openUnder(m, sig, parts, PemFiles.readPrivateKey(key),
+                            PemFiles.readCertificates(cert).get(0), PemFiles.readCertificates(ca), check, target.outDir);
+                    // The name as bytes were verified only now; shown escaped (it came from a camera).
+                    spec.commandLine().getOut().println(target.outDir + "/" + SafeText.fromBytes(Manifest.decode(m).file().pathBytes())
+                            + ": restored, SHA-256 " + sha + " as the dock recorded it");
+                }
                 return 0;
             } catch (IOException e) {
                 throw new ProvisioningException(e.getMessage());

@@ -12,6 +12,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bwcdock.format.FormatException;
 import org.bwcdock.format.Manifest;
 import org.bwcdock.format.ManifestSignatures;
+import org.bwcdock.format.NameBytes;
+import org.bwcdock.format.SafeText;
 import org.bwcdock.format.Receipt;
 import org.bwcdock.format.pki.Digests;
 import org.bwcdock.format.BadReceiptException;
@@ -53,6 +55,44 @@ public final class EvidenceOpener {
     /** @return the whole file's SHA-256, as verified */
     public String open(byte[] manifest, byte[] signature, Path partsDir, PrivateKey key, X509Certificate recipient,
                        List<X509Certificate> agencyCas, Optional<ReceiptCheck> receipt, Path out) throws ProvisioningException {
+        return open(manifest, signature, partsDir, key, recipient, agencyCas, receipt, m -> out);
+    }
+
+    /**
+     * Restores the file under {@code dir} by the name the camera gave it: the manifest's name bytes,
+     * byte for byte (also where they are not UTF-8), its directories made inside {@code dir}. The
+     * name is taken only from a manifest whose signature verified, and may not leave {@code dir}.
+     *
+     * @return the whole file's SHA-256, as verified
+     */
+    public String openUnder(byte[] manifest, byte[] signature, Path partsDir, PrivateKey key, X509Certificate recipient,
+                            List<X509Certificate> agencyCas, Optional<ReceiptCheck> receipt, Path dir) throws ProvisioningException {
+        return open(manifest, signature, partsDir, key, recipient, agencyCas, receipt, m -> {
+            String shown = SafeText.fromBytes(m.file().pathBytes());
+            Path out;
+            try {
+                out = NameBytes.resolve(dir, m.file().pathBytes());
+            } catch (IllegalArgumentException e) {
+                throw new ProvisioningException("the manifest's file name cannot be restored under " + dir + ": " + e.getMessage());
+            }
+            if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new ProvisioningException(dir + "/" + shown + " already exists; not overwritten");
+            }
+            try {
+                Files.createDirectories(out.getParent());
+            } catch (IOException e) {
+                throw new ProvisioningException("cannot make the directories of " + dir + "/" + shown + ": " + e.getMessage());
+            }
+            return out;
+        });
+    }
+
+    private interface Target {
+        Path of(Manifest verified) throws ProvisioningException;
+    }
+
+    private String open(byte[] manifest, byte[] signature, Path partsDir, PrivateKey key, X509Certificate recipient,
+                        List<X509Certificate> agencyCas, Optional<ReceiptCheck> receipt, Target target) throws ProvisioningException {
         Manifest m;
         try {
             m = Manifest.decode(manifest);
@@ -71,15 +111,17 @@ public final class EvidenceOpener {
                 throw new ProvisioningException("receipt: " + e.getMessage());
             }
         }
+        Path out = target.of(m);
         // Plaintext leaves our hands carefully: decrypted parts and the file being assembled live in a
-        // private directory (0700) beside the destination, the file is created new (0600, never through
-        // a link), and it is renamed to its name only once every check has passed.
+        // private directory (0700) beside the destination, named from the manifest's hash (a String name
+        // of a non-UTF-8 path is lossy); the file is created new (0600, never through a link), and it is
+        // renamed to its name only once every check has passed.
         Path work;
         try {
-            work = Files.createTempDirectory(out.toAbsolutePath().getParent(), "." + out.getFileName() + ".partial-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            work = Files.createTempDirectory(out.toAbsolutePath().getParent(), ".partial-" + Digests.sha256Hex(manifest).substring(0, 16)
+                    + "-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
-            throw new ProvisioningException(out.toAbsolutePath().getParent() + ": cannot create a private directory: " + e.getMessage());
+            throw new ProvisioningException("cannot create a private directory beside the restored file: " + e.getMessage());
         }
         Path tmp = work.resolve("restored");
         try {

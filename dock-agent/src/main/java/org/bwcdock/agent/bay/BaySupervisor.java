@@ -22,6 +22,7 @@ import org.bwcdock.agent.volume.Listing;
 import org.bwcdock.agent.volume.Mounter;
 import org.bwcdock.agent.volume.Skipped;
 import org.bwcdock.agent.volume.Volumes;
+import org.bwcdock.format.NameBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,7 @@ final class BaySupervisor implements AutoCloseable {
     private final Consumer<BayView> published;
     private final Clock clock;
     private final ExecutorService thread;
+    private final Refusals refusals;
     private final Object viewLock = new Object();
     /** Written only under {@link #viewLock}; read without it (an immutable snapshot). */
     private volatile BayView view;
@@ -91,6 +93,7 @@ final class BaySupervisor implements AutoCloseable {
         this.published = published;
         this.clock = clock;
         this.view = BayView.empty(bay);
+        this.refusals = new Refusals(ledger, bay);
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "bwcdock-bay-" + bay));
     }
 
@@ -193,6 +196,9 @@ final class BaySupervisor implements AutoCloseable {
             log.warn("camera {} bay {}: {}: {}", cameraId, bay, s.relativePath(), s.reason());
             event(new DockEvent.FileSkipped(bay, cameraId, s.relativePath(), s.reason()));
         }
+        for (Skipped s : listing.refused()) {
+            refusals.listed(cameraId, s.relativePath(), s.reason());
+        }
         long total = listing.files().stream().mapToLong(FootageFile::size).sum();
         long before = 0;
         int found = listing.files().size();
@@ -212,7 +218,7 @@ final class BaySupervisor implements AutoCloseable {
         EvidenceFile file = ledger.file(id).orElseThrow();
         switch (file.state()) {
             case INGESTING -> ledger.transition(id, FileState.INGESTING, FileState.DISCOVERED, "interrupted ingest started again");
-            case FAILED -> ledger.transition(id, FileState.FAILED, FileState.DISCOVERED, "retry after: " + file.reason());
+            case FAILED, REFUSED -> ledger.transition(id, file.state(), FileState.DISCOVERED, "retry after: " + file.reason());
             case DISCOVERED -> { }
             default -> {
                 return; // already ingested (or further): read once, never twice
@@ -250,13 +256,21 @@ final class BaySupervisor implements AutoCloseable {
             ledger.transition(id, FileState.INGESTING, FileState.DISCOVERED, "camera removed during ingest; parts discarded");
             throw e;
         } catch (IngestException e) {
+            if (e.refused()) {
+                refusals.ingestRefused(id, cameraId, f.relativePath(), e.getMessage());
+                return;
+            }
             FileState to = e.retryable() ? FileState.FAILED : FileState.QUARANTINED;
             ledger.transition(id, FileState.INGESTING, to, e.getMessage());
             log.warn("{} ({})", e.getMessage(), to);
         }
     }
 
-    /** Wipes the camera only when every listed file is receipted, policy allows it, and no legal hold applies. */
+    /**
+     * Wipes the camera only when every listed file is receipted or refused, policy allows it, and no
+     * legal hold applies. A refused file (the camera will not let it be read) stays on the camera and
+     * is reported; waiting for it would keep every receipted file on the camera forever.
+     */
     private void tryRelease() throws IOException {
         if (volume == null || listing == null) {
             return;
@@ -264,10 +278,15 @@ final class BaySupervisor implements AutoCloseable {
         releaseWipedBeforeACrash();
         Map<FootageFile, String> expected = new LinkedHashMap<>();
         Map<FootageFile, Long> ids = new LinkedHashMap<>();
+        int left = listing.refused().size();
         for (FootageFile f : listing.files()) {
             long id = ledger.discover(cameraId, f.relativePath(), f.size(), f.mtimeMillis());
             EvidenceFile ef = ledger.file(id).orElseThrow();
             if (ef.state() == FileState.RELEASED) {
+                continue;
+            }
+            if (ef.state() == FileState.REFUSED) {
+                left++;
                 continue;
             }
             if (ef.state() != FileState.RECEIPTED || ledger.receipt(id).isEmpty()) {
@@ -277,8 +296,10 @@ final class BaySupervisor implements AutoCloseable {
             ids.put(f, id);
         }
         boolean hold = ledger.camera(cameraId).map(CameraRecord::legalHold).orElse(false);
+        String leftBehind = Refusals.leftBehind(left);
         if (!wipeAfterReceipt || hold || expected.isEmpty()) {
-            update(v -> v.withPhase(BayPhase.SAFE, hold ? "all receipted; legal hold: footage kept" : "all receipted"));
+            String shown = hold ? "all receipted; legal hold: footage kept" : expected.isEmpty() && left > 0 ? "safe" : "all receipted";
+            update(v -> v.withPhase(BayPhase.SAFE, leftBehind.isEmpty() ? shown : shown + ", " + leftBehind));
             return;
         }
         ledger.audit("agent", "wipe-start", cameraId, expected.size() + " receipted file(s)");
@@ -295,7 +316,8 @@ final class BaySupervisor implements AutoCloseable {
             }
         }
         event(new DockEvent.Wiped(bay, cameraId, wiped));
-        update(v -> refused.isEmpty() ? v.withPhase(BayPhase.SAFE, "wiped: safe to take") : v.withPhase(BayPhase.ERROR, "wipe refused"));
+        String safe = leftBehind.isEmpty() ? "wiped: safe to take" : "safe, " + leftBehind;
+        update(v -> refused.isEmpty() ? v.withPhase(BayPhase.SAFE, safe) : v.withPhase(BayPhase.ERROR, "wipe refused"));
         if (refused.isEmpty()) {
             volume.close(); // released: nothing more to read or delete on this camera
             volume = null;
@@ -326,8 +348,13 @@ final class BaySupervisor implements AutoCloseable {
 
     /** Anything at all under that path on the volume (a link is not followed), or no way to tell: then it is not gone. */
     private boolean present(String relativePath) {
-        Path p = volume.root().resolve(relativePath).normalize();
-        return !p.startsWith(volume.root()) || !Files.notExists(p, LinkOption.NOFOLLOW_LINKS);
+        Path p;
+        try {
+            p = NameBytes.resolve(volume.root(), relativePath); // by its bytes (a name that is not UTF-8 too)
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+        return !p.normalize().startsWith(volume.root()) || !Files.notExists(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     private void onUndocked(UsbDevice d) {

@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -126,7 +128,7 @@ final class CmsIngestor implements Ingestor {
         long size = req.size();
         long done = 0;
         long lastProgress = System.nanoTime();
-        try (InputStream in = source.open()) {
+        try (InputStream in = open(req, source)) {
             int index = 0;
             long inPart = 0;
             do {
@@ -165,6 +167,22 @@ final class CmsIngestor implements Ingestor {
         }
         listener.progress(done, size);
         return hex(whole.digest());
+    }
+
+    /**
+     * Opens the camera file. Permission denied, or no file under the name just listed, will not go
+     * away by itself: the file is refused, saying why (the JDK's message for either is the bare path).
+     * Anything else (an I/O error: a camera pulled) stays retryable.
+     */
+    private static InputStream open(IngestRequest req, IngestSource source) throws IOException, IngestException {
+        try {
+            return source.open();
+        } catch (AccessDeniedException e) {
+            throw IngestException.refused(req.where() + ": cannot be read: permission denied", e);
+        } catch (NoSuchFileException e) {
+            throw IngestException.refused(req.where() + ": cannot be read: the camera's filesystem finds no file by the name "
+                    + "it listed", e);
+        }
     }
 
     /** Waits for a free buffer; if the encrypt thread failed meanwhile, surfaces its error instead. */
@@ -208,7 +226,7 @@ final class CmsIngestor implements Ingestor {
             throw new IOException("cannot describe recipients: " + e.getMessage(), e);
         }
         return new Manifest(settings.dockId(), req.cameraId(), req.bay(), req.officerId(),
-                new Manifest.FileFacts(req.relativePath(), req.rawPath(), req.size(), Instant.ofEpochMilli(req.mtimeMillis()), sha256),
+                new Manifest.FileFacts(req.displayPath(), req.rawPath(), req.size(), Instant.ofEpochMilli(req.mtimeMillis()), sha256),
                 settings.partSize(), list, who, settings.agentVersion(), Instant.ofEpochMilli(started),
                 Instant.ofEpochMilli(settings.clock().millis()), req.auditHead()).encode();
     }

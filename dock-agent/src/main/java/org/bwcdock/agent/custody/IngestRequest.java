@@ -1,13 +1,16 @@
 package org.bwcdock.agent.custody;
 
+import org.bwcdock.format.NameBytes;
+import org.bwcdock.format.SafeText;
+
 import java.util.Objects;
 
 /**
  * One camera file to ingest, with the facts the manifest records about it.
  *
  * @param officerId the officer assigned to the camera at ingest, or null
- * @param rawPath the name's bytes for the manifest's pathBytesHex; null: the UTF-8 encoding of {@code relativePath}
- *                (names that do not decode as UTF-8 are skipped at listing today, docs/manifest.md)
+ * @param relativePath the name as a {@link NameBytes} string (lossless also where it is not UTF-8)
+ * @param rawPath the name's bytes for the manifest's pathBytesHex; null: {@link NameBytes#encode} of {@code relativePath}
  * @param auditHead the ledger's audit-chain head when the ingest starts
  */
 public record IngestRequest(long fileId, String cameraId, int bay, String officerId, String relativePath,
@@ -15,7 +18,7 @@ public record IngestRequest(long fileId, String cameraId, int bay, String office
     public IngestRequest {
         Objects.requireNonNull(cameraId, "cameraId");
         Objects.requireNonNull(relativePath, "relativePath");
-        rawPath = rawPath == null ? relativePath.getBytes(java.nio.charset.StandardCharsets.UTF_8) : rawPath.clone();
+        rawPath = rawPath == null ? NameBytes.encode(relativePath) : rawPath.clone();
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative: " + size);
         }
@@ -25,6 +28,11 @@ public record IngestRequest(long fileId, String cameraId, int bay, String office
     @Override
     public byte[] rawPath() {
         return rawPath.clone();
+    }
+
+    /** The manifest's {@code path}: the name, or its SafeText form where it is not UTF-8 (docs/manifest.md). */
+    String displayPath() {
+        return NameBytes.hasRawBytes(relativePath) ? SafeText.fromBytes(rawPath) : relativePath;
     }
 
     /** "camera X bay N: path" — the prefix of every error about this file. */

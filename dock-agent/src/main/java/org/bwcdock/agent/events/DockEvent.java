@@ -93,6 +93,14 @@ public sealed interface DockEvent {
         }
     }
 
+    /** The camera will not let a footage file be read (reason says why): REFUSED, left on the camera, no bar to the wipe. */
+    record FileRefused(int bay, String cameraId, String path, String reason) implements Evidence {
+        @Override
+        public String type() {
+            return "file-refused";
+        }
+    }
+
     /** @param files the camera paths deleted after their receipts */
     record Wiped(int bay, String cameraId, List<String> files) implements Evidence {
         public Wiped {

@@ -18,6 +18,11 @@ public enum BayLight {
     SAFE(true, false, false, false),
     /** A badge tap picked this camera, or a locate command: take this one. Green blinking. */
     LOCATE(true, false, false, true),
+    /**
+     * Evidence secured, but the camera would not let some files be read (refused): they are left on
+     * it, reported; give it to IT. Amber blinking.
+     */
+    FILES_LEFT(false, true, false, true),
     /** Something went wrong with this camera's evidence (failed, quarantined): call IT. Red. */
     ERROR(false, false, true, false),
     /** The bay's port holds a device that is not a camera (bay-port lockdown): remove it, call IT. Red blinking. */
@@ -40,7 +45,7 @@ public enum BayLight {
     /**
      * The light for a situation. Precedence, highest first: a refused tap (short feedback to the
      * person at the reader) › a locked bay port › empty bay › locate or pending pickup › error › work to do ›
-     * charging › safe. An unknown battery level does not hold back green: the light is about
+     * files left on the camera › charging › safe. An unknown battery level does not hold back green: the light is about
      * evidence first, and a missing gauge must not make every bay look busy.
      */
     public static BayLight lightFor(BaySituation s) {
@@ -61,6 +66,9 @@ public enum BayLight {
         }
         if (s.filesInProgress() > 0) {
             return WORKING;
+        }
+        if (s.filesRefused() > 0) {
+            return FILES_LEFT;
         }
         return s.battery().status() == ChargeStatus.CHARGING ? CHARGING : SAFE;
     }

@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param cameraId the docked camera, empty for an empty bay
  * @param filesInProgress the camera's files not yet receipted and not failed (ingest/upload to do)
  * @param filesInError the camera's files in FAILED or QUARANTINED
+ * @param filesRefused the camera's files it will not let be read (REFUSED): left on it, reported
  * @param assignedOfficer the camera's current assignment in the ledger
  * @param legalHold the camera is under legal hold
  * @param pendingPickupOfficer a badge tap picked this camera for this officer; recorded on undock
@@ -18,7 +19,7 @@ import java.util.Optional;
  * @param portLocked the bay's USB port holds a device that is not a camera's mass storage (bay-port lockdown)
  */
 public record BaySituation(int bay, Optional<String> cameraId, int filesInProgress, int filesInError,
-                           BatteryReading battery, Optional<String> assignedOfficer, boolean legalHold,
+                           int filesRefused, BatteryReading battery, Optional<String> assignedOfficer, boolean legalHold,
                            Optional<String> pendingPickupOfficer, boolean locate, boolean tapRefused,
                            boolean portLocked) {
 
@@ -27,7 +28,7 @@ public record BaySituation(int bay, Optional<String> cameraId, int filesInProgre
         Objects.requireNonNull(battery, "battery");
         Objects.requireNonNull(assignedOfficer, "assignedOfficer");
         Objects.requireNonNull(pendingPickupOfficer, "pendingPickupOfficer");
-        if (filesInProgress < 0 || filesInError < 0) {
+        if (filesInProgress < 0 || filesInError < 0 || filesRefused < 0) {
             throw new IllegalArgumentException("bay " + bay + ": file counts must be >= 0");
         }
         if (battery.bay() != bay) {
@@ -39,8 +40,11 @@ public record BaySituation(int bay, Optional<String> cameraId, int filesInProgre
         return cameraId.isPresent();
     }
 
-    /** Every file the dock found on the camera has a verified receipt (vacuously true with none). */
+    /**
+     * Every file the dock found on the camera has a verified receipt (vacuously true with none). A
+     * refused file is footage the dock could not secure: such a camera is not handed out.
+     */
     public boolean evidenceSecured() {
-        return docked() && filesInProgress == 0 && filesInError == 0;
+        return docked() && filesInProgress == 0 && filesInError == 0 && filesRefused == 0;
     }
 }

@@ -29,15 +29,18 @@ final class Situations {
         BatteryReading battery = gauges.reading(bay);
         if (docked.isEmpty()) {
             boolean locked = view.bays().stream().anyMatch(v -> v.bay() == bay && v.phase() == BayPhase.LOCKED);
-            return new BaySituation(bay, Optional.empty(), 0, 0, battery, Optional.empty(), false,
+            return new BaySituation(bay, Optional.empty(), 0, 0, 0, battery, Optional.empty(), false,
                     Optional.empty(), false, flags.refused(), locked);
         }
         String cameraId = docked.get().cameraId();
         int inProgress = 0;
         int inError = 0;
+        int refused = 0;
         for (EvidenceFile f : ledger.filesOf(cameraId)) {
             if (f.state() == FileState.FAILED || f.state() == FileState.QUARANTINED) {
                 inError++;
+            } else if (f.state() == FileState.REFUSED) {
+                refused++;
             } else if (!f.state().isReceipted()) {
                 inProgress++;
             }
@@ -45,7 +48,7 @@ final class Situations {
         boolean hold = ledger.camera(cameraId).map(CameraRecord::legalHold).orElse(false);
         Optional<String> officer = ledger.currentAssignment(cameraId).map(a -> a.officerId());
         Optional<String> pickup = flags.pickup(bay).filter(p -> p.cameraId().equals(cameraId)).map(PendingPickup::officerId);
-        return new BaySituation(bay, Optional.of(cameraId), inProgress, inError, battery, officer, hold, pickup,
+        return new BaySituation(bay, Optional.of(cameraId), inProgress, inError, refused, battery, officer, hold, pickup,
                 flags.locating(bay), flags.refused(), false);
     }
 }

@@ -1,5 +1,8 @@
 package org.bwcdock.agent.ledger;
 
+import org.bwcdock.format.NameBytes;
+import org.bwcdock.format.SafeText;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,18 +19,38 @@ import java.util.Optional;
  */
 final class FileRows {
     private static final String COLUMNS =
-            "id, camera_id, relative_path, size, mtime, state, plaintext_sha256, reason, discovered_at";
+            "id, camera_id, relative_path, size, mtime, state, plaintext_sha256, reason, discovered_at, path_bytes";
 
     private FileRows() {
     }
 
+    /*
+     * A name that is not UTF-8 arrives as a NameBytes string. SQLite text is UTF-8, which would turn
+     * its escaped bytes into '?': such a name is stored as its bytes (path_bytes), and relative_path
+     * holds its SafeText form (each byte that is not UTF-8 as \xNN), which keeps it apart from other
+     * such names and readable in sqlite3. A UTF-8 name is stored as before, path_bytes NULL.
+     */
+    private static String pathText(String relativePath) {
+        return NameBytes.hasRawBytes(relativePath) ? SafeText.fromBytes(NameBytes.encode(relativePath)) : relativePath;
+    }
+
+    private static byte[] pathBytes(String relativePath) {
+        return NameBytes.hasRawBytes(relativePath) ? NameBytes.encode(relativePath) : null;
+    }
+
+    private static String pathOf(String text, byte[] bytes) {
+        return bytes == null ? text : NameBytes.decode(bytes);
+    }
+
     static Optional<Long> find(Connection c, String cameraId, String relativePath, long size, long mtimeMillis) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
-                "SELECT id FROM evidence_files WHERE camera_id = ? AND relative_path = ? AND size = ? AND mtime = ?")) {
+                "SELECT id FROM evidence_files WHERE camera_id = ? AND relative_path = ? AND size = ? AND mtime = ?"
+                        + " AND path_bytes IS ?")) {
             p.setString(1, cameraId);
-            p.setString(2, relativePath);
+            p.setString(2, pathText(relativePath));
             p.setLong(3, size);
             p.setLong(4, mtimeMillis);
+            p.setBytes(5, pathBytes(relativePath));
             try (ResultSet r = p.executeQuery()) {
                 return r.next() ? Optional.of(r.getLong(1)) : Optional.empty();
             }
@@ -37,14 +60,15 @@ final class FileRows {
     /** A new row in state DISCOVERED; its id. */
     static long insert(Connection c, String cameraId, String relativePath, long size, long mtimeMillis, long now) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("""
-                INSERT INTO evidence_files(camera_id, relative_path, size, mtime, state, discovered_at, updated_at)
-                VALUES (?,?,?,?,'DISCOVERED',?,?)""", Statement.RETURN_GENERATED_KEYS)) {
+                INSERT INTO evidence_files(camera_id, relative_path, size, mtime, state, discovered_at, updated_at, path_bytes)
+                VALUES (?,?,?,?,'DISCOVERED',?,?,?)""", Statement.RETURN_GENERATED_KEYS)) {
             p.setString(1, cameraId);
-            p.setString(2, relativePath);
+            p.setString(2, pathText(relativePath));
             p.setLong(3, size);
             p.setLong(4, mtimeMillis);
             p.setLong(5, now);
             p.setLong(6, now);
+            p.setBytes(7, pathBytes(relativePath));
             p.executeUpdate();
             try (ResultSet keys = p.getGeneratedKeys()) {
                 keys.next();
@@ -62,7 +86,7 @@ final class FileRows {
             List<EvidenceFile> out = new ArrayList<>();
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    out.add(new EvidenceFile(r.getLong(1), r.getString(2), r.getString(3), r.getLong(4), r.getLong(5),
+                    out.add(new EvidenceFile(r.getLong(1), r.getString(2), pathOf(r.getString(3), r.getBytes(10)), r.getLong(4), r.getLong(5),
                             FileState.valueOf(r.getString(6)), r.getString(7), r.getString(8), r.getLong(9)));
                 }
             }
@@ -73,13 +97,13 @@ final class FileRows {
     /** camera id, path and current state of a file, or an exception naming the unknown id. */
     static String[] describe(Connection c, long fileId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
-                "SELECT camera_id, relative_path, state FROM evidence_files WHERE id = ?")) {
+                "SELECT camera_id, relative_path, state, path_bytes FROM evidence_files WHERE id = ?")) {
             p.setLong(1, fileId);
             try (ResultSet r = p.executeQuery()) {
                 if (!r.next()) {
                     throw new IllegalTransitionException("file " + fileId + " is not in the ledger");
                 }
-                return new String[] {r.getString(1), r.getString(2), r.getString(3)};
+                return new String[] {r.getString(1), pathOf(r.getString(2), r.getBytes(4)), r.getString(3)};
             }
         }
     }
@@ -89,7 +113,8 @@ final class FileRows {
         try (PreparedStatement p = c.prepareStatement(
                 "UPDATE evidence_files SET state = ?, reason = ?, updated_at = ? WHERE id = ? AND state = ?")) {
             p.setString(1, to.name());
-            p.setString(2, reason);
+            // A reason naming a file whose name is not UTF-8: stored escaped (as text it would lose those bytes).
+            p.setString(2, reason == null || !NameBytes.hasRawBytes(reason) ? reason : SafeText.escape(reason));
             p.setLong(3, now);
             p.setLong(4, fileId);
             p.setString(5, from.name());

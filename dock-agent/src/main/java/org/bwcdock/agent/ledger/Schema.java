@@ -78,6 +78,10 @@ final class Schema {
               prev_hash TEXT NOT NULL,
               hash TEXT NOT NULL
             );
+            """,
+            // A name that is not UTF-8: its bytes (relative_path then holds its SafeText form, for people).
+            """
+            ALTER TABLE evidence_files ADD COLUMN path_bytes BLOB;
             """);
 
     private Schema() {

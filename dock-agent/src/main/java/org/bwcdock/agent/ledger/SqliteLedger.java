@@ -252,7 +252,7 @@ final class SqliteLedger implements Ledger {
             throw new IllegalTransitionException("file " + fileId + " (camera " + who[0] + ", " + who[1] + "): "
                     + from + " → " + to + " is not an allowed move (from " + from + " only " + from.successors() + ")");
         }
-        boolean keepReason = to == FileState.FAILED || to == FileState.QUARANTINED;
+        boolean keepReason = to == FileState.FAILED || to == FileState.QUARANTINED || to == FileState.REFUSED;
         if (!FileRows.setState(c, fileId, from, to, keepReason ? reason : null, now())) {
             throw new IllegalTransitionException("file " + fileId + " (camera " + who[0] + ", " + who[1] + ") is "
                     + who[2] + ", not " + from + "; refused " + from + " → " + to);

@@ -1,5 +1,6 @@
 package org.bwcdock.agent.volume;
 
+import org.bwcdock.format.NameBytes;
 import org.bwcdock.format.pki.Digests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -68,8 +70,13 @@ final class MountedVolume implements CameraVolume {
      */
     private Path checked(FootageFile f) throws IOException {
         Path here = root;
-        Path p = here.resolve(f.relativePath()).normalize();
-        if (!p.startsWith(here) || f.relativePath().startsWith("/")) {
+        Path p;
+        try {
+            p = NameBytes.resolve(here, f.relativePath()); // by its bytes: a name that is not UTF-8 too
+        } catch (IllegalArgumentException e) {
+            throw new IOException(where + ": " + f.relativePath() + " is outside the camera volume: " + e.getMessage());
+        }
+        if (!p.normalize().startsWith(here)) {
             throw new IOException(where + ": " + f.relativePath() + " is outside the camera volume");
         }
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -79,11 +86,24 @@ final class MountedVolume implements CameraVolume {
         return p;
     }
 
+    /**
+     * Opens a listed file. Permission denied comes out as the JDK's {@link java.nio.file.AccessDeniedException},
+     * a name the filesystem no longer finds as {@link NoSuchFileException} (both: the file is refused,
+     * not retried in this docking); but a volume that is gone altogether (a camera pulled, its mount
+     * point removed) is an I/O error, retried at the next docking.
+     */
     @Override
     public InputStream open(FootageFile f) throws IOException {
-        Path p = checked(f);
-        return mounter.reading(DeadlineReader.open(readerThreads, p, where + ": " + f.relativePath(), limits.readTimeout(),
-                file -> FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
+        try {
+            Path p = checked(f);
+            return mounter.reading(DeadlineReader.open(readerThreads, p, where + ": " + f.relativePath(), limits.readTimeout(),
+                    file -> FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
+        } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(where + ": " + f.relativePath() + ": the camera volume is gone", e);
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -100,7 +120,7 @@ final class MountedVolume implements CameraVolume {
     public Map<String, String> deviceInfo(String relativePath) {
         Map<String, String> info = new LinkedHashMap<>();
         try {
-            Path p = root.resolve(relativePath).normalize();
+            Path p = NameBytes.resolve(root, relativePath);
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!p.startsWith(root) || !a.isRegularFile() || a.size() > MAX_INFO_BYTES) {
                 log.warn("{}: device info {} ignored: not a regular file of at most {} bytes", where, relativePath, MAX_INFO_BYTES);
@@ -123,7 +143,7 @@ final class MountedVolume implements CameraVolume {
                     log.warn("{}: device info line ignored (unexpected characters): {}", where, key);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             log.warn("{}: device info {} unreadable: {}", where, relativePath, e.getMessage());
         }
         return info;

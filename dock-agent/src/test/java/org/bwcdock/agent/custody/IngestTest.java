@@ -201,6 +201,57 @@ class IngestTest {
         }
     }
 
+    /**
+     * The camera will not open the file (mode 000 for a non-root reader; a name it lists but cannot
+     * find again): refused, saying why (the JDK's own message is only the path), never retried in
+     * this docking. An I/O error at open (a camera pulled) stays retryable.
+     */
+    @Test
+    void aFileTheCameraWillNotOpenIsRefusedSayingWhyAndAnIoErrorStaysRetryable(@TempDir Path dir) throws Exception {
+        byte[] data = Sources.random(1000, 8);
+        try (CustodyFixture f = new CustodyFixture(dir, PART, 1L << 30, List.of("rsa"))) {
+            IngestException denied = assertThrows(IngestException.class, () -> f.ingestor.ingest(CustodyFixture.request(8, data),
+                    failingOpen(new java.nio.file.AccessDeniedException("/media/cam/DCIM/100/VID0001.MP4")), IngestListener.NONE));
+            assertTrue(denied.refused() && !denied.retryable(), "refused, not FAILED");
+            assertTrue(denied.getMessage().endsWith("DCIM/100/VID0001.MP4: cannot be read: permission denied"), denied.getMessage());
+            IngestException unnamed = assertThrows(IngestException.class, () -> f.ingestor.ingest(CustodyFixture.request(9, data),
+                    failingOpen(new java.nio.file.NoSuchFileException("/media/cam/DCIM/100/VID0001.MP4")), IngestListener.NONE));
+            assertTrue(unnamed.refused() && unnamed.getMessage().contains("finds no file by the name it listed"), unnamed.getMessage());
+            IngestException io = assertThrows(IngestException.class, () -> f.ingestor.ingest(CustodyFixture.request(10, data),
+                    failingOpen(new IOException("Input/output error")), IngestListener.NONE));
+            assertTrue(io.retryable() && !io.refused(), "an I/O error is read again at the next dock");
+            assertSpoolEmpty(f);
+        }
+    }
+
+    private static IngestSource failingOpen(IOException e) {
+        return new IngestSource() {
+            @Override
+            public InputStream open() throws IOException {
+                throw e;
+            }
+
+            @Override
+            public boolean unchanged() {
+                return true;
+            }
+        };
+    }
+
+    /** A name that is not UTF-8: its bytes in pathBytesHex, its escaped form in path (docs/manifest.md). */
+    @Test
+    void aNameThatIsNotUtf8IsKeptAsBytesInTheManifest(@TempDir Path dir) throws Exception {
+        byte[] data = Sources.random(1000, 11);
+        byte[] raw = {'D', 'C', 'I', 'M', '/', 'c', 'l', 'i', 'p', (byte) 0xff, '\n', '.', 'M', 'P', '4'};
+        try (CustodyFixture f = new CustodyFixture(dir, PART, 1L << 30, List.of("rsa"))) {
+            IngestResult r = f.ingestor.ingest(new IngestRequest(11, "BWC-1", 2, null, org.bwcdock.format.NameBytes.decode(raw), null,
+                    data.length, 1_700_000_000_000L, "0".repeat(64)), Sources.bytes(data), IngestListener.NONE);
+            org.bwcdock.format.Manifest m = org.bwcdock.format.Manifest.decode(r.manifestJson());
+            assertArrayEquals(raw, m.file().pathBytes());
+            assertEquals("DCIM/clip\\xff\\n.MP4", m.file().path());
+        }
+    }
+
     static void assertSpoolEmpty(CustodyFixture f) throws IOException {
         try (var files = Files.list(f.spool.directory())) {
             List<Path> left = files.toList();

@@ -104,6 +104,18 @@ class BayIndicatorsTest {
         assertEquals(BayLight.ERROR, hw.indicators().light(2));
     }
 
+    /** The rest secured, one file the camera would not let be read: amber blinking, through the real GPIO path. */
+    @org.junit.jupiter.api.Test
+    void aRefusedFileLeftOnTheCameraBlinksAmber() {
+        fileIn(ledger, "BWC-3", "DCIM/a.mp4", FileState.RELEASED);
+        fileIn(ledger, "BWC-3", "DCIM/b.mp4", FileState.REFUSED);
+        dock.dock(3, "BWC-3", Instant.now());
+        hw.indicators().refresh(3);
+        assertEquals(BayLight.FILES_LEFT, hw.indicators().light(3));
+        awaitLeds(hw, 3, "-A-");
+        awaitLeds(hw, 3, "---");
+    }
+
     @ParameterizedTest
     @EnumSource(value = FileState.class, names = {"RECEIPTED", "RELEASED"})
     void receiptedAndChargedShowsGreen(FileState state) {

@@ -22,7 +22,12 @@ class BayLightTest {
 
     private static BaySituation s(boolean docked, int working, int errors, BatteryReading b, boolean pickup,
                                   boolean locate, boolean refused) {
-        return new BaySituation(1, docked ? Optional.of("C") : Optional.empty(), working, errors, b, Optional.empty(),
+        return s(docked, working, errors, 0, b, pickup, locate, refused);
+    }
+
+    private static BaySituation s(boolean docked, int working, int errors, int filesRefused, BatteryReading b, boolean pickup,
+                                  boolean locate, boolean refused) {
+        return new BaySituation(1, docked ? Optional.of("C") : Optional.empty(), working, errors, filesRefused, b, Optional.empty(),
                 false, pickup ? Optional.of("o") : Optional.empty(), locate, refused, false);
     }
 
@@ -42,11 +47,17 @@ class BayLightTest {
         assertEquals(BayLight.LOCATE, BayLight.lightFor(s(true, 0, 1, full, false, true, false)), "locate beats error");
         assertEquals(BayLight.REFUSED, BayLight.lightFor(s(false, 0, 0, unknown, false, false, true)));
         assertEquals(BayLight.REFUSED, BayLight.lightFor(s(true, 0, 0, full, true, false, true)));
+        assertEquals(BayLight.FILES_LEFT, BayLight.lightFor(s(true, 0, 0, 1, charging, false, false, false)),
+                "files the camera would not give: amber blinking, not green");
+        assertEquals(BayLight.WORKING, BayLight.lightFor(s(true, 2, 0, 1, full, false, false, false)), "work to do beats it");
+        assertEquals(BayLight.ERROR, BayLight.lightFor(s(true, 0, 1, 1, full, false, false, false)), "error beats it");
+        assertFalse(s(true, 0, 0, 1, full, false, false, false).evidenceSecured(), "not handed out");
+        assertTrue(BayLight.FILES_LEFT.amber(true) && !BayLight.FILES_LEFT.amber(false) && !BayLight.FILES_LEFT.green(true));
     }
 
     @Test
     void aLockedBayPortShowsRedBlinkingAboveAnEmptyBay() {
-        BaySituation locked = new BaySituation(1, Optional.empty(), 0, 0, BatteryReading.unknown(1, Instant.EPOCH),
+        BaySituation locked = new BaySituation(1, Optional.empty(), 0, 0, 0, BatteryReading.unknown(1, Instant.EPOCH),
                 Optional.empty(), false, Optional.empty(), false, false, true);
         assertEquals(BayLight.LOCKED, BayLight.lightFor(locked));
         assertTrue(BayLight.LOCKED.blinks() && BayLight.LOCKED.red(true));

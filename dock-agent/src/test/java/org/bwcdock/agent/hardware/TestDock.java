@@ -107,6 +107,7 @@ final class TestDock implements DockView {
                     FileState.RECEIPTED, FileState.RELEASED);
             case FAILED -> List.of(FileState.FAILED);
             case QUARANTINED -> List.of(FileState.INGESTING, FileState.QUARANTINED);
+            case REFUSED -> List.of(FileState.INGESTING, FileState.REFUSED);
         };
         FileState at = FileState.DISCOVERED;
         for (FileState next : path0) {

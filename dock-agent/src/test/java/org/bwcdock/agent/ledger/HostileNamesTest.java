@@ -3,6 +3,7 @@ package org.bwcdock.agent.ledger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bwcdock.agent.events.DockEvent;
 import org.bwcdock.agent.events.EventJson;
+import org.bwcdock.format.NameBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,5 +63,35 @@ class HostileNamesTest {
         cells.forEach(cell -> assertFalse(hasControl(cell), "raw control character in the audit log: " + cell));
         assertEquals("BWC-1:DCIM/VID\\nINFO forged line\\x1b[31m\u00ff\\u009b.MP4", cells.get(1));
         assertEquals("reason\\r\\nINFO forged", cells.get(2));
+    }
+
+    /**
+     * A name that is not UTF-8 (a NameBytes string) keeps its bytes in the ledger across a restart,
+     * is found again by them, stays apart from a name differing in one such byte, and is shown
+     * escaped once in the audit log and the event.
+     */
+    @Test
+    void aNameThatIsNotUtf8KeepsItsBytesInTheLedger(@TempDir Path dir) throws Exception {
+        String ff = NameBytes.decode(new byte[] {'V', (byte) 0xff, '.', 'M', 'P', '4'});
+        String fe = NameBytes.decode(new byte[] {'V', (byte) 0xfe, '.', 'M', 'P', '4'});
+        long id;
+        try (Ledger ledger = Ledgers.open(dir.resolve("ledger.db"), Clock.systemUTC())) {
+            ledger.recordCamera(new CameraRecord("BWC-1", "2a3b:0001", "S1", false));
+            id = ledger.discover("BWC-1", ff, 10, 1_000);
+            assertFalse(id == ledger.discover("BWC-1", fe, 10, 1_000), "another byte, another file");
+            assertTrue(ledger.pendingEvents(100).stream().anyMatch(e -> e.type().equals("evidence-state")
+                    && e.payloadJson().contains("\"path\":\"V\\\\xff.MP4\"")), "the event shows the byte escaped once");
+        }
+        try (Ledger ledger = Ledgers.open(dir.resolve("ledger.db"), Clock.systemUTC())) {
+            assertEquals(id, ledger.discover("BWC-1", ff, 10, 1_000), "found again by its bytes after a restart");
+            assertEquals(ff, ledger.file(id).orElseThrow().relativePath());
+            assertTrue(ledger.verifyAudit().ok());
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("ledger.db"));
+             ResultSet r = c.createStatement().executeQuery("SELECT relative_path, hex(path_bytes) FROM evidence_files WHERE id = " + id)) {
+            assertTrue(r.next());
+            assertEquals("V\\xff.MP4", r.getString(1), "readable in sqlite3");
+            assertEquals("56FF2E4D5034", r.getString(2));
+        }
     }
 }

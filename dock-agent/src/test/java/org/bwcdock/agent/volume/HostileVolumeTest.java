@@ -1,5 +1,7 @@
 package org.bwcdock.agent.volume;
 
+import org.bwcdock.format.NameBytes;
+import org.bwcdock.format.SafeText;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,7 +61,7 @@ class HostileVolumeTest {
             Listing l = v.listStableFootage();
             assertTrue(l.files().stream().anyMatch(f -> f.relativePath().equals("DCIM/100/GOOD.MP4")), l::toString);
             for (FootageFile f : l.files()) {
-                assertTrue(root.resolve(f.relativePath()).normalize().startsWith(root), f.relativePath());
+                assertTrue(NameBytes.resolve(root, f.relativePath()).normalize().startsWith(root), f.relativePath());
                 try (InputStream in = v.open(f)) {
                     byte[] b = in.readAllBytes();
                     if (f.relativePath().equals("DCIM/100/GOOD.MP4")) {
@@ -198,11 +200,24 @@ class HostileVolumeTest {
     }
 
     @Test
-    void nonUtf8Name() throws Exception {
+    void nonUtf8NameIsTakenReadAndWipedByItsBytes() throws Exception {
         // Create the name from raw bytes with the shell: Java cannot express invalid UTF-8 in a String.
         run("sh", "-c", "printf 'x' > \"$(printf '" + root.resolve("DCIM/100") + "/BAD\\377\\376.MP4')\"");
         Listing l = listAndRead();
-        assertTrue(l.skipped().stream().anyMatch(s -> s.reason().contains("not valid UTF-8")), l::toString);
+        FootageFile bad = l.files().stream().filter(f -> f.relativePath().startsWith("DCIM/100/BAD")).findFirst()
+                .orElseThrow(() -> new AssertionError("not listed: " + l));
+        byte[] raw = "DCIM/100/BAD\u00ff\u00fe.MP4".getBytes(StandardCharsets.ISO_8859_1);
+        assertArrayEquals(raw, NameBytes.encode(bad.relativePath()), "the name's bytes, kept");
+        assertEquals("DCIM/100/BAD\\xff\\xfe.MP4", SafeText.escape(bad.relativePath()), "shown escaped, once");
+        assertTrue(l.skipped().isEmpty(), l::toString);
+        try (CameraVolume v = mount(Duration.ZERO, 100)) {
+            List<Skipped> refused = v.wipe(java.util.Map.of(bad, org.bwcdock.format.pki.Digests.sha256Hex(
+                    new java.io.ByteArrayInputStream(new byte[] {'x'}))));
+            assertTrue(refused.isEmpty(), refused::toString);
+        }
+        try (var left = Files.list(root.resolve("DCIM/100"))) {
+            assertEquals(List.of("GOOD.MP4"), left.map(p -> p.getFileName().toString()).toList(), "exactly that file deleted");
+        }
     }
 
     @Test

@@ -51,6 +51,11 @@ final class AgentUser {
 
     /** Starts {@code main} as bwcdock in {@code dir}; its output goes to {@code log}. */
     Process start(Path dir, Class<?> main, Path log, String... args) throws IOException {
+        return start(dir, main, log, java.util.Map.of(), args);
+    }
+
+    /** As {@link #start(Path, Class, Path, String...)}, with these environment variables set (e.g. a locale). */
+    Process start(Path dir, Class<?> main, Path log, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Jvm.java(), "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
                 "-Djava.io.tmpdir=" + dir, "-cp", classPath, main.getName()));
@@ -58,6 +63,7 @@ final class AgentUser {
         ProcessBuilder pb = new ProcessBuilder(UdisksHost.asAgentUser(cmd)).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("BWCDOCK_LOG_TIME", "%d{HH:mm:ss.SSS} ");
+        pb.environment().putAll(env);
         return pb.start();
     }
 

@@ -183,6 +183,83 @@ class RealMountTest {
         }
     }
 
+    /**
+     * A FAT camera whose clip has an 8.3 name in an OEM code page (byte 0x90, no long name): fusefat
+     * lists it, but finds no file by that name. The dock records it REFUSED with that reason, wipes
+     * the receipted clips anyway, and the bay ends "safe, 1 file left on the camera"; the entry is
+     * still on the image, which fsck finds clean.
+     */
+    @org.junit.jupiter.api.Test
+    void aFatNameTheFilesystemCannotGiveBackIsRefusedAndTheRestIsWiped(@TempDir Path work) throws Exception {
+        Site.Camera camera = Site.cameras(1).get(0);
+        Path content = Files.createDirectories(work.resolve("content"));
+        Footage.write(content, camera.serial(), new long[] {300_000, 500_000});
+        Files.writeString(content.resolve("DCIM/100/VQ.MP4"), "a clip whose short name will be in an OEM code page");
+        Map<String, String> footage = new HashMap<>();
+        for (int i = 0; i < 2; i++) {
+            footage.put(Custody.subject(camera.serial(), Footage.relativePath(i)), CameraImage.hashes(content).get(Footage.relativePath(i)));
+        }
+        Process agent = null;
+        try (Site site = Site.start(work); CameraImage image = CameraImage.create(CameraImage.Type.VFAT, work.resolve("camera.img"), content)) {
+            byte[] img = Files.readAllBytes(image.image);
+            byte[] shortName = "VQ      MP4".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            int at = indexOf(img, shortName, 0);
+            assertTrue(at >= 0 && indexOf(img, shortName, at + 1) < 0, "one short-name entry VQ.MP4 (and no long name)");
+            img[at + 1] = (byte) 0x90; // 'É' in code page 850
+            Files.write(image.image, img);
+            Path loop = image.attach();
+            Path dock = work.resolve("dock");
+            Path config = site.writeAgentConfig(dock, Site.AgentOptions.DEFAULT.withBays(1, "none"));
+            Files.writeString(config, Files.readString(config).replaceAll("(?m)^simulatedVolumes = .*\\n", "")
+                    .replace("stableInterval = \"500ms\"", "stableInterval = \"1500ms\""));
+            AgentUser.own(work);
+            agent = user.start(work, org.bwcdock.agent.Main.class, work.resolve("agent.log"), "run", "--config", config.toString());
+            new SimulatedUsb(work.resolve("sys"), work.resolve("dev")).plugRealDevice(camera.port(), "2a3b", "0001", camera.serial(), loop);
+            Process running = agent;
+            UdisksHost.await("the bay safe and the camera unmounted", 90, () -> {
+                assertTrue(running.isAlive(), "the agent exited");
+                var bay = site.office().bayStates().get(1);
+                return bay != null && bay.path("phase").asText().equals("safe") && UdisksHost.mountsOf(loop).isEmpty();
+            });
+            assertEquals("safe, 1 file left on the camera", site.office().bayStates().get(1).path("lastEvent").asText());
+            Path ledger = dock.resolve("state/ledger.db");
+            assertEquals("DCIM/100/V\\x90.MP4|REFUSED|camera " + camera.serial() + " bay 1: DCIM/100/V\\x90.MP4: cannot be read: "
+                    + "the camera's filesystem lists this name but finds no file by it",
+                    user.sql(ledger, "SELECT relative_path, state, reason FROM evidence_files WHERE state <> 'RELEASED'").trim());
+            assertEquals("2", user.sql(ledger, "SELECT count(*) FROM evidence_files WHERE state = 'RELEASED'").trim());
+            assertTrue(site.office().events().stream().anyMatch(e -> e.path("type").asText().equals("file-refused")
+                    && e.path("path").asText().equals("DCIM/100/V\\x90.MP4")), "reported, the name escaped");
+            AgentUser.stop(agent);
+            agent = null;
+            Custody.receiverHoldsEachFileOnce(work, footage);
+            image.detach();
+            // Read with mtools, not through a mount: java.nio cannot walk a tree holding that entry either.
+            assertEquals(0, image.fsck().exit(), "clean after the wipe");
+            String left = UdisksHost.runOk(List.of("mdir", "-i", image.image.toString(), "::DCIM/100"));
+            assertTrue(left.lines().filter(l -> l.contains(" MP4 ")).count() == 1 && !left.contains("VID0"),
+                    "only the refused entry is left: " + left);
+            assertEquals(Files.readString(content.resolve("DEVICE.TXT")),
+                    UdisksHost.runOk(List.of("mtype", "-i", image.image.toString(), "::DEVICE.TXT")).replace("\r", ""));
+        } catch (Exception | Error e) {
+            throw new AssertionError(e.getMessage() + "\n---- agent log:\n" + tail(work.resolve("agent.log")), e);
+        } finally {
+            AgentUser.stop(agent);
+        }
+    }
+
+    private static int indexOf(byte[] in, byte[] what, int from) {
+        outer:
+        for (int i = from; i <= in.length - what.length; i++) {
+            for (int k = 0; k < what.length; k++) {
+                if (in[i + k] != what[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private static List<String> options(String request) {
         return List.of(request.substring(request.lastIndexOf(' ') + 1).split(","));
     }

@@ -37,6 +37,17 @@ final class UdisksHost implements AutoCloseable {
         this.work = work;
     }
 
+    /** The unprivileged user the package makes (systemd/bwcdock.sysusers), made here as it would be. */
+    static void ensureAgentUser() throws Exception {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            fail("running the agent as the bwcdock user needs root: run the test command as root");
+        }
+        if (run(List.of("id", "-u", USER)).exit != 0) {
+            runOk(List.of("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
+                    "--shell", "/usr/sbin/nologin", USER));
+        }
+    }
+
     static UdisksHost start(Path work) throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
             fail("the real-mount tests start dbus, udevd, polkitd and udisksd and need root: run the test command as root");
@@ -59,10 +70,7 @@ final class UdisksHost implements AutoCloseable {
                 fail(tool + " is missing: tools/test-peers installs it (run the test command as root)");
             }
         }
-        if (run(List.of("id", "-u", USER)).exit != 0) {
-            runOk(List.of("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
-                    "--shell", "/usr/sbin/nologin", USER));
-        }
+        ensureAgentUser();
         if (Files.exists(Path.of("/run/dbus/system_bus_socket")) && run(List.of("busctl", "--system", "status")).exit == 0) {
             fail("a D-Bus system bus already runs here: the real-mount tests start their own and would disturb it");
         }
