@@ -57,6 +57,23 @@ class DockAgentTest {
     }
 
     @Test
+    void aCleanStopLeavesASignedCheckpointOfTheWholeChain(@TempDir Path dir) throws Exception {
+        var config = ConfigLoader.load(TestConfigs.minimal(dir));
+        long rows;
+        try (DockAgent agent = DockAgent.create(config, Clock.systemUTC())) {
+            agent.start();
+            agent.ledger().audit("test", "note", "x", "a row before the stop");
+        }
+        try (var ledger = org.bwcdock.agent.ledger.Ledgers.open(config.ledgerFile(), Clock.systemUTC())) {
+            rows = ledger.auditPosition().seq();
+        }
+        byte[] json = java.nio.file.Files.readAllBytes(config.stateDirectory().resolve(org.bwcdock.agent.ledger.AuditCheckpointer.FILE));
+        var cp = org.bwcdock.format.AuditCheckpoint.decode(json);
+        assertEquals(rows, cp.seq(), "the checkpoint written at shutdown covers every row, the stop row too");
+        assertTrue(java.nio.file.Files.size(config.stateDirectory().resolve(org.bwcdock.agent.ledger.AuditCheckpointer.SIGNATURE)) > 0);
+    }
+
+    @Test
     void startTwiceIsRefused(@TempDir Path dir) throws Exception {
         var config = ConfigLoader.load(TestConfigs.minimal(dir));
         try (DockAgent agent = DockAgent.create(config, Clock.systemUTC())) {
