@@ -1,7 +1,6 @@
 package org.bwcdock.receiver;
 
 import org.bwcdock.format.io.FileTrees;
-import com.sun.net.httpserver.HttpExchange;
 import org.bwcdock.format.CommitRequest;
 import org.bwcdock.format.FormatException;
 import org.bwcdock.format.Manifest;
@@ -65,7 +64,7 @@ final class CommitHandler {
     }
 
     /** No lock here: the body is read first, and only commits of the same evidence wait for each other. */
-    void handle(HttpExchange x, Docks.Client client) throws IOException {
+    void handle(Exchange x, Docks.Client client) throws IOException {
         try {
             byte[] receipt = commit(readBody(x), client);
             Http.bytes(x, 200, "application/pkcs7-mime", receipt);
@@ -75,11 +74,11 @@ final class CommitHandler {
         }
     }
 
-    private static byte[] readBody(HttpExchange x) throws IOException {
-        try (InputStream in = x.getRequestBody()) {
+    private static byte[] readBody(Exchange x) throws IOException, Refused {
+        try (InputStream in = x.body()) {
             byte[] b = in.readNBytes(MAX_BODY + 1);
             if (b.length > MAX_BODY) {
-                throw new IOException("commit body over " + MAX_BODY + " bytes");
+                throw new Refused(413, "commit body over " + MAX_BODY + " bytes");
             }
             return b;
         }

@@ -12,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,9 +31,33 @@ final class UploadStore {
     record Upload(String id, String owner, long length, Instant expires) {
     }
 
+    /** What a dock holds open: uploads created and not yet committed, deleted or expired. */
+    record Usage(int uploads, long bytes) {
+        static final Usage NONE = new Usage(0, 0);
+
+        Usage plus(long length) {
+            return new Usage(uploads + 1, bytes + length);
+        }
+
+        Usage minus(long length) {
+            return new Usage(uploads - 1, bytes - length);
+        }
+    }
+
+    /** A new upload would take its dock over one of its limits: the body of the 429 says which. */
+    static final class OverLimit extends Exception {
+        OverLimit(String message) {
+            super(message);
+        }
+    }
+
     private final Path dir;
     private final Duration expiry;
     private final Clock clock;
+    private final int maxOpenUploads;
+    private final long maxBytesInFlight;
+    /** Per dock; rebuilt from the upload files at start, so a restart forgets nothing. */
+    private final ConcurrentHashMap<String, Usage> usage = new ConcurrentHashMap<>();
     /**
      * One lock per upload: a PATCH holds its upload's lock while it stages and appends; a commit
      * only tries it, and refuses (409) an upload still being written. No lock is shared between
@@ -39,13 +65,63 @@ final class UploadStore {
      */
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    UploadStore(Path dir, Duration expiry, Clock clock) throws IOException {
+    UploadStore(Path dir, Duration expiry, Clock clock, int maxOpenUploads, long maxBytesInFlight) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.expiry = expiry;
         this.clock = clock;
+        this.maxOpenUploads = maxOpenUploads;
+        this.maxBytesInFlight = maxBytesInFlight;
+        for (Upload u : all()) {
+            usage.merge(u.owner(), Usage.NONE.plus(u.length()), (a, b) -> new Usage(a.uploads() + 1, a.bytes() + b.bytes()));
+        }
     }
 
-    Upload create(String owner, long length) throws IOException {
+    /** Every upload on disk (one whose description cannot be read is skipped: it is being created or deleted). */
+    List<Upload> all() throws IOException {
+        List<Upload> list = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".json") && ID.matcher(name.substring(0, name.length() - 5)).matches()) {
+                    read(name.substring(0, name.length() - 5)).ifPresent(list::add);
+                }
+            }
+        }
+        return list;
+    }
+
+    /** The dock's open uploads and their declared bytes. */
+    Usage usage(String owner) {
+        return usage.getOrDefault(owner, Usage.NONE);
+    }
+
+    Upload create(String owner, long length) throws IOException, OverLimit {
+        String[] refusal = new String[1];
+        usage.compute(owner, (k, u) -> {
+            Usage now = u == null ? Usage.NONE : u;
+            if (now.uploads() >= maxOpenUploads) {
+                refusal[0] = "dock " + owner + " has " + now.uploads() + " open uploads, the limit (max-open-uploads-per-dock); "
+                        + "commit or delete some first";
+            } else if (now.bytes() + length > maxBytesInFlight) {
+                refusal[0] = "dock " + owner + " has " + now.bytes() + " bytes in open uploads; " + length + " more would pass the limit of "
+                        + maxBytesInFlight + " (max-bytes-in-flight-per-dock); commit or delete some first";
+            } else {
+                return now.plus(length);
+            }
+            return u;
+        });
+        if (refusal[0] != null) {
+            throw new OverLimit(refusal[0]);
+        }
+        try {
+            return createFiles(owner, length);
+        } catch (IOException | RuntimeException e) {
+            usage.computeIfPresent(owner, (k, u) -> u.minus(length));
+            throw e;
+        }
+    }
+
+    private Upload createFiles(String owner, long length) throws IOException {
         String id = UUID.randomUUID().toString().replace("-", "");
         Instant expires = clock.instant().plus(expiry);
         Files.createFile(bin(id));
@@ -63,14 +139,43 @@ final class UploadStore {
 
     /** The upload, if it exists and belongs to {@code owner}; another dock's upload does not exist for it. */
     Optional<Upload> find(String id, String owner) throws IOException {
-        if (!ID.matcher(id).matches() || !Files.exists(dir.resolve(id + ".json"))) {
+        if (!ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        JsonNode j = JSON.readTree(dir.resolve(id + ".json").toFile());
-        if (!j.path("owner").asText().equals(owner)) {
+        return read(id).filter(u -> u.owner().equals(owner));
+    }
+
+    private Optional<Upload> read(String id) throws IOException {
+        JsonNode j;
+        try {
+            j = JSON.readTree(dir.resolve(id + ".json").toFile());
+        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
             return Optional.empty();
         }
-        return Optional.of(new Upload(id, owner, j.path("length").asLong(), Instant.parse(j.path("expires").asText())));
+        return Optional.of(new Upload(id, j.path("owner").asText(), j.path("length").asLong(), Instant.parse(j.path("expires").asText())));
+    }
+
+    /**
+     * Removes every expired upload that no request is writing (one being written is left for the
+     * next sweep); the number removed. Run by the {@link Sweeper}, so expiry needs no touch.
+     */
+    int sweep() throws IOException {
+        int removed = 0;
+        for (Upload u : all()) {
+            if (!expired(u)) {
+                continue;
+            }
+            ReentrantLock l = lock(u.id());
+            if (l.tryLock()) {
+                try {
+                    delete(u);
+                    removed++;
+                } finally {
+                    l.unlock();
+                }
+            }
+        }
+        return removed;
     }
 
     boolean expired(Upload u) {
@@ -94,11 +199,15 @@ final class UploadStore {
         return locks.computeIfAbsent(id, k -> new ReentrantLock());
     }
 
+    /** Removes the upload; its bytes no longer count against its dock (once, however often it is called). */
     void delete(Upload u) throws IOException {
+        boolean wasThere = Files.deleteIfExists(dir.resolve(u.id() + ".json"));
         Files.deleteIfExists(staging(u.id()));
         Files.deleteIfExists(bin(u.id()));
-        Files.deleteIfExists(dir.resolve(u.id() + ".json"));
         locks.remove(u.id());
+        if (wasThere) {
+            usage.computeIfPresent(u.owner(), (k, now) -> now.uploads() <= 1 ? null : now.minus(u.length()));
+        }
     }
 
     void fsyncDir() throws IOException {

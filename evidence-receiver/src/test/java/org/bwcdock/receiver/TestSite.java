@@ -1,0 +1,136 @@
+package org.bwcdock.receiver;
+
+import org.bwcdock.format.CommitRequest;
+import org.bwcdock.format.Manifest;
+import org.bwcdock.format.ManifestSignatures;
+import org.bwcdock.format.Receipt;
+import org.bwcdock.format.Receipts;
+import org.bwcdock.format.pki.Digests;
+import org.bwcdock.format.pki.TlsContexts;
+import org.bwcdock.testing.ThrowawayPki;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A throwaway agency, one receiver, and docks that speak to it as docs/evidence-upload.md says; closes all it started. */
+final class TestSite implements AutoCloseable {
+    final ThrowawayPki pki;
+    final ThrowawayPki.Leaf receiptSigner;
+    private final ThrowawayPki.Leaf server;
+    private final Path dir;
+    private final List<Dock> docks = new ArrayList<>();
+    EvidenceReceiver receiver;
+
+    TestSite(Path dir) throws Exception {
+        this.dir = dir;
+        pki = new ThrowawayPki(Files.createDirectories(dir.resolve("pki")));
+        server = pki.issue("receiver", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SERVER);
+        receiptSigner = pki.issue("receipt-signer", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SIGNER);
+    }
+
+    EvidenceReceiver start(ReceiverLimits limits, Clock clock) throws Exception {
+        receiver = EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("store"),
+                server.chainFile(), server.keyFile(), pki.caFile(), receiptSigner.certFile(), receiptSigner.keyFile(),
+                limits.uploadExpiry(), 1L << 30, Faults.NONE).withLimits(limits), clock);
+        return receiver;
+    }
+
+    Dock dock(String id) throws Exception {
+        Dock d = new Dock(id, pki.issue(id, ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT));
+        synchronized (docks) {
+            docks.add(d);
+        }
+        return d;
+    }
+
+    @Override
+    public void close() {
+        synchronized (docks) {
+            docks.forEach(d -> d.http.close());
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    /** One dock: its certificate and its own HTTP client. */
+    final class Dock {
+        final String id;
+        final ThrowawayPki.Leaf leaf;
+        final HttpClient http;
+
+        Dock(String id, ThrowawayPki.Leaf leaf) throws Exception {
+            this.id = id;
+            this.leaf = leaf;
+            http = HttpClient.newBuilder().sslContext(TlsContexts.create(leaf.chainFile(), leaf.keyFile(), pki.caFile()))
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+        }
+
+        URI uri(String path) {
+            return URI.create("https://localhost:" + receiver.port() + path);
+        }
+
+        HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+            return http.send(b.header("Tus-Resumable", "1.0.0").timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> create(long length) throws Exception {
+            return send(HttpRequest.newBuilder(uri("/uploads")).header("Upload-Length", "" + length).POST(HttpRequest.BodyPublishers.noBody()));
+        }
+
+        /** Creates an upload and sends {@code bytes} in one PATCH; the upload's path. */
+        String upload(byte[] bytes) throws Exception {
+            HttpResponse<String> created = create(bytes.length);
+            assertEquals(201, created.statusCode(), created.body());
+            String location = created.headers().firstValue("Location").orElseThrow();
+            HttpResponse<String> patched = send(HttpRequest.newBuilder(uri(location)).header("Upload-Offset", "0")
+                    .header("Content-Type", "application/offset+octet-stream")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes)));
+            assertEquals(204, patched.statusCode(), patched.body());
+            return URI.create(location).getPath();
+        }
+
+        HttpResponse<byte[]> commit(byte[] part, String url, String path) throws Exception {
+            byte[] manifest = manifest(part, path).encode();
+            byte[] body = new CommitRequest(manifest, ManifestSignatures.sign(manifest, leaf.key(), pki.chain(leaf)), List.of(url)).encode();
+            return http.send(HttpRequest.newBuilder(uri("/commit")).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        }
+
+        /** Uploads one part, commits it as file {@code path}, and checks the receipt against exactly those bytes. */
+        Receipt uploadAndCommit(byte[] part, String path) throws Exception {
+            String url = upload(part);
+            HttpResponse<byte[]> r = commit(part, url, path);
+            assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+            Receipt receipt = Receipts.verify(r.body(), List.of(receiptSigner.certificate()));
+            Receipts.check(receipt, manifest(part, path).encode(), Digests.sha256Hex(part), List.of(Digests.sha256Hex(part)));
+            assertEquals(id, receipt.dockId());
+            return receipt;
+        }
+
+        Manifest manifest(byte[] part, String path) {
+            String h = Digests.sha256Hex(part);
+            return new Manifest(id, "BWC-9", 1, null,
+                    new Manifest.FileFacts(path, path.getBytes(StandardCharsets.UTF_8), part.length,
+                            Instant.parse("2026-12-01T09:00:00Z"), h),
+                    1 << 20, List.of(new Manifest.Part(0, 0, part.length, h, h, part.length)),
+                    List.of(new Manifest.Recipient(h, "CN=evidence", "ECDH-P384-AES256-KW")), "test",
+                    Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-12-01T10:00:01Z"), h);
+        }
+    }
+}
