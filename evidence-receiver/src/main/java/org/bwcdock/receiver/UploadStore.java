@@ -201,13 +201,12 @@ final class UploadStore {
 
     /** Removes the upload; its bytes no longer count against its dock (once, however often it is called). */
     void delete(Upload u) throws IOException {
-        boolean wasThere = Files.deleteIfExists(dir.resolve(u.id() + ".json"));
+        if (Files.deleteIfExists(dir.resolve(u.id() + ".json"))) {
+            usage.computeIfPresent(u.owner(), (k, now) -> now.uploads() <= 1 ? null : now.minus(u.length()));
+        }
         Files.deleteIfExists(staging(u.id()));
         Files.deleteIfExists(bin(u.id()));
         locks.remove(u.id());
-        if (wasThere) {
-            usage.computeIfPresent(u.owner(), (k, now) -> now.uploads() <= 1 ? null : now.minus(u.length()));
-        }
     }
 
     void fsyncDir() throws IOException {
