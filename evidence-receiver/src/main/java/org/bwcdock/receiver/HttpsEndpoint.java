@@ -36,6 +36,7 @@ final class HttpsEndpoint implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final int port;
     /** Connections whose first request has not yet reached a handler: closed at the header deadline. */
     private final Set<Connection> awaitingFirstRequest = ConcurrentHashMap.newKeySet();
 
@@ -95,10 +96,12 @@ final class HttpsEndpoint implements AutoCloseable {
             }
         });
         server.start();
+        port = connector.getLocalPort();
     }
 
+    /** The port it listens on, or listened on once closed (callers name it in messages after a stop). */
     int port() {
-        return connector.getLocalPort();
+        return port;
     }
 
     /** Connections open now (for tests: every stalled connection is closed by its deadline). */
