@@ -16,7 +16,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,6 +43,7 @@ class ReceiverLoadTest {
     static final int PART_BYTES = 128 * 1024;
     static final int STALLED = 50;
     static final int GREEDY_LIMIT = 100;
+    static final int HEAP_MIB = 64;
 
     @TempDir
     Path dir;
@@ -54,7 +54,9 @@ class ReceiverLoadTest {
     @BeforeEach
     void start() throws Exception {
         site = new TestSite(dir);
-        site.start(ReceiverLimits.DEFAULTS.withPerDock(GREEDY_LIMIT, 1L << 30), Clock.systemUTC());
+        // In its own JVM with a 64 MiB heap: if the load needed more, the receiver would die (and the docks fail).
+        site.startForked(List.of("-Xmx" + HEAP_MIB + "m", "-XX:+ExitOnOutOfMemoryError"),
+                ReceiverLimits.DEFAULTS.withPerDock(GREEDY_LIMIT, 1L << 30));
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newFixedThreadPool(DOCKS + 2, r -> new Thread(r, "load-test-" + n.incrementAndGet()));
     }
@@ -72,7 +74,7 @@ class ReceiverLoadTest {
     @Test
     void honestDocksGetEveryReceiptWhileOthersStallTrickleAndHoard() throws Exception {
         for (int i = 0; i < STALLED; i++) {
-            Socket s = new Socket("127.0.0.1", site.receiver.port());
+            Socket s = new Socket("127.0.0.1", site.port());
             sockets.add(s);
             s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01});
             s.getOutputStream().flush();
@@ -117,21 +119,22 @@ class ReceiverLoadTest {
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(DOCKS * FILES_PER_DOCK, evidence.size(), "one distinct receipt per honest file");
-        assertEquals(DOCKS * FILES_PER_DOCK, site.receiver.evidenceCount());
+        assertEquals(DOCKS * FILES_PER_DOCK, site.evidenceCount());
+        assertTrue(site.forkedAlive(), "the receiver lived through it within -Xmx" + HEAP_MIB + "m");
         int[] hoarded = hoard.get(150, TimeUnit.SECONDS);
         assertEquals(GREEDY_LIMIT, hoarded[0], "the hoarding dock got exactly its limit");
         assertEquals(20, hoarded[1], "and a 429 for each upload beyond it");
         String cut = trickle.get(60, TimeUnit.SECONDS);
         assertTrue(cut.startsWith("HTTP/1.1 408") || cut.startsWith("closed"), "the trickled body was cut off: " + cut);
-        System.out.printf("load: %d docks x %d files of %d KiB committed in %d ms beside %d stalled handshakes%n", DOCKS, FILES_PER_DOCK,
-                PART_BYTES / 1024, ms, STALLED);
+        System.out.printf("load: %d docks x %d files of %d KiB committed in %d ms beside %d stalled handshakes, receiver heap capped at %d MiB%n",
+                DOCKS, FILES_PER_DOCK, PART_BYTES / 1024, ms, STALLED, HEAP_MIB);
     }
 
     /** A PATCH whose body comes one byte a second; what the receiver did about it. */
     private String trickle(TestSite.Dock dock) throws Exception {
         String upload = java.net.URI.create(dock.create(1000).headers().firstValue("Location").orElseThrow()).getPath();
         SSLSocket s = (SSLSocket) TlsContexts.create(dock.leaf.chainFile(), dock.leaf.keyFile(), site.pki.caFile()).getSocketFactory()
-                .createSocket("127.0.0.1", site.receiver.port());
+                .createSocket("127.0.0.1", site.port());
         synchronized (sockets) {
             sockets.add(s);
         }

@@ -7,6 +7,8 @@ import org.bwcdock.format.Receipt;
 import org.bwcdock.format.Receipts;
 import org.bwcdock.format.pki.Digests;
 import org.bwcdock.format.pki.TlsContexts;
+import org.bwcdock.testing.Jvm;
+import org.bwcdock.testing.Poll;
 import org.bwcdock.testing.ThrowawayPki;
 
 import java.net.InetSocketAddress;
@@ -22,6 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -33,6 +37,9 @@ final class TestSite implements AutoCloseable {
     private final Path dir;
     private final List<Dock> docks = new ArrayList<>();
     EvidenceReceiver receiver;
+    /** A receiver in its own JVM instead ({@link #startForked}), and its port. */
+    private Process forked;
+    private int forkedPort;
 
     TestSite(Path dir) throws Exception {
         this.dir = dir;
@@ -46,6 +53,48 @@ final class TestSite implements AutoCloseable {
                 server.chainFile(), server.keyFile(), pki.caFile(), receiptSigner.certFile(), receiptSigner.keyFile(),
                 limits.uploadExpiry(), 1L << 30, Faults.NONE).withLimits(limits), clock);
         return receiver;
+    }
+
+    /**
+     * The receiver as {@code bwcdock-receiver} in its own JVM with {@code jvmOptions} (e.g. a heap
+     * cap): its output goes to {@code receiver.log}, where its port is read.
+     */
+    void startForked(List<String> jvmOptions, ReceiverLimits l) throws Exception {
+        Path log = dir.resolve("receiver.log");
+        forked = Jvm.fork(jvmOptions, Main.class, "--port", "0", "--store", dir.resolve("store").toString(),
+                "--tls-cert", server.chainFile().toString(), "--tls-key", server.keyFile().toString(), "--agency-ca", pki.caFile().toString(),
+                "--receipt-cert", receiptSigner.certFile().toString(), "--receipt-key", receiptSigner.keyFile().toString(),
+                "--header-deadline", l.headerDeadline().toString(), "--idle-timeout", l.idleTimeout().toString(),
+                "--min-body-rate", Long.toString(l.minBodyRate()), "--max-open-uploads-per-dock", Integer.toString(l.maxOpenUploadsPerDock()),
+                "--max-bytes-in-flight-per-dock", Long.toString(l.maxBytesInFlightPerDock()), "--threads", Integer.toString(l.threads()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Poll.until("the forked receiver listening", Duration.ofSeconds(60), () -> {
+            if (!forked.isAlive()) {
+                throw new IllegalStateException("the receiver exited (" + forked.exitValue() + "): " + Files.readString(log));
+            }
+            Matcher m = Pattern.compile("listening on port (\\d+)").matcher(Files.readString(log));
+            if (m.find()) {
+                forkedPort = Integer.parseInt(m.group(1));
+                return true;
+            }
+            return false;
+        });
+    }
+
+    int port() {
+        return receiver != null ? receiver.port() : forkedPort;
+    }
+
+    /** Stored evidence files, read from the store (works for a forked receiver too). */
+    long evidenceCount() throws java.io.IOException {
+        try (var dirs = Files.list(dir.resolve("store/evidence"))) {
+            return dirs.filter(p -> !p.getFileName().toString().endsWith(".tmp")).count();
+        }
+    }
+
+    /** Whether the forked receiver still runs (an OutOfMemoryError ends it: -XX:+ExitOnOutOfMemoryError). */
+    boolean forkedAlive() {
+        return forked != null && forked.isAlive();
     }
 
     Dock dock(String id) throws Exception {
@@ -64,6 +113,11 @@ final class TestSite implements AutoCloseable {
         if (receiver != null) {
             receiver.close();
         }
+        try {
+            Jvm.kill(forked);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** One dock: its certificate and its own HTTP client. */
@@ -80,7 +134,7 @@ final class TestSite implements AutoCloseable {
         }
 
         URI uri(String path) {
-            return URI.create("https://localhost:" + receiver.port() + path);
+            return URI.create("https://localhost:" + port() + path);
         }
 
         HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
