@@ -38,7 +38,7 @@ class ReceiverDeadlinesTest {
     }
 
     @AfterEach
-    void stop() throws IOException {
+    void stop() throws Exception {
         for (Socket s : stalled) {
             s.close();
         }

@@ -57,7 +57,7 @@ class ReceiverLimitsTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         site.close();
     }
 

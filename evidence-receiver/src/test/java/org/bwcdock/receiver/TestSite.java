@@ -105,19 +105,18 @@ final class TestSite implements AutoCloseable {
         return d;
     }
 
+    /** Stops everything it started, and checks that no receiver thread outlived its receiver. */
     @Override
-    public void close() {
+    public void close() throws Exception {
         synchronized (docks) {
             docks.forEach(d -> d.http.close());
         }
         if (receiver != null) {
             receiver.close();
         }
-        try {
-            Jvm.kill(forked);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Jvm.kill(forked);
+        Poll.until("every receiver thread stopped", Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().startsWith("receiver-")));
     }
 
     /** One dock: its certificate and its own HTTP client. */
