@@ -44,7 +44,8 @@ public final class EvidenceReceiver implements AutoCloseable {
                 limits.maxBytesInFlightPerDock());
         TusHandler tus = new TusHandler(uploads, s.maxUploadBytes(), s.faults());
         List<X509Certificate> agencyCas = PemFiles.readCertificates(s.agencyCas());
-        CommitHandler commits = new CommitHandler(uploads, s.store().resolve("evidence"), agencyCas,
+        EvidenceStore evidence = new FileEvidenceStore(s.store().resolve("evidence"), uploads);
+        CommitHandler commits = new CommitHandler(uploads, evidence, agencyCas,
                 PemFiles.readPrivateKey(s.receiptKey()), PemFiles.readCertificates(s.receiptCert()).get(0), clock);
         Docks docks = new Docks(s.crl().map(f -> new Crl(f, agencyCas)));
         // Any certificate of the agency CA gets through TLS; Docks decides, and says why in a 403.

@@ -186,6 +186,11 @@ final class UploadStore {
         return Files.size(bin(u.id()));
     }
 
+    /** SHA-256 (hex) of the upload's bytes so far. */
+    String sha256(Upload u) throws IOException {
+        return org.bwcdock.format.pki.Digests.sha256Hex(bin(u.id()));
+    }
+
     Path bin(String id) {
         return dir.resolve(id + ".bin");
     }
