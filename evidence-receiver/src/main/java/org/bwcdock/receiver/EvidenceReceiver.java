@@ -40,7 +40,7 @@ public final class EvidenceReceiver implements AutoCloseable {
     /** With another clock: tests move time to expire uploads without waiting. */
     static EvidenceReceiver start(ReceiverSettings s, Clock clock) throws IOException {
         ReceiverLimits limits = s.limits();
-        UploadStore uploads = new UploadStore(s.store().resolve("uploads"), s.uploadExpiry(), clock, limits.maxOpenUploadsPerDock(),
+        FileUploadStore uploads = new FileUploadStore(s.store().resolve("uploads"), s.uploadExpiry(), clock, limits.maxOpenUploadsPerDock(),
                 limits.maxBytesInFlightPerDock());
         TusHandler tus = new TusHandler(uploads, s.maxUploadBytes(), s.faults());
         List<X509Certificate> agencyCas = PemFiles.readCertificates(s.agencyCas());

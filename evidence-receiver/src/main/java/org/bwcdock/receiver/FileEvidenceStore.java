@@ -19,9 +19,9 @@ import java.util.Optional;
  */
 final class FileEvidenceStore implements EvidenceStore {
     private final Path evidence;
-    private final UploadStore uploads;
+    private final FileUploadStore uploads;
 
-    FileEvidenceStore(Path evidence, UploadStore uploads) throws IOException {
+    FileEvidenceStore(Path evidence, FileUploadStore uploads) throws IOException {
         this.evidence = Files.createDirectories(evidence);
         this.uploads = uploads;
     }

@@ -7,11 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -161,11 +157,11 @@ final class TusHandler {
                 return; // answered already
             }
             if (digest != null && !MessageDigest.isEqual(digest.digest(), expected)) {
-                Files.deleteIfExists(store.staging(u.id()));
+                store.discardStaged(u);
                 Http.text(x, 460, "checksum mismatch: the " + written + " bytes were not kept");
                 return;
             }
-            append(u, offset, written);
+            store.keepStaged(u, offset, written);
             x.setHeader("Upload-Offset", Long.toString(offset + written));
             Http.empty(x, 204);
         } finally {
@@ -177,14 +173,13 @@ final class TusHandler {
     private long stage(Exchange x, UploadStore.Upload u, long offset, MessageDigest digest, long resetAfter)
             throws IOException {
         long written = 0;
-        try (FileChannel out = FileChannel.open(store.staging(u.id()), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING); InputStream in = x.body()) {
+        try (WritableByteChannel out = store.stage(u); InputStream in = x.body()) {
             byte[] buf = new byte[256 * 1024];
             int n;
             while ((n = in.read(buf)) > 0) {
                 if (offset + written + n > u.length()) {
                     out.close();
-                    Files.deleteIfExists(store.staging(u.id()));
+                    store.discardStaged(u);
                     Http.text(x, 400, "body runs past Upload-Length " + u.length());
                     return -1;
                 }
@@ -201,38 +196,13 @@ final class TusHandler {
         } catch (IOException e) {
             // A broken body (the staging file is closed by now): without a checksum what arrived is
             // kept, as tus allows, and the client resumes there; with one, nothing unverified is.
-            if (digest == null && written > 0 && Files.exists(store.staging(u.id())) && store.offset(u) == offset) {
-                append(u, offset, written);
+            if (digest == null && written > 0 && store.hasStaged(u) && store.offset(u) == offset) {
+                store.keepStaged(u, offset, written);
             } else {
-                Files.deleteIfExists(store.staging(u.id()));
+                store.discardStaged(u);
             }
             throw e;
         }
         return written;
-    }
-
-    /** Appends the staged bytes to the upload, durably, and removes the staging file. */
-    private void append(UploadStore.Upload u, long offset, long length) throws IOException {
-        Path staged = store.staging(u.id());
-        if (offset == 0) {
-            // The first bytes of an upload (a whole part, as the dock sends it): the staged file becomes
-            // the upload, renamed rather than copied, so each byte is written once.
-            try (FileChannel c = FileChannel.open(staged, StandardOpenOption.WRITE)) {
-                c.force(false);
-            }
-            Files.move(staged, store.bin(u.id()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            store.fsyncDir();
-            return;
-        }
-        try (FileChannel in = FileChannel.open(staged, StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(store.bin(u.id()), StandardOpenOption.WRITE)) {
-            out.position(offset);
-            long done = 0;
-            while (done < length) {
-                done += in.transferTo(done, length - done, out.position(offset + done));
-            }
-            out.force(false);
-        }
-        Files.deleteIfExists(staged);
     }
 }

@@ -1,33 +1,20 @@
 package org.bwcdock.receiver;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.time.Clock;
-import java.time.Duration;
+import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 /**
- * tus uploads on disk: {@code <id>.bin} holds the bytes (its length is the offset, so it survives a
- * restart), {@code <id>.json} who created it, how long it will be, and when it expires.
+ * tus uploads: created for a dock, written at their offset, committed into evidence or expired.
+ * The local filesystem ({@link FileUploadStore}) is the implementation today; an object store is
+ * meant to slot in here (issue 19, points 4 and 5). A PATCH body is staged first and kept only
+ * after its checksum passed; per-dock limits are enforced at {@link #create}.
  */
-final class UploadStore {
-    private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+interface UploadStore {
+    /** An upload: who created it, how long it will be, and when it expires. */
     record Upload(String id, String owner, long length, Instant expires) {
     }
 
@@ -51,172 +38,42 @@ final class UploadStore {
         }
     }
 
-    private final Path dir;
-    private final Duration expiry;
-    private final Clock clock;
-    private final int maxOpenUploads;
-    private final long maxBytesInFlight;
-    /** Per dock; rebuilt from the upload files at start, so a restart forgets nothing. */
-    private final ConcurrentHashMap<String, Usage> usage = new ConcurrentHashMap<>();
-    /**
-     * One lock per upload: a PATCH holds its upload's lock while it stages and appends; a commit
-     * only tries it, and refuses (409) an upload still being written. No lock is shared between
-     * uploads, so one slow dock never holds another up.
-     */
-    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-
-    UploadStore(Path dir, Duration expiry, Clock clock, int maxOpenUploads, long maxBytesInFlight) throws IOException {
-        this.dir = Files.createDirectories(dir);
-        this.expiry = expiry;
-        this.clock = clock;
-        this.maxOpenUploads = maxOpenUploads;
-        this.maxBytesInFlight = maxBytesInFlight;
-        for (Upload u : all()) {
-            usage.merge(u.owner(), Usage.NONE.plus(u.length()), (a, b) -> new Usage(a.uploads() + 1, a.bytes() + b.bytes()));
-        }
-    }
-
-    /** Every upload on disk (one whose description cannot be read is skipped: it is being created or deleted). */
-    List<Upload> all() throws IOException {
-        List<Upload> list = new ArrayList<>();
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
-                if (name.endsWith(".json") && ID.matcher(name.substring(0, name.length() - 5)).matches()) {
-                    read(name.substring(0, name.length() - 5)).ifPresent(list::add);
-                }
-            }
-        }
-        return list;
-    }
-
-    /** The dock's open uploads and their declared bytes. */
-    Usage usage(String owner) {
-        return usage.getOrDefault(owner, Usage.NONE);
-    }
-
-    Upload create(String owner, long length) throws IOException, OverLimit {
-        String[] refusal = new String[1];
-        usage.compute(owner, (k, u) -> {
-            Usage now = u == null ? Usage.NONE : u;
-            if (now.uploads() >= maxOpenUploads) {
-                refusal[0] = "dock " + owner + " has " + now.uploads() + " open uploads, the limit (max-open-uploads-per-dock); "
-                        + "commit or delete some first";
-            } else if (now.bytes() + length > maxBytesInFlight) {
-                refusal[0] = "dock " + owner + " has " + now.bytes() + " bytes in open uploads; " + length + " more would pass the limit of "
-                        + maxBytesInFlight + " (max-bytes-in-flight-per-dock); commit or delete some first";
-            } else {
-                return now.plus(length);
-            }
-            return u;
-        });
-        if (refusal[0] != null) {
-            throw new OverLimit(refusal[0]);
-        }
-        try {
-            return createFiles(owner, length);
-        } catch (IOException | RuntimeException e) {
-            usage.computeIfPresent(owner, (k, u) -> u.minus(length));
-            throw e;
-        }
-    }
-
-    private Upload createFiles(String owner, long length) throws IOException {
-        String id = UUID.randomUUID().toString().replace("-", "");
-        Instant expires = clock.instant().plus(expiry);
-        Files.createFile(bin(id));
-        byte[] info = JSON.writeValueAsBytes(JSON.createObjectNode().put("owner", owner).put("length", length)
-                .put("expires", expires.toString()));
-        Path tmp = dir.resolve(id + ".json.tmp");
-        Files.write(tmp, info);
-        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            c.force(true);
-        }
-        Files.move(tmp, dir.resolve(id + ".json"), StandardCopyOption.ATOMIC_MOVE);
-        fsyncDir();
-        return new Upload(id, owner, length, expires);
-    }
+    /** A new upload for {@code owner}, unless it would take the dock over one of its limits. */
+    Upload create(String owner, long length) throws IOException, OverLimit;
 
     /** The upload, if it exists and belongs to {@code owner}; another dock's upload does not exist for it. */
-    Optional<Upload> find(String id, String owner) throws IOException {
-        if (!ID.matcher(id).matches()) {
-            return Optional.empty();
-        }
-        return read(id).filter(u -> u.owner().equals(owner));
-    }
+    Optional<Upload> find(String id, String owner) throws IOException;
 
-    private Optional<Upload> read(String id) throws IOException {
-        JsonNode j;
-        try {
-            j = JSON.readTree(dir.resolve(id + ".json").toFile());
-        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
-            return Optional.empty();
-        }
-        return Optional.of(new Upload(id, j.path("owner").asText(), j.path("length").asLong(), Instant.parse(j.path("expires").asText())));
-    }
+    /** Every upload held. */
+    List<Upload> all() throws IOException;
 
-    /**
-     * Removes every expired upload that no request is writing (one being written is left for the
-     * next sweep); the number removed. Run by the {@link Sweeper}, so expiry needs no touch.
-     */
-    int sweep() throws IOException {
-        int removed = 0;
-        for (Upload u : all()) {
-            if (!expired(u)) {
-                continue;
-            }
-            ReentrantLock l = lock(u.id());
-            if (l.tryLock()) {
-                try {
-                    delete(u);
-                    removed++;
-                } finally {
-                    l.unlock();
-                }
-            }
-        }
-        return removed;
-    }
+    /** The dock's open uploads and their declared bytes. */
+    Usage usage(String owner);
 
-    boolean expired(Upload u) {
-        return clock.instant().isAfter(u.expires());
-    }
+    boolean expired(Upload u);
 
-    long offset(Upload u) throws IOException {
-        return Files.size(bin(u.id()));
-    }
+    /** Bytes durably kept so far. */
+    long offset(Upload u) throws IOException;
 
-    /** SHA-256 (hex) of the upload's bytes so far. */
-    String sha256(Upload u) throws IOException {
-        return org.bwcdock.format.pki.Digests.sha256Hex(bin(u.id()));
-    }
+    /** SHA-256 (hex) of the bytes kept so far. */
+    String sha256(Upload u) throws IOException;
 
-    Path bin(String id) {
-        return dir.resolve(id + ".bin");
-    }
+    /** The upload's own lock: held by a PATCH while it stages and keeps; a commit only tries it. */
+    ReentrantLock lock(String id);
 
-    /** Where a PATCH body waits until its checksum passed; only then is it appended to {@link #bin}. */
-    Path staging(String id) {
-        return dir.resolve(id + ".stage");
-    }
+    /** Removes the upload; its bytes no longer count against its dock. */
+    void delete(Upload u) throws IOException;
 
-    ReentrantLock lock(String id) {
-        return locks.computeIfAbsent(id, k -> new ReentrantLock());
-    }
+    /** Removes expired uploads nobody is writing; how many. */
+    int sweep() throws IOException;
 
-    /** Removes the upload; its bytes no longer count against its dock (once, however often it is called). */
-    void delete(Upload u) throws IOException {
-        if (Files.deleteIfExists(dir.resolve(u.id() + ".json"))) {
-            usage.computeIfPresent(u.owner(), (k, now) -> now.uploads() <= 1 ? null : now.minus(u.length()));
-        }
-        Files.deleteIfExists(staging(u.id()));
-        Files.deleteIfExists(bin(u.id()));
-        locks.remove(u.id());
-    }
+    /** A fresh staging area for a PATCH body (what was staged before is dropped). */
+    WritableByteChannel stage(Upload u) throws IOException;
 
-    void fsyncDir() throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
-    }
+    boolean hasStaged(Upload u);
+
+    void discardStaged(Upload u) throws IOException;
+
+    /** Appends the first {@code length} staged bytes at {@code offset}, durably, and drops the staging area. */
+    void keepStaged(Upload u, long offset, long length) throws IOException;
 }
