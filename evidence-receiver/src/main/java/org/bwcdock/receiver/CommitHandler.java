@@ -1,7 +1,5 @@
 package org.bwcdock.receiver;
 
-import org.bwcdock.format.io.FileTrees;
-import com.sun.net.httpserver.HttpExchange;
 import org.bwcdock.format.CommitRequest;
 import org.bwcdock.format.FormatException;
 import org.bwcdock.format.Manifest;
@@ -15,11 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -36,7 +29,7 @@ final class CommitHandler {
     private static final int MAX_BODY = 4 << 20;
 
     private final UploadStore uploads;
-    private final Path evidence;
+    private final EvidenceStore evidence;
     private final List<X509Certificate> agencyCas;
     private final PrivateKey receiptKey;
     private final X509Certificate receiptCert;
@@ -44,10 +37,10 @@ final class CommitHandler {
     /** Commits of the same evidence (a dock repeating its commit) wait for each other; no other commit does. */
     private final ConcurrentHashMap<String, ReentrantLock> evidenceLocks = new ConcurrentHashMap<>();
 
-    CommitHandler(UploadStore uploads, Path evidence, List<X509Certificate> agencyCas, PrivateKey receiptKey,
-                  X509Certificate receiptCert, Clock clock) throws IOException {
+    CommitHandler(UploadStore uploads, EvidenceStore evidence, List<X509Certificate> agencyCas, PrivateKey receiptKey,
+                  X509Certificate receiptCert, Clock clock) {
         this.uploads = uploads;
-        this.evidence = Files.createDirectories(evidence);
+        this.evidence = evidence;
         this.agencyCas = agencyCas;
         this.receiptKey = receiptKey;
         this.receiptCert = receiptCert;
@@ -65,7 +58,7 @@ final class CommitHandler {
     }
 
     /** No lock here: the body is read first, and only commits of the same evidence wait for each other. */
-    void handle(HttpExchange x, Docks.Client client) throws IOException {
+    void handle(Exchange x, Docks.Client client) throws IOException {
         try {
             byte[] receipt = commit(readBody(x), client);
             Http.bytes(x, 200, "application/pkcs7-mime", receipt);
@@ -75,11 +68,11 @@ final class CommitHandler {
         }
     }
 
-    private static byte[] readBody(HttpExchange x) throws IOException {
-        try (InputStream in = x.getRequestBody()) {
+    private static byte[] readBody(Exchange x) throws IOException, Refused {
+        try (InputStream in = x.body()) {
             byte[] b = in.readNBytes(MAX_BODY + 1);
             if (b.length > MAX_BODY) {
-                throw new IOException("commit body over " + MAX_BODY + " bytes");
+                throw new Refused(413, "commit body over " + MAX_BODY + " bytes");
             }
             return b;
         }
@@ -119,9 +112,9 @@ final class CommitHandler {
 
     private byte[] store(CommitRequest req, Manifest m, byte[] manifest, byte[] signature, String evidenceId, String client)
             throws Refused, IOException {
-        Path dir = evidence.resolve(evidenceId);
-        if (Files.exists(dir.resolve("receipt.p7s"))) {
-            return Files.readAllBytes(dir.resolve("receipt.p7s")); // the same commit again: the same receipt
+        Optional<byte[]> stored = evidence.receipt(evidenceId);
+        if (stored.isPresent()) {
+            return stored.get(); // the same commit again: the same receipt
         }
         List<Manifest.Part> parts = m.parts();
         List<String> urls = req.partUploads();
@@ -151,7 +144,7 @@ final class CommitHandler {
                 }
                 held.add(l);
             }
-            return storeLocked(found, m, manifest, signature, evidenceId, client, dir);
+            return storeLocked(found, m, manifest, signature, evidenceId, client);
         } finally {
             held.forEach(ReentrantLock::unlock);
         }
@@ -159,7 +152,7 @@ final class CommitHandler {
 
     /** {@code found}: the commit's uploads in part order, each locked by the caller. */
     private byte[] storeLocked(List<UploadStore.Upload> found, Manifest m, byte[] manifest, byte[] signature, String evidenceId,
-                               String client, Path dir) throws Refused, IOException {
+                               String client) throws Refused, IOException {
         List<Manifest.Part> parts = m.parts();
         List<String> hashes = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
@@ -168,50 +161,21 @@ final class CommitHandler {
             if (u.length() != length || uploads.offset(u) != length) {
                 throw new Refused(409, "part " + i + ": upload holds " + uploads.offset(u) + " of " + length + " bytes");
             }
-            String sha = Digests.sha256Hex(uploads.bin(u.id()));
+            String sha = uploads.sha256(u);
             if (!sha.equals(parts.get(i).ciphertextSha256())) {
                 throw new Refused(409, "part " + i + ": SHA-256 " + sha + " is not the manifest's");
             }
             hashes.add(sha);
         }
-        // Hard links, not moves: if the receiver dies before the final rename, the uploads are intact
-        // and the dock's repeated commit starts over from a clean slate.
-        Path tmp = evidence.resolve(evidenceId + ".tmp");
-        FileTrees.delete(tmp);
-        Files.createDirectories(tmp);
-        for (int i = 0; i < found.size(); i++) {
-            Files.createLink(tmp.resolve("part-" + i + ".cms"), uploads.bin(found.get(i).id()));
-        }
-        Files.write(tmp.resolve("manifest.json"), manifest);
-        Files.write(tmp.resolve("manifest.p7s"), signature);
         byte[] receipt = Receipts.sign(new Receipt(evidenceId, client, m.cameraId(), m.file().path(), m.file().sha256(),
                 Digests.sha256Hex(manifest), hashes, clock.instant().toString()), receiptKey, receiptCert);
-        Files.write(tmp.resolve("receipt.p7s"), receipt);
-        try (var files = Files.list(tmp)) {
-            for (Path f : files.toList()) {
-                try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                    c.force(true);
-                }
-            }
-        }
-        fsync(tmp);
-        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        // Durable before receipted: the evidence directory and its entry in evidence/ are on disk
-        // before the 200 that lets the dock wipe the camera.
-        fsync(dir);
-        fsync(evidence);
+        evidence.put(evidenceId, found, manifest, signature, receipt); // durable when it returns
         for (UploadStore.Upload u : found) {
             uploads.delete(u);
         }
         log.info("evidence {} stored: dock {}, camera {}, {}", evidenceId, client, SafeText.escape(m.cameraId()),
                 SafeText.escape(m.file().path()));
         return receipt;
-    }
-
-    private static void fsync(Path directory) throws IOException {
-        try (FileChannel d = FileChannel.open(directory, StandardOpenOption.READ)) {
-            d.force(true);
-        }
     }
 
     /** Signed by a dock for itself, and by the very certificate this connection presented. */
@@ -231,8 +195,6 @@ final class CommitHandler {
     }
 
     long evidenceCount() throws IOException {
-        try (var dirs = Files.list(evidence)) {
-            return dirs.filter(p -> !p.getFileName().toString().endsWith(".tmp")).count();
-        }
+        return evidence.count();
     }
 }

@@ -1,12 +1,9 @@
 package org.bwcdock.receiver;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsExchange;
 import org.bwcdock.format.pki.Crl;
 import org.bwcdock.format.pki.Role;
 import org.bwcdock.format.pki.Roles;
 
-import javax.net.ssl.SSLPeerUnverifiedException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -35,13 +32,8 @@ final class Docks {
         }
     }
 
-    Client identify(HttpExchange x) throws NotADock {
-        X509Certificate cert;
-        try {
-            cert = (X509Certificate) ((HttpsExchange) x).getSSLSession().getPeerCertificates()[0];
-        } catch (SSLPeerUnverifiedException | ClassCastException e) {
-            throw new NotADock("no client certificate: only docks may upload");
-        }
+    Client identify(Exchange x) throws NotADock {
+        X509Certificate cert = x.peerCertificates().orElseThrow(() -> new NotADock("no client certificate: only docks may upload"))[0];
         Optional<String> problem = Roles.problem(cert, Role.DOCK);
         if (problem.isPresent()) {
             throw new NotADock("not a dock: " + problem.get() + "; only dock certificates may upload or commit");

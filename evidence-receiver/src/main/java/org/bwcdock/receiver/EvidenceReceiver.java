@@ -1,8 +1,5 @@
 package org.bwcdock.receiver;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import org.bwcdock.format.SafeText;
 import org.bwcdock.format.pki.Crl;
 import org.bwcdock.format.pki.PemFiles;
@@ -15,83 +12,83 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The reference evidence receiver: tus uploads and the commit/receipt endpoint over HTTPS with
- * client certificates. Embeddable (tests, sandbox) and runnable ({@link Main}).
+ * client certificates. Embeddable (tests, sandbox) and runnable ({@link Main}). The composition
+ * root of the receiver: it owns the listener and the sweeper, and {@link #close} stops both.
  */
 public final class EvidenceReceiver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EvidenceReceiver.class);
 
-    private final HttpsServer server;
-    private final ExecutorService workers;
+    private final HttpsEndpoint endpoint;
+    private final Sweeper sweeper;
     private final CommitHandler commits;
+    private final UploadStore uploads;
 
-    private EvidenceReceiver(HttpsServer server, ExecutorService workers, CommitHandler commits) {
-        this.server = server;
-        this.workers = workers;
+    private EvidenceReceiver(HttpsEndpoint endpoint, Sweeper sweeper, CommitHandler commits, UploadStore uploads) {
+        this.endpoint = endpoint;
+        this.sweeper = sweeper;
         this.commits = commits;
+        this.uploads = uploads;
     }
 
     public static EvidenceReceiver start(ReceiverSettings s) throws IOException {
-        Clock clock = Clock.systemUTC();
-        UploadStore uploads = new UploadStore(s.store().resolve("uploads"), s.uploadExpiry(), clock);
+        return start(s, Clock.systemUTC());
+    }
+
+    /** With another clock: tests move time to expire uploads without waiting. */
+    static EvidenceReceiver start(ReceiverSettings s, Clock clock) throws IOException {
+        ReceiverLimits limits = s.limits();
+        FileUploadStore uploads = new FileUploadStore(s.store().resolve("uploads"), s.uploadExpiry(), clock, limits.maxOpenUploadsPerDock(),
+                limits.maxBytesInFlightPerDock());
         TusHandler tus = new TusHandler(uploads, s.maxUploadBytes(), s.faults());
         List<X509Certificate> agencyCas = PemFiles.readCertificates(s.agencyCas());
-        CommitHandler commits = new CommitHandler(uploads, s.store().resolve("evidence"), agencyCas,
+        EvidenceStore evidence = new FileEvidenceStore(s.store().resolve("evidence"), uploads);
+        CommitHandler commits = new CommitHandler(uploads, evidence, agencyCas,
                 PemFiles.readPrivateKey(s.receiptKey()), PemFiles.readCertificates(s.receiptCert()).get(0), clock);
         Docks docks = new Docks(s.crl().map(f -> new Crl(f, agencyCas)));
         // Any certificate of the agency CA gets through TLS; Docks decides, and says why in a 403.
         SSLContext tls = TlsContexts.serverWithApplicationChecks(s.tlsChain(), s.tlsKey(), s.agencyCas());
-        HttpsServer server = HttpsServer.create(s.bind(), 64);
-        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
-            @Override
-            public void configure(HttpsParameters p) {
-                var params = tls.getDefaultSSLParameters();
-                params.setNeedClientAuth(true); // no certificate, no service
-                p.setSSLParameters(params);
-            }
-        });
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService workers = Executors.newFixedThreadPool(8, r -> new Thread(r, "receiver-http-" + n.incrementAndGet()));
-        server.setExecutor(workers);
-        server.createContext("/", x -> {
+        HttpsEndpoint endpoint;
+        try {
+            endpoint = new HttpsEndpoint(s.bind(), tls, limits, x -> route(x, docks, commits, tus));
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot listen on " + s.bind() + ": " + e.getMessage(), e);
+        }
+        Sweeper sweeper = new Sweeper(uploads, limits.sweepInterval());
+        log.info("evidence receiver on https://{}:{}/ storing in {}", s.bind().getHostString(), endpoint.port(), s.store());
+        return new EvidenceReceiver(endpoint, sweeper, commits, uploads);
+    }
+
+    private static void route(Exchange x, Docks docks, CommitHandler commits, TusHandler tus) throws IOException {
+        try {
+            Docks.Client client;
             try {
-                Docks.Client client;
-                try {
-                    client = docks.identify(x);
-                } catch (Docks.NotADock e) {
-                    log.warn("{} {} refused: {}", SafeText.escape(x.getRequestMethod()), SafeText.escape(x.getRequestURI().getPath()),
-                            SafeText.escape(e.getMessage()));
-                    Http.text(x, 403, e.getMessage());
-                    return;
-                }
-                String path = x.getRequestURI().getPath();
-                if (path.equals("/commit") && x.getRequestMethod().equals("POST")) {
-                    commits.handle(x, client);
-                } else if (path.equals(TusHandler.BASE) || path.startsWith(TusHandler.BASE + "/")) {
-                    tus.handle(x, client.dockId());
-                } else {
-                    Http.empty(x, 404);
-                }
-            } catch (IOException | RuntimeException e) {
-                log.warn("{} {}: {}", SafeText.escape(x.getRequestMethod()), SafeText.escape(String.valueOf(x.getRequestURI())),
-                        SafeText.escape(e.toString()));
-                x.close();
-                throw e;
+                client = docks.identify(x);
+            } catch (Docks.NotADock e) {
+                log.warn("{} {} refused: {}", SafeText.escape(x.method()), SafeText.escape(x.path()), SafeText.escape(e.getMessage()));
+                Http.text(x, 403, e.getMessage());
+                return;
             }
-        });
-        server.start();
-        log.info("evidence receiver on https://{}:{}/ storing in {}", s.bind().getHostString(), server.getAddress().getPort(), s.store());
-        return new EvidenceReceiver(server, workers, commits);
+            String path = x.path();
+            if (path.equals("/commit") && x.method().equals("POST")) {
+                commits.handle(x, client);
+            } else if (path.equals(TusHandler.BASE) || path.startsWith(TusHandler.BASE + "/")) {
+                tus.handle(x, client.dockId());
+            } else {
+                Http.empty(x, 404);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("{} {}: {}", SafeText.escape(x.method()), SafeText.escape(x.uri()), SafeText.escape(e.toString()));
+            throw e;
+        }
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return endpoint.port();
     }
 
     /** How many evidence files are stored: tests check "exactly one copy". */
@@ -99,14 +96,23 @@ public final class EvidenceReceiver implements AutoCloseable {
         return commits.evidenceCount();
     }
 
+    /** Uploads on disk, committed or not yet (tests: the sweeper removed an expired one). */
+    long uploadCount() throws IOException {
+        return uploads.all().size();
+    }
+
+    /** Open TCP connections (tests: stalled ones are closed by their deadline). */
+    int openConnections() {
+        return endpoint.openConnections();
+    }
+
     @Override
     public void close() {
-        server.stop(0);
-        workers.shutdownNow();
+        sweeper.close();
         try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            endpoint.close();
+        } catch (Exception e) {
+            log.warn("stopping the HTTPS listener: {}", SafeText.escape(e.toString()));
         }
     }
 }

@@ -50,6 +50,31 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-upload", defaultValue = "1073741824", description = "largest part in bytes")
     long maxUpload;
 
+    // Deadlines and limits (ReceiverLimits, which validates them): defaults there, documented in docs/evidence-upload.md.
+    @Option(names = "--header-deadline", description = "from connect to a complete first request (TLS handshake included), e.g. PT10S")
+    Duration headerDeadline = ReceiverLimits.DEFAULTS.headerDeadline();
+
+    @Option(names = "--idle-timeout", description = "longest silence on a connection, mid-body or between requests, e.g. PT30S")
+    Duration idleTimeout = ReceiverLimits.DEFAULTS.idleTimeout();
+
+    @Option(names = "--min-body-rate", description = "bytes a second a request body must average (0: off)")
+    long minBodyRate = ReceiverLimits.DEFAULTS.minBodyRate();
+
+    @Option(names = "--max-open-uploads-per-dock", description = "uploads a dock may hold open (429 beyond)")
+    int maxOpenUploads = ReceiverLimits.DEFAULTS.maxOpenUploadsPerDock();
+
+    @Option(names = "--max-bytes-in-flight-per-dock", description = "declared bytes of a dock's open uploads (429 beyond)")
+    long maxBytesInFlight = ReceiverLimits.DEFAULTS.maxBytesInFlightPerDock();
+
+    @Option(names = "--upload-expiry", description = "an upload's life after it was created, e.g. P7D")
+    Duration uploadExpiry = ReceiverLimits.DEFAULTS.uploadExpiry();
+
+    @Option(names = "--sweep-interval", description = "how often expired uploads are removed, e.g. PT5M")
+    Duration sweepInterval = ReceiverLimits.DEFAULTS.sweepInterval();
+
+    @Option(names = "--threads", description = "request threads")
+    int threads = ReceiverLimits.DEFAULTS.threads();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -70,9 +95,17 @@ public final class Main implements Callable<Integer> {
         if (!missing.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "Missing required option(s): " + String.join(", ", missing));
         }
+        ReceiverSettings settings;
+        try {
+            ReceiverLimits limits = new ReceiverLimits(headerDeadline, idleTimeout, minBodyRate, maxOpenUploads, maxBytesInFlight,
+                    uploadExpiry, sweepInterval, threads);
+            settings = new ReceiverSettings(new InetSocketAddress(bind, port), store, tlsCert, tlsKey, agencyCa, receiptCert, receiptKey,
+                    uploadExpiry, maxUpload, Faults.NONE, java.util.Optional.ofNullable(crl), limits);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+        }
         CountDownLatch stop = new CountDownLatch(1);
-        try (EvidenceReceiver r = EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress(bind, port), store, tlsCert,
-                tlsKey, agencyCa, receiptCert, receiptKey, Duration.ofDays(7), maxUpload, Faults.NONE, java.util.Optional.ofNullable(crl)))) {
+        try (EvidenceReceiver r = EvidenceReceiver.start(settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "receiver-shutdown"));
             System.out.println("listening on port " + r.port());
             stop.await();

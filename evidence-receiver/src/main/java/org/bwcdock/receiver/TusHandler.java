@@ -1,17 +1,13 @@
 package org.bwcdock.receiver;
 
-import com.sun.net.httpserver.HttpExchange;
+import org.bwcdock.format.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -33,24 +29,24 @@ final class TusHandler {
         this.faults = faults;
     }
 
-    void handle(HttpExchange x, String client) throws IOException {
-        String method = x.getRequestMethod();
-        String path = x.getRequestURI().getPath();
-        x.getResponseHeaders().set("Tus-Resumable", "1.0.0");
+    void handle(Exchange x, String client) throws IOException {
+        String method = x.method();
+        String path = x.path();
+        x.setHeader("Tus-Resumable", "1.0.0");
         Faults.Fault fault = faults.next(method, path);
         if (fault instanceof Faults.Status s) {
             Http.empty(x, s.code());
             return;
         }
         if (method.equals("OPTIONS")) {
-            x.getResponseHeaders().set("Tus-Version", "1.0.0");
-            x.getResponseHeaders().set("Tus-Extension", "creation,checksum,expiration,termination");
-            x.getResponseHeaders().set("Tus-Checksum-Algorithm", "sha256");
-            x.getResponseHeaders().set("Tus-Max-Size", Long.toString(maxSize));
+            x.setHeader("Tus-Version", "1.0.0");
+            x.setHeader("Tus-Extension", "creation,checksum,expiration,termination");
+            x.setHeader("Tus-Checksum-Algorithm", "sha256");
+            x.setHeader("Tus-Max-Size", Long.toString(maxSize));
             Http.empty(x, 204);
             return;
         }
-        if (!"1.0.0".equals(x.getRequestHeaders().getFirst("Tus-Resumable"))) {
+        if (!"1.0.0".equals(x.header("Tus-Resumable"))) {
             Http.text(x, 412, "Tus-Resumable: 1.0.0 required");
             return;
         }
@@ -73,12 +69,11 @@ final class TusHandler {
         switch (method) {
             case "HEAD" -> {
                 long offset = fault instanceof Faults.LieOffset lie ? lie.offset() : store.offset(u);
-                x.getResponseHeaders().set("Upload-Offset", Long.toString(offset));
-                x.getResponseHeaders().set("Upload-Length", Long.toString(u.length()));
-                x.getResponseHeaders().set("Cache-Control", "no-store");
-                x.getResponseHeaders().set("Upload-Expires", Http.date(u.expires()));
-                x.sendResponseHeaders(200, -1);
-                x.close();
+                x.setHeader("Upload-Offset", Long.toString(offset));
+                x.setHeader("Upload-Length", Long.toString(u.length()));
+                x.setHeader("Cache-Control", "no-store");
+                x.setHeader("Upload-Expires", Http.date(u.expires()));
+                Http.empty(x, 200);
             }
             case "PATCH" -> patch(x, u, fault instanceof Faults.ResetAfter r ? r.bytes() : -1);
             case "DELETE" -> {
@@ -89,10 +84,10 @@ final class TusHandler {
         }
     }
 
-    private void create(HttpExchange x, String client) throws IOException {
+    private void create(Exchange x, String client) throws IOException {
         long length;
         try {
-            length = Long.parseLong(x.getRequestHeaders().getFirst("Upload-Length"));
+            length = Long.parseLong(x.header("Upload-Length"));
         } catch (NumberFormatException | NullPointerException e) {
             Http.text(x, 400, "Upload-Length missing or not a number");
             return;
@@ -101,9 +96,17 @@ final class TusHandler {
             Http.text(x, 413, "Upload-Length " + length + " outside 0.." + maxSize);
             return;
         }
-        UploadStore.Upload u = store.create(client, length);
-        x.getResponseHeaders().set("Location", BASE + "/" + u.id());
-        x.getResponseHeaders().set("Upload-Expires", Http.date(u.expires()));
+        UploadStore.Upload u;
+        try {
+            u = store.create(client, length);
+        } catch (UploadStore.OverLimit e) {
+            log.warn("upload refused: {}", SafeText.escape(e.getMessage()));
+            x.setHeader("Retry-After", "60");
+            Http.text(x, 429, e.getMessage());
+            return;
+        }
+        x.setHeader("Location", BASE + "/" + u.id());
+        x.setHeader("Upload-Expires", Http.date(u.expires()));
         Http.empty(x, 201);
     }
 
@@ -112,21 +115,21 @@ final class TusHandler {
      * makes it durable before the 204: a commit never sees bytes that may still be taken back. The
      * upload's own lock is held throughout (a second PATCH on it waits; a commit refuses it).
      */
-    private void patch(HttpExchange x, UploadStore.Upload u, long resetAfter) throws IOException {
-        if (!"application/offset+octet-stream".equals(x.getRequestHeaders().getFirst("Content-Type"))) {
+    private void patch(Exchange x, UploadStore.Upload u, long resetAfter) throws IOException {
+        if (!"application/offset+octet-stream".equals(x.header("Content-Type"))) {
             Http.text(x, 415, "Content-Type must be application/offset+octet-stream");
             return;
         }
         long offset;
         try {
-            offset = Long.parseLong(x.getRequestHeaders().getFirst("Upload-Offset"));
+            offset = Long.parseLong(x.header("Upload-Offset"));
         } catch (NumberFormatException | NullPointerException e) {
             Http.text(x, 400, "Upload-Offset missing or not a number");
             return;
         }
         MessageDigest digest = null;
         byte[] expected = null;
-        String checksum = x.getRequestHeaders().getFirst("Upload-Checksum");
+        String checksum = x.header("Upload-Checksum");
         if (checksum != null) {
             String[] parts = checksum.split(" ", 2);
             if (parts.length != 2 || !parts[0].equals("sha256")) {
@@ -154,12 +157,12 @@ final class TusHandler {
                 return; // answered already
             }
             if (digest != null && !MessageDigest.isEqual(digest.digest(), expected)) {
-                Files.deleteIfExists(store.staging(u.id()));
+                store.discardStaged(u);
                 Http.text(x, 460, "checksum mismatch: the " + written + " bytes were not kept");
                 return;
             }
-            append(u, offset, written);
-            x.getResponseHeaders().set("Upload-Offset", Long.toString(offset + written));
+            store.keepStaged(u, offset, written);
+            x.setHeader("Upload-Offset", Long.toString(offset + written));
             Http.empty(x, 204);
         } finally {
             lock.unlock();
@@ -167,17 +170,16 @@ final class TusHandler {
     }
 
     /** The body into the staging file; the number of bytes, or -1 if the request was refused. */
-    private long stage(HttpExchange x, UploadStore.Upload u, long offset, MessageDigest digest, long resetAfter)
+    private long stage(Exchange x, UploadStore.Upload u, long offset, MessageDigest digest, long resetAfter)
             throws IOException {
         long written = 0;
-        try (FileChannel out = FileChannel.open(store.staging(u.id()), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING); InputStream in = x.getRequestBody()) {
+        try (WritableByteChannel out = store.stage(u); InputStream in = x.body()) {
             byte[] buf = new byte[256 * 1024];
             int n;
             while ((n = in.read(buf)) > 0) {
                 if (offset + written + n > u.length()) {
                     out.close();
-                    Files.deleteIfExists(store.staging(u.id()));
+                    store.discardStaged(u);
                     Http.text(x, 400, "body runs past Upload-Length " + u.length());
                     return -1;
                 }
@@ -194,38 +196,13 @@ final class TusHandler {
         } catch (IOException e) {
             // A broken body (the staging file is closed by now): without a checksum what arrived is
             // kept, as tus allows, and the client resumes there; with one, nothing unverified is.
-            if (digest == null && written > 0 && Files.exists(store.staging(u.id())) && store.offset(u) == offset) {
-                append(u, offset, written);
+            if (digest == null && written > 0 && store.hasStaged(u) && store.offset(u) == offset) {
+                store.keepStaged(u, offset, written);
             } else {
-                Files.deleteIfExists(store.staging(u.id()));
+                store.discardStaged(u);
             }
             throw e;
         }
         return written;
-    }
-
-    /** Appends the staged bytes to the upload, durably, and removes the staging file. */
-    private void append(UploadStore.Upload u, long offset, long length) throws IOException {
-        Path staged = store.staging(u.id());
-        if (offset == 0) {
-            // The first bytes of an upload (a whole part, as the dock sends it): the staged file becomes
-            // the upload, renamed rather than copied, so each byte is written once.
-            try (FileChannel c = FileChannel.open(staged, StandardOpenOption.WRITE)) {
-                c.force(false);
-            }
-            Files.move(staged, store.bin(u.id()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            store.fsyncDir();
-            return;
-        }
-        try (FileChannel in = FileChannel.open(staged, StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(store.bin(u.id()), StandardOpenOption.WRITE)) {
-            out.position(offset);
-            long done = 0;
-            while (done < length) {
-                done += in.transferTo(done, length - done, out.position(offset + done));
-            }
-            out.force(false);
-        }
-        Files.deleteIfExists(staged);
     }
 }

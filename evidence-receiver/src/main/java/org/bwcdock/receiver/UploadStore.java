@@ -1,109 +1,79 @@
 package org.bwcdock.receiver;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.time.Clock;
-import java.time.Duration;
+import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 /**
- * tus uploads on disk: {@code <id>.bin} holds the bytes (its length is the offset, so it survives a
- * restart), {@code <id>.json} who created it, how long it will be, and when it expires.
+ * tus uploads: created for a dock, written at their offset, committed into evidence or expired.
+ * The local filesystem ({@link FileUploadStore}) is the implementation today; an object store is
+ * meant to slot in here (issue 19, points 4 and 5). A PATCH body is staged first and kept only
+ * after its checksum passed; per-dock limits are enforced at {@link #create}.
  */
-final class UploadStore {
-    private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+interface UploadStore {
+    /** An upload: who created it, how long it will be, and when it expires. */
     record Upload(String id, String owner, long length, Instant expires) {
     }
 
-    private final Path dir;
-    private final Duration expiry;
-    private final Clock clock;
-    /**
-     * One lock per upload: a PATCH holds its upload's lock while it stages and appends; a commit
-     * only tries it, and refuses (409) an upload still being written. No lock is shared between
-     * uploads, so one slow dock never holds another up.
-     */
-    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** What a dock holds open: uploads created and not yet committed, deleted or expired. */
+    record Usage(int uploads, long bytes) {
+        static final Usage NONE = new Usage(0, 0);
 
-    UploadStore(Path dir, Duration expiry, Clock clock) throws IOException {
-        this.dir = Files.createDirectories(dir);
-        this.expiry = expiry;
-        this.clock = clock;
-    }
-
-    Upload create(String owner, long length) throws IOException {
-        String id = UUID.randomUUID().toString().replace("-", "");
-        Instant expires = clock.instant().plus(expiry);
-        Files.createFile(bin(id));
-        byte[] info = JSON.writeValueAsBytes(JSON.createObjectNode().put("owner", owner).put("length", length)
-                .put("expires", expires.toString()));
-        Path tmp = dir.resolve(id + ".json.tmp");
-        Files.write(tmp, info);
-        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            c.force(true);
+        Usage plus(long length) {
+            return new Usage(uploads + 1, bytes + length);
         }
-        Files.move(tmp, dir.resolve(id + ".json"), StandardCopyOption.ATOMIC_MOVE);
-        fsyncDir();
-        return new Upload(id, owner, length, expires);
+
+        Usage minus(long length) {
+            return new Usage(uploads - 1, bytes - length);
+        }
     }
+
+    /** A new upload would take its dock over one of its limits: the body of the 429 says which. */
+    static final class OverLimit extends Exception {
+        OverLimit(String message) {
+            super(message);
+        }
+    }
+
+    /** A new upload for {@code owner}, unless it would take the dock over one of its limits. */
+    Upload create(String owner, long length) throws IOException, OverLimit;
 
     /** The upload, if it exists and belongs to {@code owner}; another dock's upload does not exist for it. */
-    Optional<Upload> find(String id, String owner) throws IOException {
-        if (!ID.matcher(id).matches() || !Files.exists(dir.resolve(id + ".json"))) {
-            return Optional.empty();
-        }
-        JsonNode j = JSON.readTree(dir.resolve(id + ".json").toFile());
-        if (!j.path("owner").asText().equals(owner)) {
-            return Optional.empty();
-        }
-        return Optional.of(new Upload(id, owner, j.path("length").asLong(), Instant.parse(j.path("expires").asText())));
-    }
+    Optional<Upload> find(String id, String owner) throws IOException;
 
-    boolean expired(Upload u) {
-        return clock.instant().isAfter(u.expires());
-    }
+    /** Every upload held. */
+    List<Upload> all() throws IOException;
 
-    long offset(Upload u) throws IOException {
-        return Files.size(bin(u.id()));
-    }
+    /** The dock's open uploads and their declared bytes. */
+    Usage usage(String owner);
 
-    Path bin(String id) {
-        return dir.resolve(id + ".bin");
-    }
+    boolean expired(Upload u);
 
-    /** Where a PATCH body waits until its checksum passed; only then is it appended to {@link #bin}. */
-    Path staging(String id) {
-        return dir.resolve(id + ".stage");
-    }
+    /** Bytes durably kept so far. */
+    long offset(Upload u) throws IOException;
 
-    ReentrantLock lock(String id) {
-        return locks.computeIfAbsent(id, k -> new ReentrantLock());
-    }
+    /** SHA-256 (hex) of the bytes kept so far. */
+    String sha256(Upload u) throws IOException;
 
-    void delete(Upload u) throws IOException {
-        Files.deleteIfExists(staging(u.id()));
-        Files.deleteIfExists(bin(u.id()));
-        Files.deleteIfExists(dir.resolve(u.id() + ".json"));
-        locks.remove(u.id());
-    }
+    /** The upload's own lock: held by a PATCH while it stages and keeps; a commit only tries it. */
+    ReentrantLock lock(String id);
 
-    void fsyncDir() throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
-    }
+    /** Removes the upload; its bytes no longer count against its dock. */
+    void delete(Upload u) throws IOException;
+
+    /** Removes expired uploads nobody is writing; how many. */
+    int sweep() throws IOException;
+
+    /** A fresh staging area for a PATCH body (what was staged before is dropped). */
+    WritableByteChannel stage(Upload u) throws IOException;
+
+    boolean hasStaged(Upload u);
+
+    void discardStaged(Upload u) throws IOException;
+
+    /** Appends the first {@code length} staged bytes at {@code offset}, durably, and drops the staging area. */
+    void keepStaged(Upload u, long offset, long length) throws IOException;
 }

@@ -183,6 +183,8 @@ public final class Bench {
         rows.add(new Row("bwcdock ingest (sha256 + CMS parts + fsync)", ours, size));
         Row inMemory = oursInMemory.isEmpty() ? null : new Row("bwcdock ingest, spool in memory (/dev/shm)", oursInMemory, size);
         rows.addAll(UploadBench.run(work, pki, dock, file, size));
+        // The same number of bytes again, as 4 docks x 4 parts at once through one receiver.
+        rows.addAll(ReceiverBench.run(work, pki, new ReceiverBench.Shape(4, 4, Math.max(1 << 20, size / 16))));
 
         System.out.println();
         System.out.printf("%-52s %10s %10s   (%d alternating rounds)%n", "on " + (size >> 20) + " MiB, "
@@ -202,6 +204,7 @@ public final class Bench {
                     inMemory.ratioTo(rows.get(1)));
         }
         System.out.printf("ratio TusSink / curl -T:             %.2f (target >= 0.90)%n", rows.get(4).ratioTo(rows.get(3)));
+        System.out.printf("ratio receiver, 4 docks / 4 x curl:  %.2f (filesystem store; no target yet)%n", rows.get(6).ratioTo(rows.get(5)));
     }
 
     private static double ingest(Path work, ThrowawayPki.Leaf dock, ThrowawayPki.Leaf recipient, Path file, long size)

@@ -1,0 +1,27 @@
+package org.bwcdock.receiver;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where committed evidence is kept: the one place a receipt's promise ("these exact bytes are
+ * durable on the storage the agency keeps") is made good. The local filesystem
+ * ({@link FileEvidenceStore}) is the implementation today; an object store is meant to slot in here
+ * (issue 19, point 4). The commit logic (signature, ownership, hashes, the receipt) stays outside.
+ */
+interface EvidenceStore {
+    /** The receipt stored for this evidence, if it was committed before: a repeated commit gets the same one. */
+    Optional<byte[]> receipt(String evidenceId) throws IOException;
+
+    /**
+     * Keeps the parts (the uploads' bytes, in part order), the manifest, its signature and the
+     * receipt as one evidence object, and returns only once all of it is durable: the receipt is
+     * answered to the dock after this, and the dock wipes the camera on it. Either all of it is
+     * stored or, after a crash, none of it (a repeated commit starts over).
+     */
+    void put(String evidenceId, List<UploadStore.Upload> parts, byte[] manifest, byte[] signature, byte[] receipt) throws IOException;
+
+    /** How many evidence objects are stored. */
+    long count() throws IOException;
+}

@@ -1,0 +1,189 @@
+package org.bwcdock.sandbox;
+
+import org.bwcdock.agent.upload.EvidenceSink;
+import org.bwcdock.agent.upload.SinkSettings;
+import org.bwcdock.agent.upload.Sinks;
+import org.bwcdock.format.Manifest;
+import org.bwcdock.format.ManifestSignatures;
+import org.bwcdock.format.ReceiptSigners;
+import org.bwcdock.format.io.FileTrees;
+import org.bwcdock.format.pki.Digests;
+import org.bwcdock.format.pki.TlsContexts;
+import org.bwcdock.testing.ThrowawayPki;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The receiver row: {@code docks} docks at once, each delivering one file of {@code parts} parts
+ * through one receiver (its own JVM) with the dock's TusSink, commit and verified receipt included;
+ * next to {@code docks} curl processes at once, each creating and PATCHing the same parts to the
+ * same receiver. Their ratio is what serving many docks, commits and receipts costs over moving
+ * the same bytes with curl.
+ */
+final class ReceiverBench {
+    private ReceiverBench() {
+    }
+
+    record Shape(int docks, int parts, long partBytes) {
+        long bytes() {
+            return (long) docks * parts * partBytes;
+        }
+    }
+
+    static List<Bench.Row> run(Path work, ThrowawayPki pki, Shape shape) throws Exception {
+        ThrowawayPki.Leaf server = pki.issue("bench-receiver-n", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SERVER);
+        ThrowawayPki.Leaf signer = pki.issue("bench-receipts-n", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SIGNER);
+        List<ThrowawayPki.Leaf> docks = new ArrayList<>();
+        for (int d = 0; d < shape.docks(); d++) {
+            docks.add(pki.issue("bench-dock-%02d".formatted(d), ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT));
+        }
+        List<Path> parts = new ArrayList<>();
+        java.util.Random random = new java.util.Random(7);
+        for (int p = 0; p < shape.parts(); p++) {
+            byte[] b = new byte[(int) shape.partBytes()];
+            random.nextBytes(b);
+            parts.add(Files.write(work.resolve("receiver-bench-part-" + p + ".cms"), b));
+        }
+        Optional<Path> inMemory = Bench.inMemory("bwcdock-bench-receiver-n-", (Bench.ROUNDS * 2 + 1) * shape.bytes());
+        Path store = inMemory.orElse(work.resolve("receiver-n"));
+        System.out.println("bench: receiver row: " + shape.docks() + " docks x " + shape.parts() + " parts of " + (shape.partBytes() >> 20)
+                + " MiB, store " + (inMemory.isPresent() ? "in memory " : "on disk ") + store);
+        Process receiver = new ProcessBuilder(Jvms.java(), "-cp", System.getProperty("java.class.path"),
+                "org.bwcdock.receiver.Main", "--port", "0", "--store", store.toString(),
+                "--tls-cert", server.chainFile().toString(), "--tls-key", server.keyFile().toString(),
+                "--agency-ca", pki.caFile().toString(), "--receipt-cert", signer.certFile().toString(),
+                "--receipt-key", signer.keyFile().toString(), "--max-upload", Long.toString(2 * shape.partBytes()))
+                .redirectErrorStream(true).start();
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(shape.docks(), r -> new Thread(r, "bench-dock-" + n.incrementAndGet()));
+        try {
+            String base = "https://127.0.0.1:" + Jvms.awaitLine(receiver, "listening on port ", Duration.ofSeconds(60));
+            List<String> hashes = new ArrayList<>();
+            for (Path p : parts) {
+                hashes.add(Digests.sha256Hex(p));
+            }
+            List<Double> ours = new ArrayList<>();
+            List<Double> curl = new ArrayList<>();
+            for (int round = 0; round < Bench.ROUNDS; round++) {
+                int r = round;
+                double o = wall(pool, docks, dock -> deliver(base, pki, dock, parts, hashes, shape, "BENCH-" + r));
+                double c = wall(pool, docks, dock -> curlParts(base, pki, dock, parts, hashes, work));
+                System.out.printf("bench: receiver round %d: %d docks' TusSink %.2f s, %d curl -T %.2f s%n", round + 1, shape.docks(), o,
+                        shape.docks(), c);
+                ours.add(o);
+                curl.add(c);
+            }
+            String what = shape.docks() + " x curl -T, " + shape.parts() + " parts each";
+            return List.of(new Bench.Row(what, curl, shape.bytes()),
+                    new Bench.Row(shape.docks() + " docks x " + shape.parts() + " parts + commit, 1 receiver", ours, shape.bytes()));
+        } finally {
+            pool.shutdownNow();
+            Jvms.stop(receiver);
+            FileTrees.delete(store);
+            for (Path p : parts) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    interface PerDock {
+        void run(ThrowawayPki.Leaf dock) throws Exception;
+    }
+
+    /** Seconds from the start of all docks to the end of the last one. */
+    private static double wall(ExecutorService pool, List<ThrowawayPki.Leaf> docks, PerDock work) throws Exception {
+        long t0 = System.nanoTime();
+        List<Future<?>> running = new ArrayList<>();
+        for (ThrowawayPki.Leaf d : docks) {
+            running.add(pool.submit(() -> {
+                work.run(d);
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** One file of all the parts, delivered as the dock does: tus, commit, a receipt it verifies. */
+    private static void deliver(String base, ThrowawayPki pki, ThrowawayPki.Leaf dock, List<Path> parts, List<String> hashes, Shape shape,
+                                String camera) throws Exception {
+        String dockId = dock.certificate().getSubjectX500Principal().getName().replace("CN=", "");
+        List<Manifest.Part> mp = new ArrayList<>();
+        List<EvidenceSink.Part> sp = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            mp.add(new Manifest.Part(i, i * shape.partBytes(), shape.partBytes(), hashes.get(i), hashes.get(i), shape.partBytes()));
+            sp.add(new EvidenceSink.Part(i, parts.get(i), shape.partBytes(), hashes.get(i), null));
+        }
+        String fileSha = hashes.get(0); // not a real file: the receiver and the dock check the parts, and that the receipt repeats this
+        Manifest m = new Manifest(dockId, camera, 1, null, new Manifest.FileFacts("DCIM/BENCH.MP4",
+                "DCIM/BENCH.MP4".getBytes(StandardCharsets.UTF_8), shape.bytes() / shape.docks(), Instant.parse("2026-12-01T09:00:00Z"), fileSha),
+                (int) shape.partBytes(), mp, List.of(new Manifest.Recipient(fileSha, "CN=evidence", "ECDH-P384-AES256-KW")), "bench",
+                Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-12-01T10:00:01Z"), fileSha);
+        byte[] manifest = m.encode();
+        byte[] signature = ManifestSignatures.sign(manifest, dock.key(), pki.chain(dock));
+        EvidenceSink sink = Sinks.tus(new SinkSettings(URI.create(base + "/"),
+                Optional.of(TlsContexts.create(dock.chainFile(), dock.keyFile(), pki.caFile())), ReceiptSigners.of(List.of(pki.ca)),
+                8 << 20, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofSeconds(5), 0, dockId));
+        try {
+            sink.deliver(new EvidenceSink.Delivery(1, "bench", sp, manifest, signature, fileSha), new EvidenceSink.Listener() {
+                @Override
+                public void partCreated(int index, String url) {
+                }
+
+                @Override
+                public void partProgress(int index, long confirmedOffset) {
+                }
+            });
+        } finally {
+            sink.close();
+        }
+    }
+
+    /** The same parts with curl: create, then one PATCH of the whole part with its checksum (left in the store: the bench deletes it). */
+    private static void curlParts(String base, ThrowawayPki pki, ThrowawayPki.Leaf dock, List<Path> parts, List<String> hashes, Path work)
+            throws Exception {
+        List<String> tls = List.of("--cacert", pki.caFile().toString(), "--cert", dock.chainFile().toString(), "--key", dock.keyFile().toString());
+        for (int i = 0; i < parts.size(); i++) {
+            String location = create(base, tls, Files.size(parts.get(i)), work);
+            String checksum = "sha256 " + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(hashes.get(i)));
+            List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-f", "-o", "/dev/null", "-X", "PATCH", "-H", "Tus-Resumable: 1.0.0",
+                    "-H", "Upload-Offset: 0", "-H", "Content-Type: application/offset+octet-stream", "-H", "Upload-Checksum: " + checksum,
+                    "-T", parts.get(i).toString()));
+            cmd.addAll(tls);
+            cmd.add(base + location);
+            Bench.time(cmd, work);
+        }
+    }
+
+    private static String create(String base, List<String> tls, long size, Path work) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-f", "-i", "-X", "POST", "-H", "Tus-Resumable: 1.0.0",
+                "-H", "Upload-Length: " + size));
+        cmd.addAll(tls);
+        cmd.add(base + "/uploads");
+        Process p = new ProcessBuilder(cmd).directory(work.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Matcher m = Pattern.compile("(?im)^location:\\s*(\\S+)").matcher(out);
+        if (!m.find()) {
+            throw new IOException("curl could not create an upload: " + out);
+        }
+        return m.group(1);
+    }
+}
