@@ -224,6 +224,10 @@ final class TusSink implements EvidenceSink {
         if (r.statusCode() >= 500) {
             throw new Retry("POST " + uploads + ": " + r.statusCode());
         }
+        if (r.statusCode() == 429) {
+            // The receiver's per-dock limit (open uploads, bytes in flight): later, with backoff, not never.
+            throw new Retry("POST " + uploads + ": 429, the receiver's limit for this dock: " + r.body().strip());
+        }
         throw new UploadException("creating an upload: " + r.statusCode() + ": " + r.body().strip(), false, null);
     }
 

@@ -180,6 +180,12 @@ class UploadFaultsTest {
     }
 
     @Test
+    void aDocksLimitAtTheReceiver429IsWaitedOutNotFatal() throws Exception {
+        f.faults.add("POST", new Faults.Status(429), 2);
+        deliverOk(f.ingest(f.dock, 1_000_000, 1 << 20));
+    }
+
+    @Test
     void serverClaimingAnOffsetBeyondTheLengthIsAnError() throws Exception {
         f.faults.add("PATCH", new Faults.Status(409)).add("HEAD", new Faults.LieOffset(1L << 40));
         UploadFixture.Ingested in = f.ingest(f.dock, 1_000_000, 1 << 20);
