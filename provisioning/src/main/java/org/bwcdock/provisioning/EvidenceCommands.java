@@ -105,14 +105,8 @@ final class EvidenceCommands {
         @Option(names = "--parts", required = true, description = "directory with the encrypted parts")
         Path parts;
 
-        @Option(names = "--key", required = true, description = "the recipient's private key (mode 0600)")
-        Path key;
-
-        @Option(names = "--cert", required = true, description = "the recipient's certificate")
-        Path cert;
-
-        @Option(names = "--ca", required = true, description = "agency CA certificate(s) that issue dock certificates")
-        Path ca;
+        @Mixin
+        RecipientOptions recipient;
 
         @Option(names = "--receipt")
         Path receipt;
@@ -150,12 +144,12 @@ final class EvidenceCommands {
                 byte[] m = Files.readAllBytes(manifest);
                 byte[] sig = Files.readAllBytes(signature);
                 if (out != null) {
-                    String sha = new EvidenceOpener().open(m, sig, parts, PemFiles.readPrivateKey(key),
-                            PemFiles.readCertificates(cert).get(0), PemFiles.readCertificates(ca), check, out);
+                    String sha = new EvidenceOpener().open(m, sig, parts, PemFiles.readPrivateKey(recipient.key),
+                            PemFiles.readCertificates(recipient.cert).get(0), PemFiles.readCertificates(recipient.ca), check, out);
                     spec.commandLine().getOut().println(out + ": restored, SHA-256 " + sha + " as the dock recorded it");
                 } else {
-                    String sha = new EvidenceOpener().openUnder(m, sig, parts, PemFiles.readPrivateKey(key),
-                            PemFiles.readCertificates(cert).get(0), PemFiles.readCertificates(ca), check, target.outDir);
+                    String sha = new EvidenceOpener().openUnder(m, sig, parts, PemFiles.readPrivateKey(recipient.key),
+                            PemFiles.readCertificates(recipient.cert).get(0), PemFiles.readCertificates(recipient.ca), check, target.outDir);
                     // The name as bytes were verified only now; shown escaped (it came from a camera).
                     spec.commandLine().getOut().println(target.outDir + "/" + SafeText.fromBytes(Manifest.decode(m).file().pathBytes())
                             + ": restored, SHA-256 " + sha + " as the dock recorded it");
@@ -176,14 +170,8 @@ final class EvidenceCommands {
         @Option(names = "--id", required = true, description = "the evidence id (the receipt's evidenceId)")
         String id;
 
-        @Option(names = "--key", required = true, description = "the recipient's private key (mode 0600)")
-        Path key;
-
-        @Option(names = "--cert", required = true, description = "the recipient's certificate")
-        Path cert;
-
-        @Option(names = "--ca", required = true, description = "agency CA certificate(s) that issue dock certificates")
-        Path ca;
+        @Mixin
+        RecipientOptions recipient;
 
         @Option(names = "--receipt-signer", required = true, description = "certificate(s) trusted to sign receipts")
         Path receiptSigner;
@@ -204,8 +192,9 @@ final class EvidenceCommands {
                 throw new ProvisioningException(dir + ": no such evidence in the store");
             }
             try {
-                String sha = CourtPacket.write(new CourtPacket.Sources(dir, PemFiles.readPrivateKey(key),
-                        PemFiles.readCertificates(cert).get(0), PemFiles.readCertificates(ca), PemFiles.readCertificates(receiptSigner)), out);
+                String sha = CourtPacket.write(new CourtPacket.Sources(dir, PemFiles.readPrivateKey(recipient.key),
+                        PemFiles.readCertificates(recipient.cert).get(0), PemFiles.readCertificates(recipient.ca),
+                        PemFiles.readCertificates(receiptSigner)), out);
                 spec.commandLine().getOut().println(out + ": court packet written; footage SHA-256 " + sha
                         + "; check it with: sh " + out.resolve("VERIFY.sh"));
                 return 0;
@@ -213,5 +202,17 @@ final class EvidenceCommands {
                 throw new ProvisioningException(e.getMessage());
             }
         }
+    }
+
+    /** Who opens the footage, and whose docks' signatures count: shared by open and packet. */
+    static final class RecipientOptions {
+        @Option(names = "--key", required = true, description = "the recipient's private key (mode 0600)")
+        Path key;
+
+        @Option(names = "--cert", required = true, description = "the recipient's certificate")
+        Path cert;
+
+        @Option(names = "--ca", required = true, description = "agency CA certificate(s) that issue dock certificates")
+        Path ca;
     }
 }

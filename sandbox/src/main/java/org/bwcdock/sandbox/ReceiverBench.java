@@ -25,8 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The receiver row: {@code docks} docks at once, each delivering one file of {@code parts} parts
@@ -161,7 +159,7 @@ final class ReceiverBench {
             throws Exception {
         List<String> tls = List.of("--cacert", pki.caFile().toString(), "--cert", dock.chainFile().toString(), "--key", dock.keyFile().toString());
         for (int i = 0; i < parts.size(); i++) {
-            String location = create(base, tls, Files.size(parts.get(i)), work);
+            String location = UploadBench.create(base, tls, Files.size(parts.get(i)), work);
             String checksum = "sha256 " + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(hashes.get(i)));
             List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-f", "-o", "/dev/null", "-X", "PATCH", "-H", "Tus-Resumable: 1.0.0",
                     "-H", "Upload-Offset: 0", "-H", "Content-Type: application/offset+octet-stream", "-H", "Upload-Checksum: " + checksum,
@@ -170,20 +168,5 @@ final class ReceiverBench {
             cmd.add(base + location);
             Bench.time(cmd, work);
         }
-    }
-
-    private static String create(String base, List<String> tls, long size, Path work) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-f", "-i", "-X", "POST", "-H", "Tus-Resumable: 1.0.0",
-                "-H", "Upload-Length: " + size));
-        cmd.addAll(tls);
-        cmd.add(base + "/uploads");
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        Matcher m = Pattern.compile("(?im)^location:\\s*(\\S+)").matcher(out);
-        if (!m.find()) {
-            throw new IOException("curl could not create an upload: " + out);
-        }
-        return m.group(1);
     }
 }

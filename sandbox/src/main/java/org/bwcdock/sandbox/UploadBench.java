@@ -115,7 +115,8 @@ final class UploadBench {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static String create(String base, List<String> tls, long size, Path work) throws IOException, InterruptedException {
+    /** A tus upload of {@code size} bytes created with curl (untimed); its Location. */
+    static String create(String base, List<String> tls, long size, Path work) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "-f", "-i", "-X", "POST", "-H", "Tus-Resumable: 1.0.0",
                 "-H", "Upload-Length: " + size));
         cmd.addAll(tls);

@@ -1,17 +1,15 @@
 package org.bwcdock.agent.upload;
 
+import org.bwcdock.testing.SettableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,47 +22,26 @@ class ThrottleTest {
             new UploadWindow(LocalTime.of(22, 0), LocalTime.of(6, 0), 0),
             new UploadWindow(LocalTime.of(7, 0), LocalTime.of(19, 0), 2_000_000));
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(at(12, 0));
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    };
-
-    private static Instant at(int h, int m) {
-        return java.time.LocalDate.of(2026, 12, 4).atTime(h, m).toInstant(ZoneOffset.UTC);
-    }
+    private final SettableClock clock = SettableClock.at(LocalTime.of(12, 0));
 
     @Test
     void theWindowInForceSetsTheRateAndOutsideEveryWindowTheLimitDoes() {
         Throttle t = new Throttle(0, WINDOWS, clock, ZoneOffset.UTC);
         assertEquals(2_000_000, t.rate(), "12:00 is in 07:00-19:00");
-        now.set(at(23, 30));
+        clock.set(LocalTime.of(23, 30));
         assertEquals(0, t.rate(), "23:30 is in 22:00-06:00, closed");
-        now.set(at(6, 30));
+        clock.set(LocalTime.of(6, 30));
         assertEquals(-1, t.rate(), "06:30 is in no window: the limit, here none");
         t.set(500_000);
         assertEquals(500_000, t.rate(), "the back office's limit outside the windows");
-        new Throttle(0, WINDOWS, clock, ZoneId.of("Europe/Berlin")).rate(); // another zone is accepted
-        now.set(at(6, 30)); // 07:30 in Berlin
+        clock.set(LocalTime.of(6, 30)); // 07:30 in Berlin
         assertEquals(2_000_000, new Throttle(0, WINDOWS, clock, ZoneId.of("Europe/Berlin")).rate(), "windows are in the dock's zone");
     }
 
     @Test
     void aClosedWindowHoldsEveryByteUntilItEnds() throws Exception {
         Throttle t = new Throttle(0, WINDOWS, clock, ZoneOffset.UTC);
-        now.set(at(23, 0));
+        clock.set(LocalTime.of(23, 0));
         CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
             try {
                 t.take(1024);
@@ -77,7 +54,7 @@ class ThrottleTest {
             assertFalse(sent.isDone(), "a byte went while the window was closed");
             Thread.sleep(20); // the assertion is that nothing happens meanwhile
         }
-        now.set(at(6, 0)); // the closed window ends at 06:00
+        clock.set(LocalTime.of(6, 0)); // the closed window ends at 06:00
         sent.get(5, TimeUnit.SECONDS);
     }
 

@@ -6,24 +6,19 @@ import org.bwcdock.format.Receipt;
 import org.bwcdock.format.Receipts;
 import org.bwcdock.testing.FaultProxy;
 import org.bwcdock.testing.Poll;
+import org.bwcdock.testing.SettableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +38,7 @@ class UploadWindowsTest {
 
     @Test
     void nothingLeavesWhileClosedAndEachWindowKeepsItsCap(@TempDir Path dir) throws Exception {
-        SettableClock clock = new SettableClock(LocalTime.of(6, 0));
+        SettableClock clock = SettableClock.at(LocalTime.of(6, 0));
         ExecutorService uploads = Executors.newSingleThreadExecutor(r -> new Thread(r, "bwcdock-test-upload"));
         try (UploadFixture fx = new UploadFixture(dir); FaultProxy proxy = new FaultProxy("receiver", fx.receiver.port())) {
             UploadFixture.Ingested file = fx.ingest(fx.dock, 40 << 20, 32 << 20); // one part spans the measurements: no part boundary in them
@@ -85,33 +80,5 @@ class UploadWindowsTest {
         long b1 = proxy.upstreamBytes();
         long t1 = System.nanoTime();
         return (b1 - b0) * 1e9 / (t1 - t0);
-    }
-
-    /** The dock's local time, set by the test; UTC. */
-    private static final class SettableClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>();
-
-        SettableClock(LocalTime t) {
-            set(t);
-        }
-
-        void set(LocalTime t) {
-            now.set(LocalDate.of(2026, 12, 4).atTime(t).toInstant(ZoneOffset.UTC));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the test's clock is in UTC");
-        }
     }
 }
