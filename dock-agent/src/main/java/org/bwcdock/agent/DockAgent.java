@@ -71,6 +71,7 @@ public final class DockAgent implements AutoCloseable {
     /** Closed in reverse order of opening. */
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private Ledger ledger;
+    private AuditCheckpointer checkpointer;
     private Spool spool;
     private Dock dock;
     private volatile Uploader uploader;
@@ -127,8 +128,9 @@ public final class DockAgent implements AutoCloseable {
                     .orElse(Defaults.OUTBOX_CAPACITY)));
             ledger.audit("agent", "start", config.dockId(), "version " + Version.current());
             // Owned right after the ledger, so closed just before it: its last checkpoint covers the stop row.
-            own(new AuditCheckpointer(ledger, config.dockId(), config.stateDirectory(), credentials.signingKey,
-                    credentials.signingChain, clock)).start();
+            checkpointer = own(new AuditCheckpointer(ledger, config.dockId(), config.stateDirectory(), credentials.signingKey,
+                    credentials.signingChain, clock));
+            checkpointer.start();
             spool = own(Spools.open(config.spool().directory(), config.spool().quotaBytes(),
                     config.spool().cameraShare(config.bays().size())));
             // Hand-offs are wake-ups, not polls: a new outbox event wakes the publisher, a file
@@ -223,7 +225,8 @@ public final class DockAgent implements AutoCloseable {
         return new SinkSettings(e.url(), credentials.evidenceTls, credentials.receiptSigners, config.spool().partSizeBytes(),
                 Defaults.UPLOAD_CONNECT_TIMEOUT, Defaults.UPLOAD_REQUEST_TIMEOUT, Defaults.UPLOAD_DELIVERY_DEADLINE,
                 Defaults.UPLOAD_MAX_BACKOFF, e.bandwidthBytesPerSecond(), config.dockId(), e.windows(), clock,
-                java.time.ZoneId.systemDefault()); // the windows are in the dock's local time (/etc/localtime)
+                java.time.ZoneId.systemDefault(), // the windows are in the dock's local time (/etc/localtime)
+                checkpointer::forCommit);
     }
 
     /** Uploads, for the back office's pause/resume/bandwidth commands; empty until started. */

@@ -34,6 +34,24 @@ public record AuditCheckpoint(String dockId, long seq, String head, Instant at) 
         }
     }
 
+    /** A checkpoint as it travels and is kept: its canonical JSON and the dock's detached signature over it. */
+    public record Signed(byte[] json, byte[] signature) {
+        public Signed {
+            json = json.clone();
+            signature = signature.clone();
+        }
+
+        @Override
+        public byte[] json() {
+            return json.clone();
+        }
+
+        @Override
+        public byte[] signature() {
+            return signature.clone();
+        }
+    }
+
     /** Canonical JSON: what the dock signs. */
     public byte[] encode() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -8,20 +8,27 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code POST /commit} (docs/evidence-upload.md §3): the signed manifest and, in part order, the
  * upload that holds each part. The dock encodes it, the receiver decodes it.
  *
  * @param partUploads the path of each part's upload at the receiver, index = part index
+ * @param auditCheckpoint the dock's newest signed audit checkpoint, which the receiver keeps (the newest per dock)
  */
-public record CommitRequest(byte[] manifest, byte[] signature, List<String> partUploads) {
+public record CommitRequest(byte[] manifest, byte[] signature, List<String> partUploads,
+                            Optional<AuditCheckpoint.Signed> auditCheckpoint) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public CommitRequest {
         manifest = manifest.clone();
         signature = signature.clone();
         partUploads = List.copyOf(partUploads);
+    }
+
+    public CommitRequest(byte[] manifest, byte[] signature, List<String> partUploads) {
+        this(manifest, signature, partUploads, Optional.empty());
     }
 
     @Override
@@ -40,6 +47,9 @@ public record CommitRequest(byte[] manifest, byte[] signature, List<String> part
                 .put("signature", Base64.getEncoder().encodeToString(signature));
         var parts = body.putArray("parts");
         partUploads.forEach(parts::add);
+        auditCheckpoint.ifPresent(cp -> body.putObject("auditCheckpoint")
+                .put("checkpoint", Base64.getEncoder().encodeToString(cp.json()))
+                .put("signature", Base64.getEncoder().encodeToString(cp.signature())));
         return body.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -57,7 +67,14 @@ public record CommitRequest(byte[] manifest, byte[] signature, List<String> part
             }
             parts.add(a.get(i).asText());
         }
-        return new CommitRequest(manifest, signature, parts);
+        Optional<AuditCheckpoint.Signed> checkpoint = Optional.empty();
+        if (n.has("auditCheckpoint")) {
+            JsonNode cp = j.object(n, "auditCheckpoint");
+            Json cj = Json.of("commit auditCheckpoint");
+            checkpoint = Optional.of(new AuditCheckpoint.Signed(base64(cj.text(cp, "checkpoint"), "auditCheckpoint.checkpoint"),
+                    base64(cj.text(cp, "signature"), "auditCheckpoint.signature")));
+        }
+        return new CommitRequest(manifest, signature, parts, checkpoint);
     }
 
     private static byte[] base64(String s, String field) throws FormatException {

@@ -1,5 +1,6 @@
 package org.bwcdock.receiver;
 
+import org.bwcdock.format.AuditCheckpoint;
 import org.bwcdock.format.CommitRequest;
 import org.bwcdock.format.FormatException;
 import org.bwcdock.format.Manifest;
@@ -103,7 +104,9 @@ final class CommitHandler {
         ReentrantLock sameEvidence = evidenceLocks.computeIfAbsent(evidenceId, k -> new ReentrantLock());
         sameEvidence.lock();
         try {
-            return store(req, m, manifest, signature, evidenceId, client);
+            byte[] receipt = store(req, m, manifest, signature, evidenceId, client);
+            req.auditCheckpoint().ifPresent(cp -> keepCheckpoint(cp, client));
+            return receipt;
         } finally {
             sameEvidence.unlock();
             evidenceLocks.remove(evidenceId, sameEvidence);
@@ -176,6 +179,23 @@ final class CommitHandler {
         log.info("evidence {} stored: dock {}, camera {}, {}", evidenceId, client, SafeText.escape(m.cameraId()),
                 SafeText.escape(m.file().path()));
         return receipt;
+    }
+
+    /**
+     * The dock's audit checkpoint, kept if it is signed by this dock and newer than the one kept: off
+     * the dock, it is what catches a truncated or recomputed audit chain later. A bad one is logged
+     * and ignored; it never costs the evidence its receipt.
+     */
+    private void keepCheckpoint(AuditCheckpoint.Signed signed, String client) {
+        try {
+            AuditCheckpoint cp = AuditCheckpoint.verify(signed.json(), signed.signature(), agencyCas);
+            if (!cp.dockId().equals(client)) {
+                throw new java.security.SignatureException("checkpoint of dock " + cp.dockId() + ", sent by dock " + client);
+            }
+            evidence.keepCheckpoint(cp, signed);
+        } catch (java.security.SignatureException | FormatException | IOException e) {
+            log.warn("audit checkpoint from dock {} not kept: {}", SafeText.escape(client), SafeText.escape(e.getMessage()));
+        }
     }
 
     /** Signed by a dock for itself, and by the very certificate this connection presented. */

@@ -1,5 +1,7 @@
 package org.bwcdock.receiver;
 
+import org.bwcdock.format.AuditCheckpoint;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +23,15 @@ interface EvidenceStore {
      * stored or, after a crash, none of it (a repeated commit starts over).
      */
     void put(String evidenceId, List<UploadStore.Upload> parts, byte[] manifest, byte[] signature, byte[] receipt) throws IOException;
+
+    /**
+     * Keeps a dock's signed audit checkpoint (verified by the caller) if it covers more rows than the
+     * one kept for that dock, durably (docs/manifest.md, "Audit checkpoints").
+     */
+    void keepCheckpoint(AuditCheckpoint checkpoint, AuditCheckpoint.Signed signed) throws IOException;
+
+    /** The newest audit checkpoint kept for {@code dockId}. */
+    Optional<AuditCheckpoint.Signed> checkpoint(String dockId) throws IOException;
 
     /** How many evidence objects are stored. */
     long count() throws IOException;

@@ -1,5 +1,6 @@
 package org.bwcdock.receiver;
 
+import org.bwcdock.format.AuditCheckpoint;
 import org.bwcdock.format.io.FileTrees;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Evidence as directories on the local filesystem, {@code evidence/<id>/}: {@code part-N.cms},
@@ -18,11 +20,14 @@ import java.util.Optional;
  * directory and its parent fsync'd before {@link #put} returns.
  */
 final class FileEvidenceStore implements EvidenceStore {
+    private static final java.util.regex.Pattern SAFE_DOCK_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private final Path evidence;
+    private final Path checkpoints;
     private final FileUploadStore uploads;
 
     FileEvidenceStore(Path evidence, FileUploadStore uploads) throws IOException {
         this.evidence = Files.createDirectories(evidence);
+        this.checkpoints = evidence.toAbsolutePath().getParent().resolve("checkpoints");
         this.uploads = uploads;
     }
 
@@ -60,6 +65,72 @@ final class FileEvidenceStore implements EvidenceStore {
         // before the 200 that lets the dock wipe the camera.
         fsync(dir);
         fsync(evidence);
+    }
+
+    /**
+     * {@code checkpoints/<dockId>/<seq>.json} and {@code .p7s} beside {@code evidence/}: the signature
+     * first, then the checkpoint, each fsync'd, then the older ones removed. The newest is the highest
+     * seq with both files, so a crash in between leaves the previous one in force.
+     */
+    @Override
+    public synchronized void keepCheckpoint(AuditCheckpoint checkpoint, AuditCheckpoint.Signed signed) throws IOException {
+        if (!SAFE_DOCK_ID.matcher(checkpoint.dockId()).matches()) {
+            throw new IOException("dock id " + checkpoint.dockId() + " cannot name a directory");
+        }
+        Path dir = Files.createDirectories(checkpoints.resolve(checkpoint.dockId()));
+        OptionalLong kept = newestSeq(dir);
+        if (kept.isPresent() && kept.getAsLong() >= checkpoint.seq()) {
+            return;
+        }
+        write(dir.resolve(checkpoint.seq() + ".p7s"), signed.signature());
+        write(dir.resolve(checkpoint.seq() + ".json"), signed.json());
+        fsync(dir);
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                if (seqOf(f).isPresent() && seqOf(f).getAsLong() < checkpoint.seq()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        fsync(dir);
+    }
+
+    @Override
+    public Optional<AuditCheckpoint.Signed> checkpoint(String dockId) throws IOException {
+        if (!SAFE_DOCK_ID.matcher(dockId).matches()) {
+            return Optional.empty();
+        }
+        Path dir = checkpoints.resolve(dockId);
+        OptionalLong seq = Files.isDirectory(dir) ? newestSeq(dir) : OptionalLong.empty();
+        if (seq.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AuditCheckpoint.Signed(Files.readAllBytes(dir.resolve(seq.getAsLong() + ".json")),
+                Files.readAllBytes(dir.resolve(seq.getAsLong() + ".p7s"))));
+    }
+
+    /** The highest seq with both its files. */
+    private static OptionalLong newestSeq(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".json")).map(FileEvidenceStore::seqOf)
+                    .filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong)
+                    .filter(s -> Files.exists(dir.resolve(s + ".p7s"))).max();
+        }
+    }
+
+    private static OptionalLong seqOf(Path f) {
+        String name = f.getFileName().toString();
+        int dot = name.indexOf('.');
+        String digits = dot < 0 ? "" : name.substring(0, dot);
+        return digits.matches("\\d{1,18}") ? OptionalLong.of(Long.parseLong(digits)) : OptionalLong.empty();
+    }
+
+    private static void write(Path f, byte[] bytes) throws IOException {
+        try (FileChannel c = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            c.write(java.nio.ByteBuffer.wrap(bytes));
+            c.force(true);
+        }
     }
 
     @Override

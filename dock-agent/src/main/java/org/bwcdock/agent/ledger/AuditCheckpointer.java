@@ -43,11 +43,8 @@ public final class AuditCheckpointer implements AutoCloseable {
     private final Thread thread;
     private final Object lock = new Object();
     private AuditCheckpoint last;
+    private AuditCheckpoint.Signed lastSigned;
     private volatile boolean running = true;
-
-    /** The signed checkpoint as written: its canonical JSON and the dock's detached signature. */
-    public record Signed(AuditCheckpoint checkpoint, byte[] json, byte[] signature) {
-    }
 
     public AuditCheckpointer(AuditLog audit, String dockId, Path dir, PrivateKey key, List<X509Certificate> chain, Clock clock) {
         this.audit = audit;
@@ -84,8 +81,24 @@ public final class AuditCheckpointer implements AutoCloseable {
         }
     }
 
+    /**
+     * For a commit: the chain's head signed now (unless the newest checkpoint already covers it), so
+     * that the evidence server keeps a checkpoint at least as new as the evidence it receipts.
+     * Empty only if signing failed (the commit goes on without; the periodic checkpoint tries again).
+     */
+    public Optional<AuditCheckpoint.Signed> forCommit() {
+        synchronized (lock) {
+            try {
+                checkpoint();
+            } catch (IOException | RuntimeException e) {
+                log.warn("audit checkpoint for a commit failed: {}", e.getMessage());
+            }
+            return Optional.ofNullable(lastSigned);
+        }
+    }
+
     /** Signs the chain's head now, unless the newest checkpoint already covers it; returns what was written. */
-    public Optional<Signed> checkpoint() throws IOException {
+    public Optional<AuditCheckpoint.Signed> checkpoint() throws IOException {
         synchronized (lock) {
             AuditPosition p = audit.auditPosition();
             if (last != null && last.seq() == p.seq()) {
@@ -97,8 +110,9 @@ public final class AuditCheckpointer implements AutoCloseable {
             write(SIGNATURE, signature);
             write(FILE, json);
             last = cp;
+            lastSigned = new AuditCheckpoint.Signed(json, signature);
             log.info("audit checkpoint: row {} signed", p.seq());
-            return Optional.of(new Signed(cp, json, signature));
+            return Optional.of(lastSigned);
         }
     }
 

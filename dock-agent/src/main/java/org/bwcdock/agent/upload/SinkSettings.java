@@ -2,6 +2,7 @@ package org.bwcdock.agent.upload;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
+import org.bwcdock.format.AuditCheckpoint;
 import org.bwcdock.format.ReceiptSigners;
 
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * @param base the receiver's base URL: uploads go to {@code base/uploads}, commits to {@code base/commit}
@@ -17,11 +19,12 @@ import java.util.Optional;
  * @param receiptSigners who may sign the receipt that releases a wipe
  * @param deadline how long one delivery may keep retrying before it gives up (it is tried again later)
  * @param windows daily spans with their own rate (0 = closed) in {@code zone}'s local time; outside them the bandwidth limit
+ * @param auditCheckpoints the dock's newest signed audit checkpoint, sent with every commit (the receiver keeps the newest)
  */
 public record SinkSettings(URI base, Optional<SSLContext> tls, ReceiptSigners receiptSigners, int chunkBytes,
                            Duration connectTimeout, Duration requestTimeout, Duration deadline, Duration maxBackoff,
                            long bandwidthBytesPerSecond, String dockId, List<UploadWindow> windows,
-                           Clock clock, ZoneId zone) {
+                           Clock clock, ZoneId zone, Supplier<Optional<AuditCheckpoint.Signed>> auditCheckpoints) {
     public SinkSettings {
         if (chunkBytes < 1024) {
             throw new IllegalArgumentException("chunkBytes must be at least 1024, not " + chunkBytes);
@@ -34,6 +37,6 @@ public record SinkSettings(URI base, Optional<SSLContext> tls, ReceiptSigners re
                         Duration connectTimeout, Duration requestTimeout, Duration deadline, Duration maxBackoff,
                         long bandwidthBytesPerSecond, String dockId) {
         this(base, tls, receiptSigners, chunkBytes, connectTimeout, requestTimeout, deadline, maxBackoff, bandwidthBytesPerSecond,
-                dockId, List.of(), Clock.systemUTC(), ZoneOffset.UTC);
+                dockId, List.of(), Clock.systemUTC(), ZoneOffset.UTC, Optional::empty);
     }
 }

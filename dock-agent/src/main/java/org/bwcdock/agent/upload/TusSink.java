@@ -305,7 +305,7 @@ final class TusSink implements EvidenceSink {
     private byte[] commitAndVerify(Delivery d, List<String> urls)
             throws IOException, InterruptedException, Retry, UploadException, BadReceiptException {
         byte[] body = new CommitRequest(d.manifest(), d.signature(),
-                urls.stream().map(u -> URI.create(absolute(u)).getPath()).toList()).encode();
+                urls.stream().map(u -> URI.create(absolute(u)).getPath()).toList(), settings.auditCheckpoints().get()).encode();
         HttpResponse<byte[]> r = http.send(request(HttpRequest.newBuilder(commit)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))), HttpResponse.BodyHandlers.ofByteArray());

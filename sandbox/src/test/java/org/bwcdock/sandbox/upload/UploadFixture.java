@@ -106,7 +106,7 @@ final class UploadFixture implements AutoCloseable {
                 Optional.of(TlsContexts.create(client.chainFile(), client.keyFile(), pki.caFile())),
                 org.bwcdock.format.ReceiptSigners.of(org.bwcdock.format.pki.PemFiles.readCertificates(receiptSigners)), 1 << 20, Duration.ofSeconds(5),
                 Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(1), bandwidth, "dock-test-01", windows, clock,
-                java.time.ZoneOffset.UTC);
+                java.time.ZoneOffset.UTC, Optional::empty);
         EvidenceSink sink = Sinks.tus(s);
         closeables.add(sink);
         return sink;
