@@ -172,7 +172,13 @@ final class CommitHandler {
         }
         byte[] receipt = Receipts.sign(new Receipt(evidenceId, client, m.cameraId(), m.file().path(), m.file().sha256(),
                 Digests.sha256Hex(manifest), hashes, clock.instant().toString()), receiptKey, receiptCert);
-        evidence.put(evidenceId, found, manifest, signature, receipt); // durable when it returns
+        try {
+            evidence.put(evidenceId, found, manifest, signature, receipt); // durable when it returns
+        } catch (IOException e) {
+            // Not receipted, and the uploads are kept: the dock backs off on a 5xx and commits again.
+            log.warn("evidence {} not stored: {}", evidenceId, SafeText.escape(e.getMessage()));
+            throw new Refused(503, "evidence " + evidenceId + " could not be stored, so it is not receipted; commit again later");
+        }
         for (UploadStore.Upload u : found) {
             uploads.delete(u);
         }
