@@ -186,6 +186,23 @@ class S3EvidenceStoreTest {
         }
     }
 
+    /** What "the store confirmed the bytes" rests on: this server refuses an object whose bytes are not the checksums sent with it. */
+    @Test
+    void theStoreRefusesBytesThatAreNotTheChecksumsSentWithThem() {
+        byte[] sent = random(1000);
+        S3EvidenceStore.Digests right = S3EvidenceStore.Digests.of(sent);
+        byte[] other = random(1001);
+        S3EvidenceStore.Digests wrong = S3EvidenceStore.Digests.of(java.util.Arrays.copyOf(other, 1000));
+        var md5 = assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class, () -> s3.client().putObject(
+                p -> p.bucket(BUCKET).key("t/md5").contentMD5(wrong.md5()), software.amazon.awssdk.core.sync.RequestBody.fromBytes(sent)));
+        assertEquals(400, md5.statusCode());
+        var sha = assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class, () -> s3.client().putObject(
+                p -> p.bucket(BUCKET).key("t/sha").contentMD5(right.md5()).checksumSHA256(wrong.sha256()),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(sent)));
+        assertEquals(400, sha.statusCode());
+        assertTrue(keys("t/").isEmpty(), "nothing kept");
+    }
+
     @Test
     void verifyReHashesTheBucketAndReportsExactlyTheAlteredPart() throws Exception {
         site.startS3(S3ProxyServer.storage(s3.endpoint(), BUCKET));
