@@ -40,7 +40,9 @@ class S3ObjectLockTest {
     @Test
     @SuppressWarnings("deprecation") // S3Mock discourages in-JVM use; it is what lets the test start and stop it
     void everyEvidenceObjectHasComplianceRetentionReadBackBeforeTheReceipt() throws Exception {
-        S3MockApplication mock = S3MockApplication.start(new HashMap<>(Map.of("server.port", 0, "http.port", 0, "silent", true)));
+        // Its files in the test's own directory, not a temporary one of its own that it leaves behind.
+        S3MockApplication mock = S3MockApplication.start(new HashMap<>(Map.of("server.port", 0, "http.port", 0, "silent", true,
+                "com.adobe.testing.s3mock.store.root", dir.resolve("s3mock").toString())));
         try (TestSite site = new TestSite(dir)) {
             URI endpoint = URI.create("http://127.0.0.1:" + mock.getHttpPort());
             try (S3Client client = S3ProxyServer.client(endpoint)) {
