@@ -115,7 +115,13 @@ final class CommitHandler {
 
     private byte[] store(CommitRequest req, Manifest m, byte[] manifest, byte[] signature, String evidenceId, String client)
             throws Refused, IOException {
-        Optional<byte[]> stored = evidence.receipt(evidenceId);
+        Optional<byte[]> stored;
+        try {
+            stored = evidence.receipt(evidenceId);
+        } catch (IOException e) {
+            log.warn("evidence {}: stored receipt not readable: {}", evidenceId, SafeText.escape(e.getMessage()));
+            throw new Refused(503, "the evidence store cannot be read now; commit again later");
+        }
         if (stored.isPresent()) {
             return stored.get(); // the same commit again: the same receipt
         }

@@ -121,6 +121,8 @@ class S3EvidenceStoreTest {
             assertEquals(503, failed.statusCode(), new String(failed.body(), StandardCharsets.UTF_8));
             assertTrue(new String(failed.body(), StandardCharsets.UTF_8).contains("not receipted"));
             assertTrue(keys("evidence/").stream().noneMatch(k -> k.endsWith("/receipt.p7s")), "no receipt stored");
+            HttpResponse<byte[]> storeDown = dock.commit(part, url, "DCIM/100/VID0002.MP4");
+            assertEquals(503, storeDown.statusCode(), "a store that cannot even be asked for a receipt: 503, not a dropped connection");
 
             link.throttle(0);
             link.mode(FaultProxy.Mode.PASS);
