@@ -115,7 +115,13 @@ final class CommitHandler {
 
     private byte[] store(CommitRequest req, Manifest m, byte[] manifest, byte[] signature, String evidenceId, String client)
             throws Refused, IOException {
-        Optional<byte[]> stored = evidence.receipt(evidenceId);
+        Optional<byte[]> stored;
+        try {
+            stored = evidence.receipt(evidenceId);
+        } catch (IOException e) {
+            log.warn("evidence {}: stored receipt not readable: {}", evidenceId, SafeText.escape(e.getMessage()));
+            throw new Refused(503, "the evidence store cannot be read now; commit again later");
+        }
         if (stored.isPresent()) {
             return stored.get(); // the same commit again: the same receipt
         }
@@ -172,7 +178,13 @@ final class CommitHandler {
         }
         byte[] receipt = Receipts.sign(new Receipt(evidenceId, client, m.cameraId(), m.file().path(), m.file().sha256(),
                 Digests.sha256Hex(manifest), hashes, clock.instant().toString()), receiptKey, receiptCert);
-        evidence.put(evidenceId, found, manifest, signature, receipt); // durable when it returns
+        try {
+            evidence.put(evidenceId, found, manifest, signature, receipt); // durable when it returns
+        } catch (IOException e) {
+            // Not receipted, and the uploads are kept: the dock backs off on a 5xx and commits again.
+            log.warn("evidence {} not stored: {}", evidenceId, SafeText.escape(e.getMessage()));
+            throw new Refused(503, "evidence " + evidenceId + " could not be stored, so it is not receipted; commit again later");
+        }
         for (UploadStore.Upload u : found) {
             uploads.delete(u);
         }

@@ -25,12 +25,14 @@ public final class EvidenceReceiver implements AutoCloseable {
     private final Sweeper sweeper;
     private final CommitHandler commits;
     private final UploadStore uploads;
+    private final EvidenceStore evidence;
 
-    private EvidenceReceiver(HttpsEndpoint endpoint, Sweeper sweeper, CommitHandler commits, UploadStore uploads) {
+    private EvidenceReceiver(HttpsEndpoint endpoint, Sweeper sweeper, CommitHandler commits, UploadStore uploads, EvidenceStore evidence) {
         this.endpoint = endpoint;
         this.sweeper = sweeper;
         this.commits = commits;
         this.uploads = uploads;
+        this.evidence = evidence;
     }
 
     public static EvidenceReceiver start(ReceiverSettings s) throws IOException {
@@ -44,7 +46,20 @@ public final class EvidenceReceiver implements AutoCloseable {
                 limits.maxBytesInFlightPerDock());
         TusHandler tus = new TusHandler(uploads, s.maxUploadBytes(), s.faults());
         List<X509Certificate> agencyCas = PemFiles.readCertificates(s.agencyCas());
-        EvidenceStore evidence = new FileEvidenceStore(s.store().resolve("evidence"), uploads);
+        // The bucket is checked before anything listens: an unreachable one, or one that cannot lock
+        // objects when the config requires it, stops the start here.
+        EvidenceStore evidence = s.s3().isPresent() ? S3EvidenceStore.open(s.s3().get(), uploads, clock)
+                : new FileEvidenceStore(s.store().resolve("evidence"), uploads);
+        try {
+            return start(s, clock, limits, uploads, tus, agencyCas, evidence);
+        } catch (IOException | RuntimeException e) {
+            evidence.close();
+            throw e;
+        }
+    }
+
+    private static EvidenceReceiver start(ReceiverSettings s, Clock clock, ReceiverLimits limits, FileUploadStore uploads, TusHandler tus,
+                                          List<X509Certificate> agencyCas, EvidenceStore evidence) throws IOException {
         CommitHandler commits = new CommitHandler(uploads, evidence, agencyCas,
                 PemFiles.readPrivateKey(s.receiptKey()), PemFiles.readCertificates(s.receiptCert()).get(0), clock);
         Docks docks = new Docks(s.crl().map(f -> new Crl(f, agencyCas)));
@@ -59,8 +74,9 @@ public final class EvidenceReceiver implements AutoCloseable {
             throw new IOException("cannot listen on " + s.bind() + ": " + e.getMessage(), e);
         }
         Sweeper sweeper = new Sweeper(uploads, limits.sweepInterval());
-        log.info("evidence receiver on https://{}:{}/ storing in {}", s.bind().getHostString(), endpoint.port(), s.store());
-        return new EvidenceReceiver(endpoint, sweeper, commits, uploads);
+        log.info("evidence receiver on https://{}:{}/ storing uploads in {}, evidence in {}", s.bind().getHostString(), endpoint.port(),
+                s.store(), s.s3().map(b -> "S3 bucket " + b.bucket()).orElse(s.store().resolve("evidence").toString()));
+        return new EvidenceReceiver(endpoint, sweeper, commits, uploads, evidence);
     }
 
     private static void route(Exchange x, Docks docks, CommitHandler commits, TusHandler tus) throws IOException {
@@ -114,5 +130,6 @@ public final class EvidenceReceiver implements AutoCloseable {
         } catch (Exception e) {
             log.warn("stopping the HTTPS listener: {}", SafeText.escape(e.toString()));
         }
+        evidence.close(); // after the listener: no commit is using it any more
     }
 }

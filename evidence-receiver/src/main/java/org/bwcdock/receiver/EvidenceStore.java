@@ -9,10 +9,10 @@ import java.util.Optional;
 /**
  * Where committed evidence is kept: the one place a receipt's promise ("these exact bytes are
  * durable on the storage the agency keeps") is made good. The local filesystem
- * ({@link FileEvidenceStore}) is the implementation today; an object store is meant to slot in here
- * (issue 19, point 4). The commit logic (signature, ownership, hashes, the receipt) stays outside.
+ * ({@link FileEvidenceStore}, the default) or an S3-compatible bucket ({@link S3EvidenceStore}). The
+ * commit logic (signature, ownership, hashes, the receipt) stays outside.
  */
-interface EvidenceStore {
+interface EvidenceStore extends AutoCloseable {
     /** The receipt stored for this evidence, if it was committed before: a repeated commit gets the same one. */
     Optional<byte[]> receipt(String evidenceId) throws IOException;
 
@@ -35,4 +35,9 @@ interface EvidenceStore {
 
     /** How many evidence objects are stored. */
     long count() throws IOException;
+
+    /** Releases its connections; the receiver calls it last, on close. */
+    @Override
+    default void close() {
+    }
 }

@@ -8,13 +8,8 @@ import org.bwcdock.format.Receipt;
 import org.bwcdock.format.ReceiptSigners;
 import org.bwcdock.format.Receipts;
 import org.bwcdock.format.SafeText;
-import org.bwcdock.format.pki.Digests;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.security.SignatureException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -24,7 +19,7 @@ import java.util.Optional;
 /**
  * Fixity of the evidence store: every stored object re-hashed against its signed manifest and
  * its receipt. What it reports is what a court would ask about: an object missing, or not the
- * bytes that were receipted. It reads only, and follows no symbolic link.
+ * bytes that were receipted. It reads only, from the directory or the bucket ({@link StoredEvidence}).
  */
 final class Fixity {
     /** One evidence directory's verdict; {@code problems} empty means intact. */
@@ -34,41 +29,30 @@ final class Fixity {
         }
     }
 
-    private final Path evidence;
+    private final StoredEvidence evidence;
     private final List<X509Certificate> agencyCas;
     private final ReceiptSigners receiptSigners;
 
-    Fixity(Path store, List<X509Certificate> agencyCas, ReceiptSigners receiptSigners) {
-        this.evidence = store.resolve("evidence");
+    Fixity(StoredEvidence evidence, List<X509Certificate> agencyCas, ReceiptSigners receiptSigners) {
+        this.evidence = evidence;
         this.agencyCas = List.copyOf(agencyCas);
         this.receiptSigners = receiptSigners;
     }
 
-    /** Every evidence directory of the store, in name order. */
+    /** Every evidence object of the store, in name order. */
     List<Finding> verifyAll() throws IOException {
-        List<Path> dirs = new ArrayList<>();
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(evidence)) {
-            for (Path p : s) {
-                String name = p.getFileName().toString();
-                if (!name.endsWith(".tmp") && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    dirs.add(p);
-                }
-            }
-        }
-        dirs.sort(null);
         List<Finding> out = new ArrayList<>();
-        for (Path d : dirs) {
-            out.add(verify(d));
+        for (String id : evidence.ids()) {
+            out.add(verify(id));
         }
         return out;
     }
 
-    Finding verify(Path dir) throws IOException {
-        String id = dir.getFileName().toString();
+    Finding verify(String id) throws IOException {
         List<String> problems = new ArrayList<>();
-        Optional<byte[]> manifest = read(dir, "manifest.json", problems);
-        Optional<byte[]> signature = read(dir, "manifest.p7s", problems);
-        Optional<byte[]> receiptBytes = read(dir, "receipt.p7s", problems);
+        Optional<byte[]> manifest = read(id, "manifest.json", problems);
+        Optional<byte[]> signature = read(id, "manifest.p7s", problems);
+        Optional<byte[]> receiptBytes = read(id, "receipt.p7s", problems);
         if (manifest.isEmpty()) {
             return new Finding(id, problems);
         }
@@ -96,13 +80,13 @@ final class Fixity {
         }
         for (Manifest.Part p : m.parts()) {
             String name = "part-" + p.index() + ".cms";
-            Path f = dir.resolve(name);
-            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+            Optional<StoredEvidence.Hashed> h = evidence.hash(id, name);
+            if (h.isEmpty()) {
                 problems.add(name + ": missing");
                 continue;
             }
-            long size = Files.size(f);
-            String sha = Digests.sha256Hex(f);
+            long size = h.get().size();
+            String sha = h.get().sha256();
             if (size != p.ciphertextLength() || !sha.equals(p.ciphertextSha256())) {
                 problems.add(name + ": altered (" + size + " bytes, SHA-256 " + sha + "; the manifest and receipt say "
                         + p.ciphertextLength() + " bytes, " + p.ciphertextSha256() + ")");
@@ -111,13 +95,12 @@ final class Fixity {
         return new Finding(id, problems);
     }
 
-    private static Optional<byte[]> read(Path dir, String name, List<String> problems) throws IOException {
-        Path f = dir.resolve(name);
-        if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+    private Optional<byte[]> read(String id, String name, List<String> problems) throws IOException {
+        Optional<byte[]> b = evidence.read(id, name);
+        if (b.isEmpty()) {
             problems.add(name + ": missing");
-            return Optional.empty();
         }
-        return Optional.of(Files.readAllBytes(f));
+        return b;
     }
 
     /** One line per finding, for people and scripts: {@code ok ID} or {@code BAD ID: problem; problem}. */

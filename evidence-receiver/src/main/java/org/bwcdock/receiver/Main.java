@@ -75,6 +75,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--threads", description = "request threads")
     int threads = ReceiverLimits.DEFAULTS.threads();
 
+    @CommandLine.Mixin
+    S3Options storage;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -101,11 +104,24 @@ public final class Main implements Callable<Integer> {
                     uploadExpiry, sweepInterval, threads);
             settings = new ReceiverSettings(new InetSocketAddress(bind, port), store, tlsCert, tlsKey, agencyCa, receiptCert, receiptKey,
                     uploadExpiry, maxUpload, Faults.NONE, java.util.Optional.ofNullable(crl), limits);
+            java.util.Optional<S3Storage> bucket = storage.s3();
+            if (bucket.isPresent()) {
+                settings = settings.withS3(bucket.get());
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
         }
         CountDownLatch stop = new CountDownLatch(1);
-        try (EvidenceReceiver r = EvidenceReceiver.start(settings)) {
+        EvidenceReceiver receiver;
+        try {
+            receiver = EvidenceReceiver.start(settings);
+        } catch (java.io.IOException e) {
+            // A store that cannot be used (the bucket unreachable, Object Lock required and missing): one clear line.
+            spec.commandLine().getErr().println("bwcdock-receiver: not started: " + org.bwcdock.format.SafeText.escape(e.getMessage()));
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        try (EvidenceReceiver r = receiver) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "receiver-shutdown"));
             System.out.println("listening on port " + r.port());
             stop.await();
@@ -118,8 +134,11 @@ public final class Main implements Callable<Integer> {
             description = "Fixity: every stored part re-hashed against its signed manifest and verified receipt; "
                     + "one line per evidence file (ok ID, or BAD ID: what is missing or altered). Exit 1 if any is bad.")
     static final class Verify implements Callable<Integer> {
-        @Option(names = "--store", required = true, description = "the receiver's store directory")
+        @Option(names = "--store", description = "the receiver's store directory (with --store-type file, the default)")
         Path store;
+
+        @CommandLine.Mixin
+        S3Options storage;
 
         @Option(names = "--agency-ca", required = true, description = "CA certificates of the docks (PEM): manifests are checked against them")
         Path agencyCa;
@@ -133,7 +152,25 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Fixity fixity = new Fixity(store, PemFiles.readCertificates(agencyCa),
+            java.util.Optional<S3Storage> bucket;
+            try {
+                bucket = storage.s3();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+            }
+            if (bucket.isEmpty() && store == null) {
+                throw new ParameterException(spec.commandLine(), "Missing required option: --store (or --store-type s3 and its bucket)");
+            }
+            if (bucket.isPresent()) {
+                try (S3EvidenceStore s3 = S3EvidenceStore.open(bucket.get(), null, java.time.Clock.systemUTC())) {
+                    return verify(s3);
+                }
+            }
+            return verify(StoredEvidence.directory(store));
+        }
+
+        private int verify(StoredEvidence evidence) throws Exception {
+            Fixity fixity = new Fixity(evidence, PemFiles.readCertificates(agencyCa),
                     ReceiptSigners.of(PemFiles.readCertificates(receiptSigners)));
             int bad = 0;
             int total = 0;

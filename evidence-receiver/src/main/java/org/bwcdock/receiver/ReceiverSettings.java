@@ -11,10 +11,13 @@ import java.util.Optional;
  * @param faults test hook; {@link Faults#NONE} in production
  * @param crl the agency CA's revocation list: revoked docks are refused (re-read when the file changes)
  * @param limits deadlines, per-dock limits and the expiry sweep; {@code uploadExpiry} wins over its expiry
+ * @param s3 committed evidence in an S3-compatible bucket instead of {@code store/evidence}; the uploads
+ *           in progress stay in {@code store/uploads} either way
  */
 public record ReceiverSettings(InetSocketAddress bind, Path store, Path tlsChain, Path tlsKey, Path agencyCas,
                                Path receiptCert, Path receiptKey, Duration uploadExpiry, long maxUploadBytes,
-                               Faults faults, Optional<Path> crl, ReceiverLimits limits) {
+                               Faults faults, Optional<Path> crl, ReceiverLimits limits,
+                               Optional<S3Storage> s3) {
     public ReceiverSettings {
         if (maxUploadBytes < 0) {
             throw new IllegalArgumentException("max-upload: " + maxUploadBytes + " is negative");
@@ -28,6 +31,13 @@ public record ReceiverSettings(InetSocketAddress bind, Path store, Path tlsChain
         this(bind, store, tlsChain, tlsKey, agencyCas, receiptCert, receiptKey, uploadExpiry, maxUploadBytes, faults, Optional.empty());
     }
 
+    public ReceiverSettings(InetSocketAddress bind, Path store, Path tlsChain, Path tlsKey, Path agencyCas,
+                            Path receiptCert, Path receiptKey, Duration uploadExpiry, long maxUploadBytes, Faults faults,
+                            Optional<Path> crl, ReceiverLimits limits) {
+        this(bind, store, tlsChain, tlsKey, agencyCas, receiptCert, receiptKey, uploadExpiry, maxUploadBytes, faults, crl, limits,
+                Optional.empty());
+    }
+
     /** With the default limits. */
     public ReceiverSettings(InetSocketAddress bind, Path store, Path tlsChain, Path tlsKey, Path agencyCas,
                             Path receiptCert, Path receiptKey, Duration uploadExpiry, long maxUploadBytes, Faults faults,
@@ -38,11 +48,17 @@ public record ReceiverSettings(InetSocketAddress bind, Path store, Path tlsChain
 
     public ReceiverSettings withCrl(Path file) {
         return new ReceiverSettings(bind, store, tlsChain, tlsKey, agencyCas, receiptCert, receiptKey, uploadExpiry, maxUploadBytes,
-                faults, Optional.of(file), limits);
+                faults, Optional.of(file), limits, s3);
     }
 
     public ReceiverSettings withLimits(ReceiverLimits l) {
         return new ReceiverSettings(bind, store, tlsChain, tlsKey, agencyCas, receiptCert, receiptKey, l.uploadExpiry(), maxUploadBytes,
-                faults, crl, l);
+                faults, crl, l, s3);
+    }
+
+    /** Committed evidence in this bucket. */
+    public ReceiverSettings withS3(S3Storage bucket) {
+        return new ReceiverSettings(bind, store, tlsChain, tlsKey, agencyCas, receiptCert, receiptKey, uploadExpiry, maxUploadBytes,
+                faults, crl, limits, Optional.of(bucket));
     }
 }

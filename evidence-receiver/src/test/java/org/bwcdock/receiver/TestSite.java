@@ -49,10 +49,27 @@ final class TestSite implements AutoCloseable {
     }
 
     EvidenceReceiver start(ReceiverLimits limits, Clock clock) throws Exception {
-        receiver = EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("store"),
-                server.chainFile(), server.keyFile(), pki.caFile(), receiptSigner.certFile(), receiptSigner.keyFile(),
-                limits.uploadExpiry(), 1L << 30, Faults.NONE).withLimits(limits), clock);
+        receiver = EvidenceReceiver.start(settings(limits), clock);
         return receiver;
+    }
+
+    /** With the committed evidence in a bucket. */
+    EvidenceReceiver startS3(S3Storage bucket) throws Exception {
+        receiver = EvidenceReceiver.start(settings(ReceiverLimits.DEFAULTS).withS3(bucket), Clock.systemUTC());
+        return receiver;
+    }
+
+    ReceiverSettings settings(ReceiverLimits limits) {
+        return new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("store"),
+                server.chainFile(), server.keyFile(), pki.caFile(), receiptSigner.certFile(), receiptSigner.keyFile(),
+                limits.uploadExpiry(), 1L << 30, Faults.NONE).withLimits(limits);
+    }
+
+    /** The {@code bwcdock-receiver} options this site's receiver needs, before any storage option. */
+    List<String> cliOptions() {
+        return List.of("--port", "0", "--store", dir.resolve("store").toString(),
+                "--tls-cert", server.chainFile().toString(), "--tls-key", server.keyFile().toString(), "--agency-ca", pki.caFile().toString(),
+                "--receipt-cert", receiptSigner.certFile().toString(), "--receipt-key", receiptSigner.keyFile().toString());
     }
 
     /**
@@ -167,7 +184,11 @@ final class TestSite implements AutoCloseable {
 
         /** Uploads one part, commits it as file {@code path}, and checks the receipt against exactly those bytes. */
         Receipt uploadAndCommit(byte[] part, String path) throws Exception {
-            String url = upload(part);
+            return commitAndCheck(part, upload(part), path);
+        }
+
+        /** Commits the uploaded {@code part} as file {@code path}; the receipt, checked against exactly those bytes. */
+        Receipt commitAndCheck(byte[] part, String url, String path) throws Exception {
             HttpResponse<byte[]> r = commit(part, url, path);
             assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
             Receipt receipt = Receipts.verify(r.body(), List.of(receiptSigner.certificate()));

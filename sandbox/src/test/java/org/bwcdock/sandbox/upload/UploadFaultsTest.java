@@ -27,16 +27,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The dock's TusSink against the real reference receiver, one fault at a time. */
+/**
+ * The dock's TusSink against the real reference receiver, one fault at a time, the receiver keeping
+ * evidence in its directory ({@link UploadFaultsS3Test}: the same faults with the S3 store).
+ */
 @Timeout(90)
 class UploadFaultsTest {
     @TempDir
     Path dir;
     UploadFixture f;
 
+    /** The receiver's evidence store: "file" or "s3". */
+    String store() {
+        return "file";
+    }
+
     @BeforeEach
     void setUp() throws Exception {
-        f = new UploadFixture(dir);
+        f = new UploadFixture(dir, store());
     }
 
     @AfterEach
@@ -241,6 +249,13 @@ class UploadFaultsTest {
     @Test
     void receiverStoreSurvivesForEvidenceOpen() throws Exception {
         deliverOk(f.ingest(f.dock, 1_200_000, 1 << 20));
+        if (f.bucket != null) {
+            List<String> keys = f.bucket.keys("evidence/");
+            String prefix = keys.get(0).substring(0, keys.get(0).lastIndexOf('/') + 1);
+            assertEquals(List.of(prefix + "manifest.json", prefix + "manifest.p7s", prefix + "part-0.cms", prefix + "part-1.cms",
+                    prefix + "receipt.p7s"), keys.stream().sorted().toList());
+            return;
+        }
         try (var dirs = Files.list(dir.resolve("store/evidence"))) {
             Path ev = dirs.findFirst().orElseThrow();
             assertTrue(Files.exists(ev.resolve("manifest.json")) && Files.exists(ev.resolve("manifest.p7s"))

@@ -42,8 +42,17 @@ final class UploadFixture implements AutoCloseable {
     EvidenceReceiver receiver;
     final List<AutoCloseable> closeables = new ArrayList<>();
 
+    /** The receiver's evidence store: {@code null} for its directory, else a bucket. */
+    final S3Bucket bucket;
+
     UploadFixture(Path dir) throws Exception {
+        this(dir, "file");
+    }
+
+    /** {@code store}: "file" (the receiver's directory) or "s3" (a bucket in S3Proxy). */
+    UploadFixture(Path dir, String store) throws Exception {
         this.dir = dir;
+        bucket = store.equals("s3") ? new S3Bucket() : null;
         pki = new ThrowawayPki(Files.createDirectories(dir.resolve("pki")));
         dock = pki.issue("dock-test-01", ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT);
         server = pki.issue("receiver", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SERVER);
@@ -53,9 +62,10 @@ final class UploadFixture implements AutoCloseable {
     }
 
     EvidenceReceiver startReceiver(int port) throws Exception {
-        return EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", port), dir.resolve("store"),
+        ReceiverSettings s = new ReceiverSettings(new InetSocketAddress("127.0.0.1", port), dir.resolve("store"),
                 server.chainFile(), server.keyFile(), pki.caFile(), receiptSigner.certFile(), receiptSigner.keyFile(),
-                Duration.ofDays(1), 1L << 31, faults));
+                Duration.ofDays(1), 1L << 31, faults);
+        return EvidenceReceiver.start(bucket == null ? s : s.withS3(bucket.storage()));
     }
 
     /** A file ingested by the real custody code: its parts, manifest and signature. */
@@ -132,5 +142,8 @@ final class UploadFixture implements AutoCloseable {
             c.close();
         }
         receiver.close();
+        if (bucket != null) {
+            bucket.close();
+        }
     }
 }
