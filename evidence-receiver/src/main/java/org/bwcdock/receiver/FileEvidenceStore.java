@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Evidence as directories on the local filesystem, {@code evidence/<id>/}: {@code part-N.cms},
@@ -20,6 +21,7 @@ import java.util.OptionalLong;
  * directory and its parent fsync'd before {@link #put} returns.
  */
 final class FileEvidenceStore implements EvidenceStore {
+    private static final Set<StandardOpenOption> REPLACE = Set.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
     private static final java.util.regex.Pattern SAFE_DOCK_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private final Path evidence;
     private final Path checkpoints;
@@ -58,13 +60,13 @@ final class FileEvidenceStore implements EvidenceStore {
                 }
             }
         }
-        fsync(tmp);
+        FileTrees.fsyncDirectory(tmp);
         Path dir = evidence.resolve(evidenceId);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         // Durable before receipted: the evidence directory and its entry in evidence/ are on disk
         // before the 200 that lets the dock wipe the camera.
-        fsync(dir);
-        fsync(evidence);
+        FileTrees.fsyncDirectory(dir);
+        FileTrees.fsyncDirectory(evidence);
     }
 
     /**
@@ -82,9 +84,9 @@ final class FileEvidenceStore implements EvidenceStore {
         if (kept.isPresent() && kept.getAsLong() >= checkpoint.seq()) {
             return;
         }
-        write(dir.resolve(checkpoint.seq() + ".p7s"), signed.signature());
-        write(dir.resolve(checkpoint.seq() + ".json"), signed.json());
-        fsync(dir);
+        FileTrees.writeSynced(dir.resolve(checkpoint.seq() + ".p7s"), signed.signature(), REPLACE);
+        FileTrees.writeSynced(dir.resolve(checkpoint.seq() + ".json"), signed.json(), REPLACE);
+        FileTrees.fsyncDirectory(dir);
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 if (seqOf(f).isPresent() && seqOf(f).getAsLong() < checkpoint.seq()) {
@@ -92,7 +94,7 @@ final class FileEvidenceStore implements EvidenceStore {
                 }
             }
         }
-        fsync(dir);
+        FileTrees.fsyncDirectory(dir);
     }
 
     @Override
@@ -125,14 +127,6 @@ final class FileEvidenceStore implements EvidenceStore {
         return digits.matches("\\d{1,18}") ? OptionalLong.of(Long.parseLong(digits)) : OptionalLong.empty();
     }
 
-    private static void write(Path f, byte[] bytes) throws IOException {
-        try (FileChannel c = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            c.write(java.nio.ByteBuffer.wrap(bytes));
-            c.force(true);
-        }
-    }
-
     @Override
     public long count() throws IOException {
         try (var dirs = Files.list(evidence)) {
@@ -140,9 +134,4 @@ final class FileEvidenceStore implements EvidenceStore {
         }
     }
 
-    private static void fsync(Path directory) throws IOException {
-        try (FileChannel d = FileChannel.open(directory, StandardOpenOption.READ)) {
-            d.force(true);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.bwcdock.receiver;
 
+import org.bwcdock.format.io.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -242,8 +243,6 @@ final class FileUploadStore implements UploadStore {
     }
 
     void fsyncDir() throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
+        FileTrees.fsyncDirectory(dir);
     }
 }

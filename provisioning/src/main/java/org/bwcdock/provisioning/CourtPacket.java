@@ -12,12 +12,12 @@ import org.bwcdock.format.ManifestSignatures;
 import org.bwcdock.format.Receipt;
 import org.bwcdock.format.Receipts;
 import org.bwcdock.format.SafeText;
+import org.bwcdock.format.io.FileTrees;
 import org.bwcdock.format.pki.Role;
 import org.bwcdock.format.pki.Roles;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,6 +32,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -102,10 +103,10 @@ final class CourtPacket {
                     "@RECEIPT_SIGNER_POLICY@", Role.RECEIPT_SIGNER.policyOid(), "@FOOTAGE@", footage)), "rwx------");
             create(work.resolve("README.txt"), readme(m, r, footage), "rw-------");
             create(work.resolve("timeline.html"), timeline(m, r, footage, manifest, dock, signer), "rw-------");
-            fsync(certs);
-            fsync(work);
+            FileTrees.fsyncDirectory(certs);
+            FileTrees.fsyncDirectory(work);
             Files.move(work, out, StandardCopyOption.ATOMIC_MOVE);
-            fsync(parent);
+            FileTrees.fsyncDirectory(parent);
             return sha;
         } catch (IOException e) {
             throw new ProvisioningException(out + ": writing the packet failed: " + e.getMessage());
@@ -235,22 +236,13 @@ final class CourtPacket {
 
     /** A new file (never an existing one, never through a link) with {@code mode}, its bytes on disk. */
     private static void create(Path f, byte[] bytes, String mode) throws IOException {
-        try (FileChannel c = FileChannel.open(f, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)))) {
-            c.write(java.nio.ByteBuffer.wrap(bytes));
-            c.force(true);
-        }
-    }
-
-    private static void fsync(Path dir) throws IOException {
-        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
-            c.force(true);
-        }
+        FileTrees.writeSynced(f, bytes, Set.of(StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
     }
 
     private static void deleteQuietly(Path dir) {
         try {
-            org.bwcdock.format.io.FileTrees.delete(dir);
+            FileTrees.delete(dir);
         } catch (IOException ignored) {
             // best effort: the packet's private directory, never the packet itself once renamed
         }

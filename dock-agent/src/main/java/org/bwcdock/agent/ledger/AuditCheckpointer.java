@@ -1,12 +1,11 @@
 package org.bwcdock.agent.ledger;
 
 import org.bwcdock.format.AuditCheckpoint;
+import org.bwcdock.format.io.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -119,15 +119,9 @@ public final class AuditCheckpointer implements AutoCloseable {
     /** Durable before it replaces the previous one: written aside, fsync'd, renamed, the directory fsync'd. */
     private void write(String name, byte[] bytes) throws IOException {
         Path tmp = dir.resolve(name + ".tmp");
-        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            c.write(ByteBuffer.wrap(bytes));
-            c.force(true);
-        }
+        FileTrees.writeSynced(tmp, bytes, Set.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING));
         Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
+        FileTrees.fsyncDirectory(dir);
     }
 
     /** Stops the thread and signs the head once more: the rows of the last minutes are covered too. */

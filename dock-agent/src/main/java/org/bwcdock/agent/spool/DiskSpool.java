@@ -1,5 +1,6 @@
 package org.bwcdock.agent.spool;
 
+import org.bwcdock.format.io.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ final class DiskSpool implements Spool {
             }
         }
         if (removed > 0) {
-            fsyncDirectory(dir);
+            FileTrees.fsyncDirectory(dir);
             log.info("spool {}: removed {} incomplete file(s) left by an interrupted run", dir, removed);
         }
         return new DiskSpool(dir, quota, cameraShare, used);
@@ -214,7 +215,7 @@ final class DiskSpool implements Spool {
                 }
             }
         }
-        fsyncDirectory(dir);
+        FileTrees.fsyncDirectory(dir);
         lock.lock();
         try {
             admitted.remove(fileId);
@@ -268,12 +269,6 @@ final class DiskSpool implements Spool {
         release(0);
     }
 
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
-    }
-
     private final class DiskPending implements Pending {
         private final FileChannel channel;
         private final OutputStream stream;
@@ -299,7 +294,7 @@ final class DiskSpool implements Spool {
             long size = channel.size();
             channel.close();
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            fsyncDirectory(dir);
+            FileTrees.fsyncDirectory(dir);
             committed = true;
             return size;
         }

@@ -1,5 +1,6 @@
 package org.bwcdock.format.pki;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -54,25 +55,7 @@ public final class TlsContexts {
      */
     public static SSLContext create(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> anchors, PeerCheck peerCheck)
             throws GeneralSecurityException {
-        KeyManagerFactory kmf = null;
-        if (chain != null) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            try {
-                ks.load(null, null);
-            } catch (IOException e) {
-                throw new GeneralSecurityException(e); // an empty in-memory store does no I/O
-            }
-            char[] none = new char[0];
-            ks.setKeyEntry("identity", key, none, chain.toArray(Certificate[]::new));
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, none);
-        }
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        try {
-            ts.load(null, null);
-        } catch (IOException e) {
-            throw new GeneralSecurityException(e);
-        }
+        KeyStore ts = emptyStore();
         int i = 0;
         for (X509Certificate c : anchors) {
             ts.setCertificateEntry("anchor-" + i++, c);
@@ -84,8 +67,28 @@ public final class TlsContexts {
         if (peerCheck != null) {
             tms = new TrustManager[] {new CheckedTrustManager((X509ExtendedTrustManager) tms[0], peerCheck)};
         }
-        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tms, null);
+        ctx.init(chain == null ? null : keyManagers(chain, key), tms, null);
         return ctx;
+    }
+
+    /** Our certificate chain (leaf first) and key, as the key managers TLS presents them from. */
+    private static KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key) throws GeneralSecurityException {
+        KeyStore ks = emptyStore();
+        char[] none = new char[0];
+        ks.setKeyEntry("identity", key, none, chain.toArray(Certificate[]::new));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, none);
+        return kmf.getKeyManagers();
+    }
+
+    private static KeyStore emptyStore() throws GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try {
+            ks.load(null, null);
+        } catch (IOException e) {
+            throw new GeneralSecurityException(e); // an empty in-memory store does no I/O
+        }
+        return ks;
     }
 
     /**
@@ -97,14 +100,9 @@ public final class TlsContexts {
     public static SSLContext serverWithApplicationChecks(Path chain, Path key, Path trustAnchors) throws IOException {
         try {
             List<X509Certificate> anchors = PemFiles.readCertificates(trustAnchors);
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            char[] none = new char[0];
-            ks.setKeyEntry("identity", PemFiles.readPrivateKey(key), none, PemFiles.readCertificates(chain).toArray(Certificate[]::new));
-            kmf.init(ks, none);
             SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-            ctx.init(kmf.getKeyManagers(), new TrustManager[] {new ChainOnlyClientTrust(anchors)}, null);
+            ctx.init(keyManagers(PemFiles.readCertificates(chain), PemFiles.readPrivateKey(key)),
+                    new TrustManager[] {new ChainOnlyClientTrust(anchors)}, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot build a TLS context from " + chain + " / " + trustAnchors + ": " + e.getMessage(), e);
