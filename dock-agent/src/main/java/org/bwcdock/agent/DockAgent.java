@@ -28,6 +28,7 @@ import org.bwcdock.agent.upload.Sinks;
 import org.bwcdock.agent.upload.Uploader;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
+import org.bwcdock.agent.system.ClockSync;
 import org.bwcdock.agent.system.LogLevel;
 import org.bwcdock.agent.telemetry.MqttSettings;
 import org.bwcdock.agent.telemetry.Telemetries;
@@ -156,7 +157,7 @@ public final class DockAgent implements AutoCloseable {
             removeReceiptedFromSpool();
             Ingestor ingestor = own(Ingestors.create(custodySettings(), spool));
             dock = own(new Dock(config.bays().stream().map(AgentConfig.Bay::number).toList(), ledger, ingestor, mounter(),
-                    cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged, clock));
+                    cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged, clock, ClockSync.kernel()));
             hardware = own(DockHardware.create(hardwareSettings, simulatedBoard, ledger, dock, clock));
             dock.onUndock((bay, camera) -> hardware.badges().undocked(bay, camera));
             uploader = own(new Uploader(ledger, spool, sink(config.evidence()),
@@ -245,7 +246,7 @@ public final class DockAgent implements AutoCloseable {
         for (AgentConfig.CameraProfile p : config.cameraProfiles()) {
             out.put(p.name(), new CameraPolicy(p.name(), VolumeLimits.defaults(p.footage(), p.maxFileSizeBytes(),
                     config.usb().stableInterval(), config.usb().readTimeout()), p.deviceInfoFile(),
-                    p.cameraId() == AgentConfig.CameraIdSource.DEVICE_INFO));
+                    p.cameraId() == AgentConfig.CameraIdSource.DEVICE_INFO, p.clock(), p.clockSkewLimit()));
         }
         return out;
     }

@@ -68,6 +68,26 @@ final class Json {
         return v.asLong();
     }
 
+    /** An integer (any sign), or null where the JSON says null. */
+    Long integerOrNull(JsonNode o, String name) throws FormatException {
+        JsonNode v = field(o, name);
+        if (v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new FormatException(document + ": " + name + " must be an integer or null");
+        }
+        return v.asLong();
+    }
+
+    boolean bool(JsonNode o, String name) throws FormatException {
+        JsonNode v = field(o, name);
+        if (!v.isBoolean()) {
+            throw new FormatException(document + ": " + name + " must be true or false");
+        }
+        return v.asBoolean();
+    }
+
     String sha256(JsonNode o, String name) throws FormatException {
         String s = text(o, name);
         if (!SHA256.matcher(s).matches()) {

@@ -17,11 +17,13 @@ import java.util.Objects;
  *
  * @param officerId the officer assigned at ingest, or null
  * @param auditHead the dock's audit-chain head when the ingest started
+ * @param clock how far the dock's and the camera's clocks can be trusted; null only in a version 1 manifest
  */
 public record Manifest(String dockId, String cameraId, int bay, String officerId, FileFacts file, int partSize,
                        List<Part> parts, List<Recipient> recipients, String agentVersion, Instant ingestStarted,
-                       Instant ingestEnded, String auditHead) {
-    public static final int VERSION = 1;
+                       Instant ingestEnded, String auditHead, ClockEvidence clock) {
+    /** Version 2 added {@code clock}; version 1 manifests (stored before it) are still read. */
+    public static final int VERSION = 2;
     public static final String FORMAT = "CMS AuthEnvelopedData";
     public static final String CONTENT_ENCRYPTION = "AES-256-GCM";
 
@@ -71,6 +73,54 @@ public record Manifest(String dockId, String cameraId, int bay, String officerId
     public record Recipient(String keyId, String subject, String keyTransport) {
     }
 
+    /**
+     * The clocks behind the manifest's times (docs/manifest.md, "Clock evidence").
+     *
+     * @param dock the dock's clock discipline, read from the kernel when the manifest was made
+     * @param camera the camera's clock against the dock's, measured at docking
+     */
+    public record ClockEvidence(DockClock dock, CameraClock camera) {
+        public ClockEvidence {
+            Objects.requireNonNull(dock, "dock");
+            Objects.requireNonNull(camera, "camera");
+        }
+    }
+
+    /**
+     * The dock's clock as the kernel's NTP state has it (adjtimex(2)): what timedatectl's
+     * "System clock synchronized" reports, whichever NTP daemon disciplines the clock.
+     *
+     * @param source {@code adjtimex}, or {@code unavailable} where the kernel could not be asked
+     * @param synchronised the kernel does not flag the clock unsynchronised (STA_UNSYNC clear, state not TIME_ERROR)
+     * @param maxErrorMicros the kernel's maximum error bound, microseconds; -1 where unknown
+     * @param estErrorMicros the kernel's estimated error, microseconds; -1 where unknown
+     */
+    public record DockClock(String source, boolean synchronised, long maxErrorMicros, long estErrorMicros) {
+        public DockClock {
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
+    /**
+     * The camera's clock minus the dock's, measured when the camera docked.
+     *
+     * @param source {@code device-info} (the camera's info file states its time), {@code file-times}
+     *               (the newest footage time against the dock's: a bound only), or {@code none}
+     * @param offsetMillis camera minus dock, milliseconds; null where nothing could be measured
+     * @param lowerBound the camera is at least {@code offsetMillis} ahead (file times show only a camera running ahead)
+     * @param skewLimitMillis the dock's limit for this camera profile
+     * @param skewed the offset is beyond the limit
+     */
+    public record CameraClock(String source, Long offsetMillis, boolean lowerBound, long skewLimitMillis, boolean skewed) {
+        public CameraClock {
+            Objects.requireNonNull(source, "source");
+        }
+
+        public static CameraClock unmeasured(long skewLimitMillis) {
+            return new CameraClock("none", null, false, skewLimitMillis, false);
+        }
+    }
+
     /** Canonical JSON (docs/manifest.md): the bytes that are signed and hashed. */
     public byte[] encode() {
         Map<String, Object> f = new LinkedHashMap<>();
@@ -109,6 +159,23 @@ public record Manifest(String dockId, String cameraId, int bay, String officerId
         m.put("ingestStarted", ingestStarted.toString());
         m.put("ingestEnded", ingestEnded.toString());
         m.put("auditHead", auditHead);
+        if (clock != null) {
+            Map<String, Object> dock = new LinkedHashMap<>();
+            dock.put("source", clock.dock().source());
+            dock.put("synchronised", clock.dock().synchronised());
+            dock.put("maxErrorMicros", clock.dock().maxErrorMicros());
+            dock.put("estErrorMicros", clock.dock().estErrorMicros());
+            Map<String, Object> camera = new LinkedHashMap<>();
+            camera.put("source", clock.camera().source());
+            camera.put("offsetMillis", clock.camera().offsetMillis());
+            camera.put("lowerBound", clock.camera().lowerBound());
+            camera.put("skewLimitMillis", clock.camera().skewLimitMillis());
+            camera.put("skewed", clock.camera().skewed());
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("dock", dock);
+            c.put("camera", camera);
+            m.put("clock", c);
+        }
         return CanonicalJson.encode(m);
     }
 
@@ -121,8 +188,8 @@ public record Manifest(String dockId, String cameraId, int bay, String officerId
         Json j = Json.of("manifest");
         JsonNode m = Json.parse(bytes, "manifest");
         long version = j.integer(m, "version", 1);
-        if (version != VERSION) {
-            throw new FormatException("manifest: version " + version + " is not supported (only " + VERSION + ")");
+        if (version != 1 && version != VERSION) {
+            throw new FormatException("manifest: version " + version + " is not supported (only 1 and " + VERSION + ")");
         }
         JsonNode f = j.object(m, "file");
         FileFacts file = new FileFacts(j.text(f, "path"), j.hex(f, "pathBytesHex"), j.integer(f, "size", 0),
@@ -156,6 +223,18 @@ public record Manifest(String dockId, String cameraId, int bay, String officerId
         }
         return new Manifest(j.text(m, "dockId"), j.text(m, "cameraId"), (int) bay, j.textOrNull(m, "officerId"), file,
                 (int) partSize, parts, recipients, j.text(m, "agentVersion"), j.instant(m, "ingestStarted"),
-                j.instant(m, "ingestEnded"), j.sha256(m, "auditHead"));
+                j.instant(m, "ingestEnded"), j.sha256(m, "auditHead"), version == 1 ? null : clock(j.object(m, "clock")));
+    }
+
+    private static ClockEvidence clock(JsonNode c) throws FormatException {
+        Json dj = Json.of("manifest clock.dock");
+        JsonNode d = dj.object(c, "dock");
+        DockClock dock = new DockClock(dj.text(d, "source"), dj.bool(d, "synchronised"), dj.integer(d, "maxErrorMicros", -1),
+                dj.integer(d, "estErrorMicros", -1));
+        Json cj = Json.of("manifest clock.camera");
+        JsonNode cam = cj.object(c, "camera");
+        CameraClock camera = new CameraClock(cj.text(cam, "source"), cj.integerOrNull(cam, "offsetMillis"),
+                cj.bool(cam, "lowerBound"), cj.integer(cam, "skewLimitMillis", 0), cj.bool(cam, "skewed"));
+        return new ClockEvidence(dock, camera);
     }
 }

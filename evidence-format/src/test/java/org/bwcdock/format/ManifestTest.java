@@ -22,7 +22,9 @@ class ManifestTest {
                 new Manifest.FileFacts("DCIM/\\xff.MP4", rawName, 3000, Instant.parse("2026-12-01T10:00:00Z"), H),
                 1024, List.of(new Manifest.Part(0, 0, 1024, H, H, 2000), new Manifest.Part(1, 1024, 1976, H, H, 2900)),
                 List.of(new Manifest.Recipient(H, "CN=evidence", "ECDH-P384-AES256-KW")), "0.1.0",
-                Instant.parse("2026-12-01T10:01:00Z"), Instant.parse("2026-12-01T10:01:02Z"), H);
+                Instant.parse("2026-12-01T10:01:00Z"), Instant.parse("2026-12-01T10:01:02Z"), H,
+                new Manifest.ClockEvidence(new Manifest.DockClock("adjtimex", true, 2000, 500),
+                        new Manifest.CameraClock("device-info", -90_500L, false, 120_000, false)));
     }
 
     @Test
@@ -56,7 +58,7 @@ class ManifestTest {
 
     @Test
     void eachMalformedFieldIsNamed() {
-        assertEquals("manifest: version 2 is not supported (only 1)", refused(withField("version", "2")).getMessage());
+        assertEquals("manifest: version 3 is not supported (only 1 and 2)", refused(withField("version", "3")).getMessage());
         assertEquals("manifest: dockId must be a string", refused(withField("dockId", "7")).getMessage());
         assertEquals("manifest: bay must be an integer of at least 1", refused(withField("bay", "0")).getMessage());
         assertEquals("manifest: auditHead is not a SHA-256 in lowercase hex", refused(withField("auditHead", "\"x\"")).getMessage());
@@ -75,5 +77,28 @@ class ManifestTest {
         assertEquals("manifest parts[1]: index is 0", refused(json.replace("\"index\":1", "\"index\":0")).getMessage());
         assertEquals("manifest: parts is empty", refused(json.replaceFirst("\"parts\":\\[.*?\\]\\],?", "\"parts\":[],")
                 .replaceFirst("\"parts\":\\[\\{.*\\}\\],\"recipients\"", "\"parts\":[],\"recipients\"")).getMessage());
+    }
+
+    @Test
+    void clockEvidenceRoundTripsAndAVersionOneManifestStillReads() throws Exception {
+        String json = new String(sample().encode(), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"clock\":{\"camera\":{\"lowerBound\":false,\"offsetMillis\":-90500,\"skewLimitMillis\":120000,"
+                + "\"skewed\":false,\"source\":\"device-info\"},\"dock\":{\"estErrorMicros\":500,\"maxErrorMicros\":2000,"
+                + "\"source\":\"adjtimex\",\"synchronised\":true}}"), json);
+        assertEquals(sample().clock(), Manifest.decode(sample().encode()).clock());
+        String v1 = json.replaceFirst("\"clock\":\\{.*?\\}\\},", "").replace("\"version\":2", "\"version\":1");
+        Manifest old = Manifest.decode(v1.getBytes(StandardCharsets.UTF_8));
+        assertEquals(null, old.clock(), "stored before clock evidence existed");
+        assertEquals("manifest: clock is missing", refused(json.replaceFirst("\"clock\":\\{.*?\\}\\},", "")).getMessage());
+    }
+
+    @Test
+    void malformedClockFieldsAreNamed() {
+        String json = new String(sample().encode(), StandardCharsets.UTF_8);
+        assertEquals("manifest clock.camera: offsetMillis must be an integer or null",
+                refused(json.replace("\"offsetMillis\":-90500", "\"offsetMillis\":\"-90500\"")).getMessage());
+        assertEquals("manifest clock.dock: synchronised must be true or false",
+                refused(json.replace("\"synchronised\":true", "\"synchronised\":1")).getMessage());
+        assertEquals("manifest clock.camera: skewed is missing", refused(json.replace(",\"skewed\":false", "")).getMessage());
     }
 }

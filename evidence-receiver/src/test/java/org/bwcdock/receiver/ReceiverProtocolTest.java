@@ -90,7 +90,8 @@ class ReceiverProtocolTest {
                         Instant.parse("2026-12-01T09:00:00Z"), h),
                 1 << 20, List.of(new Manifest.Part(0, 0, part.length, h, h, part.length)),
                 List.of(new Manifest.Recipient(h, "CN=evidence", "ECDH-P384-AES256-KW")), "test",
-                Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-12-01T10:00:01Z"), h);
+                Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-12-01T10:00:01Z"), h,
+                new Manifest.ClockEvidence(new Manifest.DockClock("adjtimex", true, 2000, 500), Manifest.CameraClock.unmeasured(120_000)));
     }
 
     private HttpResponse<byte[]> commit(byte[] body) throws Exception {
@@ -141,7 +142,7 @@ class ReceiverProtocolTest {
         Manifest two = new Manifest(one.dockId(), one.cameraId(), one.bay(), null, one.file(), one.partSize(),
                 List.of(one.parts().get(0), new Manifest.Part(1, part.length, part.length, one.parts().get(0).plaintextSha256(),
                         one.parts().get(0).ciphertextSha256(), part.length)), one.recipients(), one.agentVersion(),
-                one.ingestStarted(), one.ingestEnded(), one.auditHead());
+                one.ingestStarted(), one.ingestEnded(), one.auditHead(), one.clock());
         byte[] manifest = two.encode();
         HttpResponse<byte[]> r = commit(new CommitRequest(manifest, ManifestSignatures.sign(manifest, dock.key(), pki.chain(dock)),
                 List.of(url, url)).encode());

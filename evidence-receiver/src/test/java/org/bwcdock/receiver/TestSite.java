@@ -204,7 +204,8 @@ final class TestSite implements AutoCloseable {
                             Instant.parse("2026-12-01T09:00:00Z"), h),
                     1 << 20, List.of(new Manifest.Part(0, 0, part.length, h, h, part.length)),
                     List.of(new Manifest.Recipient(h, "CN=evidence", "ECDH-P384-AES256-KW")), "test",
-                    Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-12-01T10:00:01Z"), h);
+                    Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-12-01T10:00:01Z"), h,
+                    new Manifest.ClockEvidence(new Manifest.DockClock("adjtimex", true, 2000, 500), Manifest.CameraClock.unmeasured(120_000)));
         }
     }
 }

@@ -133,7 +133,8 @@ final class ReceiverBench {
         Manifest m = new Manifest(dockId, camera, 1, null, new Manifest.FileFacts("DCIM/BENCH.MP4",
                 "DCIM/BENCH.MP4".getBytes(StandardCharsets.UTF_8), shape.bytes() / shape.docks(), Instant.parse("2026-12-01T09:00:00Z"), fileSha),
                 (int) shape.partBytes(), mp, List.of(new Manifest.Recipient(fileSha, "CN=evidence", "ECDH-P384-AES256-KW")), "bench",
-                Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-12-01T10:00:01Z"), fileSha);
+                Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-12-01T10:00:01Z"), fileSha,
+                new Manifest.ClockEvidence(new Manifest.DockClock("adjtimex", true, 2000, 500), Manifest.CameraClock.unmeasured(120_000)));
         byte[] manifest = m.encode();
         byte[] signature = ManifestSignatures.sign(manifest, dock.key(), pki.chain(dock));
         EvidenceSink sink = Sinks.tus(new SinkSettings(URI.create(base + "/"),

@@ -1,5 +1,6 @@
 package org.bwcdock.agent.bay;
 
+import org.bwcdock.agent.config.AgentConfig;
 import org.bwcdock.agent.custody.IngestException;
 import org.bwcdock.agent.custody.IngestListener;
 import org.bwcdock.agent.custody.IngestRequest;
@@ -15,6 +16,7 @@ import org.bwcdock.agent.ledger.CameraRecord;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.system.ClockSync;
 import org.bwcdock.agent.usb.UsbDevice;
 import org.bwcdock.agent.volume.CameraVolume;
 import org.bwcdock.agent.volume.FootageFile;
@@ -22,6 +24,7 @@ import org.bwcdock.agent.volume.Listing;
 import org.bwcdock.agent.volume.Mounter;
 import org.bwcdock.agent.volume.Skipped;
 import org.bwcdock.agent.volume.Volumes;
+import org.bwcdock.format.Manifest;
 import org.bwcdock.format.NameBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +71,7 @@ final class BaySupervisor implements AutoCloseable {
     private final boolean wipeAfterReceipt;
     private final Consumer<BayView> published;
     private final Clock clock;
+    private final ClockSync clockSync;
     private final ExecutorService thread;
     private final Refusals refusals;
     private final Object viewLock = new Object();
@@ -78,13 +82,14 @@ final class BaySupervisor implements AutoCloseable {
     private CameraVolume volume;
     private String cameraId;
     private Listing listing;
+    private Manifest.CameraClock cameraClock;
     /** The work for the docked camera, cancelled on undock; guarded by this object (USB thread). */
     private Future<?> current;
     /** Undocked, and the bay thread has not shown the bay empty yet (set by the USB thread). */
     private volatile boolean leaving;
 
     BaySupervisor(int bay, Ledger ledger, Ingestor ingestor, Mounter mounter, boolean wipeAfterReceipt,
-                  Consumer<BayView> published, Clock clock) {
+                  Consumer<BayView> published, Clock clock, ClockSync clockSync) {
         this.bay = bay;
         this.ledger = ledger;
         this.ingestor = ingestor;
@@ -92,6 +97,7 @@ final class BaySupervisor implements AutoCloseable {
         this.wipeAfterReceipt = wipeAfterReceipt;
         this.published = published;
         this.clock = clock;
+        this.clockSync = clockSync;
         this.view = BayView.empty(bay);
         this.refusals = new Refusals(ledger, bay);
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "bwcdock-bay-" + bay));
@@ -166,6 +172,7 @@ final class BaySupervisor implements AutoCloseable {
         String where = "camera " + d.serial() + " bay " + bay;
         volume = Volumes.mount(mounter, d.devNode(), d.serial(), policy.limits(), where);
         Map<String, String> info = policy.deviceInfoFile().map(volume::deviceInfo).orElse(Map.of());
+        Instant infoReadAt = clock.instant();
         cameraId = policy.idFromDeviceInfo() ? info.get("id") : d.serial();
         if (cameraId == null) {
             log.warn("{}: device info has no usable id; using the USB serial", where);
@@ -199,6 +206,7 @@ final class BaySupervisor implements AutoCloseable {
         for (Skipped s : listing.refused()) {
             refusals.listed(cameraId, s.relativePath(), s.reason());
         }
+        cameraClock = measureClock(policy, info, infoReadAt, at);
         long total = listing.files().stream().mapToLong(FootageFile::size).sum();
         long before = 0;
         int found = listing.files().size();
@@ -211,6 +219,20 @@ final class BaySupervisor implements AutoCloseable {
         }
         update(v -> v.withPhase(BayPhase.UPLOADING, "ingested " + found + " file(s)"));
         tryRelease();
+    }
+
+    /** The camera's clock against the dock's; a skewed one is flagged in every manifest and evented once per docking. */
+    private Manifest.CameraClock measureClock(CameraPolicy policy, Map<String, String> info, Instant infoReadAt, Instant dockedAt) {
+        Manifest.CameraClock c = CameraClocks.measure(policy, info, infoReadAt, listing.files(), dockedAt);
+        if (policy.clock() == AgentConfig.CameraClockSource.DEVICE_INFO && c.offsetMillis() == null) {
+            log.warn("camera {} bay {}: the device info states no usable clock; its clock is not measured", cameraId, bay);
+        }
+        if (c.skewed()) {
+            log.warn("camera {} bay {}: its clock is {}{} ms off the dock's (from {}; limit {} ms)", cameraId, bay,
+                    c.lowerBound() ? "at least " : "", c.offsetMillis(), c.source(), c.skewLimitMillis());
+            event(new DockEvent.CameraClockSkewed(bay, cameraId, c.source(), c.offsetMillis(), c.lowerBound(), c.skewLimitMillis()));
+        }
+        return c;
     }
 
     private void ingestOne(FootageFile f, String officer, long before, long total) throws InterruptedException {
@@ -226,7 +248,7 @@ final class BaySupervisor implements AutoCloseable {
         }
         ledger.transition(id, FileState.DISCOVERED, FileState.INGESTING, null);
         IngestRequest req = new IngestRequest(id, cameraId, bay, officer, f.relativePath(), null, f.size(),
-                f.mtimeMillis(), ledger.auditHead());
+                f.mtimeMillis(), ledger.auditHead(), new Manifest.ClockEvidence(clockSync.read(), cameraClock));
         IngestSource source = new IngestSource() {
             @Override
             public InputStream open() throws IOException {

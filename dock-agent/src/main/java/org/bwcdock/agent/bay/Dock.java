@@ -5,6 +5,7 @@ import org.bwcdock.agent.events.BayView;
 import org.bwcdock.agent.events.DockEvent;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.system.ClockSync;
 import org.bwcdock.agent.usb.CameraListener;
 import org.bwcdock.agent.hardware.DockView;
 import org.bwcdock.agent.upload.UploadListener;
@@ -32,11 +33,11 @@ public final class Dock implements CameraListener, UploadListener, DockView, Aut
 
     /** @param published told of every change of a bay's view, in order per bay, from the thread that made it */
     public Dock(List<Integer> bayNumbers, Ledger ledger, Ingestor ingestor, Mounter mounter, Map<String, CameraPolicy> policies,
-                boolean wipeAfterReceipt, Consumer<BayView> published, Clock clock) {
+                boolean wipeAfterReceipt, Consumer<BayView> published, Clock clock, ClockSync clockSync) {
         this.ledger = ledger;
         this.policies = Map.copyOf(policies);
         for (int n : bayNumbers) {
-            bays.put(n, new BaySupervisor(n, ledger, ingestor, mounter, wipeAfterReceipt, published, clock));
+            bays.put(n, new BaySupervisor(n, ledger, ingestor, mounter, wipeAfterReceipt, published, clock, clockSync));
         }
     }
 

@@ -145,14 +145,30 @@ public record AgentConfig(
     public enum CameraIdSource { USB_SERIAL, DEVICE_INFO }
 
     /**
+     * How the camera's clock is measured at docking: the {@code clock} its info file states (a camera
+     * that writes the file when it connects), the newest footage time against the dock's (a camera
+     * running ahead leaves files "from the future": a lower bound only), or not at all.
+     */
+    public enum CameraClockSource {
+        DEVICE_INFO, FILE_TIMES, NONE;
+
+        /** As in agent.toml and the manifest: {@code device-info}, {@code file-times}, {@code none}. */
+        public String configValue() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
      * A camera model the dock accepts.
      *
      * @param usbIds "vendor:product", lower-case hex
      * @param footage globs relative to the volume root, e.g. {@code DCIM/**}{@code /*.MP4}
-     * @param deviceInfoFile relative path of the camera's info file, when {@code cameraId} reads it
+     * @param deviceInfoFile relative path of the camera's info file, when {@code cameraId} or {@code clock} reads it
+     * @param clockSkewLimit how far the camera's clock may be from the dock's before the manifest flags it
      */
     public record CameraProfile(String name, List<String> usbIds, List<String> footage, long maxFileSizeBytes,
-                                CameraIdSource cameraId, Optional<String> deviceInfoFile) {
+                                CameraIdSource cameraId, Optional<String> deviceInfoFile, CameraClockSource clock,
+                                Duration clockSkewLimit) {
         public CameraProfile {
             usbIds = List.copyOf(usbIds);
             footage = List.copyOf(footage);

@@ -2,11 +2,13 @@ package org.bwcdock.agent.config;
 
 import org.bwcdock.agent.config.AgentConfig.Bay;
 import org.bwcdock.agent.config.AgentConfig.BatteryGauge;
+import org.bwcdock.agent.config.AgentConfig.CameraClockSource;
 import org.bwcdock.agent.config.AgentConfig.CameraIdSource;
 import org.bwcdock.agent.config.AgentConfig.CameraProfile;
 import org.bwcdock.agent.config.AgentConfig.GaugeChip;
 import org.bwcdock.agent.config.AgentConfig.Leds;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -169,8 +171,22 @@ final class BayTables {
             if (idSource == CameraIdSource.DEVICE_INFO && info.isEmpty()) {
                 t.problem("deviceInfoFile", "missing (required when cameraId = \"device-info\")");
             }
+            CameraClockSource clock = t.string("clock").map(v -> switch (v) {
+                case "device-info" -> CameraClockSource.DEVICE_INFO;
+                case "file-times" -> CameraClockSource.FILE_TIMES;
+                case "none" -> CameraClockSource.NONE;
+                default -> {
+                    t.problem("clock", quote(v) + " is not one of device-info, file-times, none");
+                    yield null;
+                }
+            }).orElse(Defaults.CAMERA_CLOCK);
+            if (clock == CameraClockSource.DEVICE_INFO && info.isEmpty()) {
+                t.problem("deviceInfoFile", "missing (required when clock = \"device-info\")");
+            }
+            Duration skew = t.string("clockSkewLimit").flatMap(v -> Values.duration(t, "clockSkewLimit", v,
+                    Duration.ofSeconds(2), Duration.ofDays(1))).orElse(Defaults.CAMERA_CLOCK_SKEW_LIMIT);
             t.rejectUnknownKeys();
-            out.add(new CameraProfile(name, ids, footage, maxSize, idSource, info));
+            out.add(new CameraProfile(name, ids, footage, maxSize, idSource, info, clock, skew));
         }
         return out;
     }

@@ -27,6 +27,9 @@ public final class Defaults {
 
     public static final long MAX_FILE_SIZE_BYTES = 64L << 30;
     public static final AgentConfig.CameraIdSource CAMERA_ID = AgentConfig.CameraIdSource.USB_SERIAL;
+    public static final AgentConfig.CameraClockSource CAMERA_CLOCK = AgentConfig.CameraClockSource.FILE_TIMES;
+    /** Beyond this a camera's clock is flagged: two minutes is already a question at a suppression hearing. */
+    public static final java.time.Duration CAMERA_CLOCK_SKEW_LIMIT = java.time.Duration.ofMinutes(2);
 
     public static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
 

@@ -228,7 +228,7 @@ final class CmsIngestor implements Ingestor {
         return new Manifest(settings.dockId(), req.cameraId(), req.bay(), req.officerId(),
                 new Manifest.FileFacts(req.displayPath(), req.rawPath(), req.size(), Instant.ofEpochMilli(req.mtimeMillis()), sha256),
                 settings.partSize(), list, who, settings.agentVersion(), Instant.ofEpochMilli(started),
-                Instant.ofEpochMilli(settings.clock().millis()), req.auditHead()).encode();
+                Instant.ofEpochMilli(settings.clock().millis()), req.auditHead(), req.clock()).encode();
     }
 
     private void durable(String name, byte[] bytes) throws IOException {

@@ -1,5 +1,6 @@
 package org.bwcdock.agent.custody;
 
+import org.bwcdock.format.Manifest;
 import org.bwcdock.format.NameBytes;
 import org.bwcdock.format.SafeText;
 
@@ -12,9 +13,10 @@ import java.util.Objects;
  * @param relativePath the name as a {@link NameBytes} string (lossless also where it is not UTF-8)
  * @param rawPath the name's bytes for the manifest's pathBytesHex; null: {@link NameBytes#encode} of {@code relativePath}
  * @param auditHead the ledger's audit-chain head when the ingest starts
+ * @param clock the dock's clock state and the camera's offset, for the manifest
  */
 public record IngestRequest(long fileId, String cameraId, int bay, String officerId, String relativePath,
-                            byte[] rawPath, long size, long mtimeMillis, String auditHead) {
+                            byte[] rawPath, long size, long mtimeMillis, String auditHead, Manifest.ClockEvidence clock) {
     public IngestRequest {
         Objects.requireNonNull(cameraId, "cameraId");
         Objects.requireNonNull(relativePath, "relativePath");
@@ -23,6 +25,14 @@ public record IngestRequest(long fileId, String cameraId, int bay, String office
             throw new IllegalArgumentException("size must not be negative: " + size);
         }
         Objects.requireNonNull(auditHead, "auditHead");
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Outside a dock (the bench, tools): no clock was measured, and the manifest says so. */
+    public IngestRequest(long fileId, String cameraId, int bay, String officerId, String relativePath, byte[] rawPath,
+                         long size, long mtimeMillis, String auditHead) {
+        this(fileId, cameraId, bay, officerId, relativePath, rawPath, size, mtimeMillis, auditHead, new Manifest.ClockEvidence(
+                new Manifest.DockClock("unavailable", false, -1, -1), Manifest.CameraClock.unmeasured(0)));
     }
 
     @Override

@@ -71,6 +71,18 @@ public sealed interface DockEvent {
         }
     }
 
+    /**
+     * The camera's clock is further from the dock's than its profile allows (the manifests of this
+     * docking say so too); {@code offsetMillis} is camera minus dock, a lower bound where {@code lowerBound}.
+     */
+    record CameraClockSkewed(int bay, String cameraId, String source, long offsetMillis, boolean lowerBound, long limitMillis)
+            implements Evidence {
+        @Override
+        public String type() {
+            return "camera-clock-skewed";
+        }
+    }
+
     record Docked(int bay, String cameraId, String usbSerial, String model, String profile) implements Evidence {
         @Override
         public String type() {

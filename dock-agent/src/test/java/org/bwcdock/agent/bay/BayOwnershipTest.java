@@ -1,5 +1,7 @@
 package org.bwcdock.agent.bay;
 
+import org.bwcdock.agent.config.AgentConfig;
+import org.bwcdock.agent.system.ClockSync;
 import org.bwcdock.agent.custody.CustodySettings;
 import org.bwcdock.agent.custody.Ingestor;
 import org.bwcdock.agent.custody.Ingestors;
@@ -56,7 +58,8 @@ class BayOwnershipTest {
         Files.write(Files.createDirectories(cameras.resolve(CAMERA).resolve("DCIM/100")).resolve("VID0001.MP4"), new byte[100_000]);
         List<BayView> published = new ArrayList<>();
         CameraPolicy policy = new CameraPolicy("p", VolumeLimits.defaults(List.of("DCIM/**/*.MP4"), 1L << 30,
-                Duration.ofMillis(50), Duration.ofSeconds(10)), Optional.empty(), false);
+                Duration.ofMillis(50), Duration.ofSeconds(10)), Optional.empty(), false,
+                AgentConfig.CameraClockSource.FILE_TIMES, Duration.ofMinutes(2));
         try (Ledger ledger = Ledgers.open(dir.resolve("ledger.db"), Clock.systemUTC());
              Spool spool = Spools.open(dir.resolve("spool"), 1L << 30);
              Ingestor ingestor = Ingestors.create(new CustodySettings("dock-own", 1 << 20, List.of(recipient.certificate()),
@@ -66,7 +69,7 @@ class BayOwnershipTest {
                          synchronized (published) {
                              published.add(v);
                          }
-                     }, Clock.systemUTC())) {
+                     }, Clock.systemUTC(), ClockSync.kernel())) {
             dock.docked(1, new UsbDevice("sdz1", Path.of("/dev/sdz1"), "2a3b:0001", CAMERA, "1-1.1"), "p");
             await("the file ingested and the bay uploading", () -> dock.bays().get(0).phase() == BayPhase.UPLOADING
                     && ledger.filesOf(CAMERA).stream().allMatch(f -> f.state() == FileState.INGESTED));

@@ -1,5 +1,7 @@
 package org.bwcdock.agent.bay;
 
+import org.bwcdock.agent.config.AgentConfig;
+import org.bwcdock.agent.system.ClockSync;
 import org.bwcdock.agent.custody.IngestException;
 import org.bwcdock.agent.custody.IngestListener;
 import org.bwcdock.agent.custody.IngestRequest;
@@ -108,8 +110,9 @@ class RefusedFileTest {
     private void dock() {
         VolumeLimits limits = new VolumeLimits(List.of("DCIM/**/*.MP4"), 1L << 30, 16, 1000, 255, Duration.ZERO, Duration.ofSeconds(5));
         bay = new BaySupervisor(1, ledger, new FakeIngestor(), Mounter.directories(dir.resolve("cameras")), true, views::add,
-                Clock.systemUTC());
-        bay.docked(device, new CameraPolicy("test", limits, Optional.empty(), false));
+                Clock.systemUTC(), ClockSync.kernel());
+        bay.docked(device, new CameraPolicy("test", limits, Optional.empty(), false, AgentConfig.CameraClockSource.NONE,
+                Duration.ofMinutes(2)));
     }
 
     private Map<String, FileState> states() {
