@@ -129,8 +129,50 @@ public final class Main {
         }
     }
 
-    @Command(name = "audit", description = "Audit log tools.", subcommands = Audit.Verify.class)
+    @Command(name = "audit", description = "Audit log tools.", subcommands = {Audit.Verify.class, Audit.Export.class})
     static final class Audit {
+        /** The ledger file from --db, or from --config's state directory; null after printing why not. */
+        static Path ledgerFile(Path db, Path config, PrintWriter err) {
+            if (db != null) {
+                return db;
+            }
+            if (config == null) {
+                err.println("error: give --config FILE or --db FILE");
+                return null;
+            }
+            try {
+                return ConfigLoader.load(config).ledgerFile();
+            } catch (ConfigException e) {
+                err.println("error: " + e.getMessage());
+                return null;
+            }
+        }
+
+        @Command(name = "export", description = "Write the audit rows from --from on (default: all) to a new file, for "
+                + "'provision evidence packet --audit' (docs/manifest.md, Audit rows).")
+        static final class Export implements Callable<Integer> {
+            @Option(names = "--config", description = "agent.toml (the ledger is in its stateDirectory)")
+            Path config;
+
+            @Option(names = "--db", description = "the ledger file itself")
+            Path db;
+
+            @Option(names = "--from", description = "the first row to export (default 1)", defaultValue = "1")
+            long from;
+
+            @Option(names = "--out", required = true, description = "the new file to write (never overwritten)")
+            Path out;
+
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                Path ledgerFile = ledgerFile(db, config, spec.commandLine().getErr());
+                return ledgerFile == null ? 2 : AuditCommand.export(ledgerFile, from, out, spec.commandLine().getOut());
+            }
+        }
+
         @Command(name = "verify", description = "Re-compute the audit hash chain; name the first broken row. With a signed "
                 + "checkpoint, also catch deleted newest rows and a recomputed chain.")
         static final class Verify implements Callable<Integer> {
@@ -155,17 +197,8 @@ public final class Main {
             @Override
             public Integer call() {
                 PrintWriter err = spec.commandLine().getErr();
-                Path ledgerFile = db;
-                if (ledgerFile == null && config != null) {
-                    try {
-                        ledgerFile = ConfigLoader.load(config).ledgerFile();
-                    } catch (ConfigException e) {
-                        err.println("error: " + e.getMessage());
-                        return 2;
-                    }
-                }
+                Path ledgerFile = ledgerFile(db, config, err);
                 if (ledgerFile == null) {
-                    err.println("error: give --config FILE or --db FILE");
                     return 2;
                 }
                 if (checkpoint != null && (checkpointSignature == null || ca == null)) {

@@ -46,9 +46,13 @@ final class CourtPacket {
     private static final Pattern SAFE_EXTENSION = Pattern.compile("\\.[A-Za-z0-9]{1,8}");
     private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z][A-Z0-9_]*@");
 
-    /** The stored evidence ({@code part-N.cms}, {@code manifest.json}, {@code manifest.p7s}, {@code receipt.p7s}) and who may read it. */
+    /**
+     * The stored evidence ({@code part-N.cms}, {@code manifest.json}, {@code manifest.p7s}, {@code receipt.p7s}) and who may read it.
+     *
+     * @param auditExport the dock's {@code bwcdock-agent audit export}, for the audit rows about the file (docs/manifest.md)
+     */
     record Sources(Path evidenceDir, PrivateKey recipientKey, X509Certificate recipient, List<X509Certificate> agencyCas,
-                   List<X509Certificate> receiptSigners) {
+                   List<X509Certificate> receiptSigners, Optional<Path> auditExport) {
     }
 
     private CourtPacket() {
@@ -79,6 +83,12 @@ final class CourtPacket {
         if (!Roles.issuedBy(signer, ca)) {
             throw new ProvisioningException("the receipt signer's certificate is not issued by the CA that issued the dock's");
         }
+        Optional<PacketAudit.Extract> audit = Optional.empty();
+        if (s.auditExport().isPresent()) {
+            Path store = s.evidenceDir().toAbsolutePath().getParent().getParent(); // <store>/evidence/<id>
+            audit = Optional.of(PacketAudit.cut(read(s.auditExport().get().toAbsolutePath().getParent(),
+                    s.auditExport().get().getFileName().toString()), m, store, s.agencyCas()));
+        }
         String footage = "footage" + extension(m.file().path());
         Path parent = out.toAbsolutePath().getParent();
         Path work;
@@ -101,8 +111,16 @@ final class CourtPacket {
             create(certs.resolve("receipt-signer.pem"), pem(signer), "rw-------");
             create(work.resolve("VERIFY.sh"), fill("VERIFY.sh", Map.of("@DOCK_POLICY@", Role.DOCK.policyOid(),
                     "@RECEIPT_SIGNER_POLICY@", Role.RECEIPT_SIGNER.policyOid(), "@FOOTAGE@", footage)), "rwx------");
-            create(work.resolve("README.txt"), readme(m, r, footage), "rw-------");
-            create(work.resolve("timeline.html"), timeline(m, r, footage, manifest, dock, signer), "rw-------");
+            if (audit.isPresent()) {
+                Path dir = Files.createDirectory(work.resolve("audit"),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                create(dir.resolve("rows.tsv"), audit.get().rowsTsv(), "rw-------");
+                create(dir.resolve("checkpoint.json"), audit.get().checkpointJson(), "rw-------");
+                create(dir.resolve("checkpoint.p7s"), audit.get().checkpointSignature(), "rw-------");
+                FileTrees.fsyncDirectory(dir);
+            }
+            create(work.resolve("README.txt"), readme(m, r, footage, audit), "rw-------");
+            create(work.resolve("timeline.html"), timeline(m, r, footage, manifest, dock, signer, audit), "rw-------");
             FileTrees.fsyncDirectory(certs);
             FileTrees.fsyncDirectory(work);
             Files.move(work, out, StandardCopyOption.ATOMIC_MOVE);
@@ -136,8 +154,11 @@ final class CourtPacket {
         return SAFE_EXTENSION.matcher(ext).matches() ? ext : "";
     }
 
-    private static byte[] readme(Manifest m, Receipt r, String footage) throws IOException {
+    private static byte[] readme(Manifest m, Receipt r, String footage, Optional<PacketAudit.Extract> audit) throws IOException {
         return fill("README.txt", Map.ofEntries(
+                Map.entry("@DOCK_CLOCK@", PacketStory.dockClock(m)),
+                Map.entry("@CAMERA_CLOCK@", PacketStory.cameraClock(m)),
+                Map.entry("@AUDIT@", PacketStory.auditText(audit)),
                 Map.entry("@CAMERA@", SafeText.escape(m.cameraId())),
                 Map.entry("@OFFICER@", m.officerId() == null ? "none recorded" : SafeText.escape(m.officerId())),
                 Map.entry("@DOCK@", SafeText.escape(m.dockId())),
@@ -154,8 +175,11 @@ final class CourtPacket {
 
     /** The custody steps as a static page (no script; every value from outside HTML-escaped). */
     private static byte[] timeline(Manifest m, Receipt r, String footage, byte[] manifest, X509Certificate dock,
-                                   X509Certificate signer) throws IOException {
+                                   X509Certificate signer, Optional<PacketAudit.Extract> audit) throws IOException {
         return fill("timeline.html", Map.ofEntries(
+                Map.entry("@DOCK_CLOCK@", html(PacketStory.dockClock(m))),
+                Map.entry("@CAMERA_CLOCK@", html(PacketStory.cameraClock(m))),
+                Map.entry("@WIPED@", PacketStory.wipedStep(audit, CourtPacket::html)),
                 Map.entry("@FOOTAGE@", html(footage)),
                 Map.entry("@SHA256@", m.file().sha256()),
                 Map.entry("@MTIME@", m.file().mtime().toString()),

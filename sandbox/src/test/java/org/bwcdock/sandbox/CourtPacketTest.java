@@ -2,6 +2,8 @@ package org.bwcdock.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bwcdock.agent.ledger.AuditCommand;
+import org.bwcdock.format.AuditRows;
 import org.bwcdock.provisioning.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,7 +43,7 @@ class CourtPacketTest {
     private static final List<String> TOOLS = List.of("sh", "openssl", "sha256sum", "grep", "sed", "cut", "wc", "cmp", "mkdir",
             "rm", "dirname", "cat");
     private static final List<String> ARTEFACTS = List.of("manifest.json", "manifest.p7s", "receipt.p7s", "certs/agency-ca.pem",
-            "certs/dock.pem", "certs/receipt-signer.pem");
+            "certs/dock.pem", "certs/receipt-signer.pem", "audit/rows.tsv", "audit/checkpoint.json", "audit/checkpoint.p7s");
 
     @Test
     void verifiesWithOpensslAloneAndNamesEveryAlteredArtefact(@TempDir Path work) throws Exception {
@@ -52,11 +54,16 @@ class CourtPacketTest {
         try (Stream<Path> s = Files.list(work.resolve("receiver/evidence"))) {
             evidence = s.filter(Files::isDirectory).sorted().findFirst().orElseThrow();
         }
+        Path audit = work.resolve("dock-audit.tsv");
+        StringWriter exported = new StringWriter();
+        assertEquals(0, AuditCommand.export(work.resolve("dock/state/ledger.db"), 1, audit, new PrintWriter(exported, true)),
+                exported.toString());
         Path packet = work.resolve("packets/one");
         Files.createDirectories(packet.getParent());
-        String out = packet(work, evidence.getFileName().toString(), packet);
+        refusesARewrittenAuditExport(work, evidence.getFileName().toString(), audit);
+        String out = packet(work, evidence.getFileName().toString(), packet, audit);
         assertTrue(out.contains("court packet written"), out);
-        assertTrue(run(work, evidence.getFileName().toString(), packet) != 0, "a packet is never overwritten");
+        assertTrue(run(work, evidence.getFileName().toString(), packet, audit).code() != 0, "a packet is never overwritten");
         try (Stream<Path> s = Files.list(packet.getParent())) {
             assertEquals(List.of(packet), s.toList(), "nothing half-written beside the packet");
         }
@@ -73,6 +80,14 @@ class CourtPacketTest {
         Result ok = verify(packet, bin);
         assertEquals(0, ok.code(), ok.output());
         assertTrue(ok.output().contains("VERIFIED: " + footage.getFileName()), ok.output());
+        assertTrue(ok.output().contains("rows about this file, chained unbroken to row"), ok.output());
+        assertTrue(ok.output().contains("its audit rows chained to the dock's signed checkpoint"), ok.output());
+        String rows = Files.readString(packet.resolve("audit/rows.tsv"));
+        assertTrue(rows.contains("=file-ingesting") && rows.contains("=file-receipted") && rows.contains("=file-released"), rows);
+        assertTrue(rows.lines().anyMatch(l -> l.startsWith("H\t")), "the other cameras' rows are hidden: " + rows);
+        String camera = manifestCamera(packet);
+        assertFalse(rows.lines().filter(l -> l.startsWith("R\t")).anyMatch(l -> !l.contains(camera)),
+                "every row shown is about this file's camera: " + rows);
 
         List<String> artefacts = new ArrayList<>(ARTEFACTS);
         artefacts.add(footage.getFileName().toString());
@@ -98,7 +113,8 @@ class CourtPacketTest {
             for (String fact : List.of("Recorded on camera " + manifest.path("cameraId").asText(),
                     "Docked at dock " + manifest.path("dockId").asText() + ", bay " + manifest.path("bay").asInt(),
                     manifest.path("officerId").asText(), manifest.path("file").path("sha256").asText(),
-                    manifest.path("file").path("path").asText(), "receipted", footage.getFileName().toString())) {
+                    manifest.path("file").path("path").asText(), "receipted", footage.getFileName().toString(),
+                    "Wiped from the camera, after the receipt", "dock clock", "camera clock")) {
                 assertTrue(page.contains(fact), "the timeline page does not show \"" + fact + "\":\n" + page);
             }
             String console = Browsers.consoleLog(browser);
@@ -108,25 +124,48 @@ class CourtPacketTest {
         }
     }
 
-    private static String packet(Path work, String id, Path out) {
+    private static String manifestCamera(Path packet) throws IOException {
+        return new ObjectMapper().readTree(packet.resolve("manifest.json").toFile()).path("cameraId").asText();
+    }
+
+    /** An insider edits a row of the dock's export and recomputes every hash after it: the signed checkpoint catches it. */
+    private static void refusesARewrittenAuditExport(Path work, String id, Path audit) throws Exception {
+        List<AuditRows.Row> rows = AuditRows.parse(Files.readAllBytes(audit));
+        List<AuditRows.Row> rewritten = new ArrayList<>();
+        String prev = rows.get(0).prev();
+        for (AuditRows.Row r : rows) {
+            String detail = r.action().equals("file-receipted") ? "nothing happened" : r.detail();
+            String hash = AuditRows.rowHash(r.seq(), r.at(), AuditRows.fieldsHash(r.actor(), r.action(), r.subject(), detail), prev);
+            rewritten.add(AuditRows.Row.shown(r.seq(), r.at(), r.actor(), r.action(), r.subject(), detail, prev, hash));
+            prev = hash;
+        }
+        Path forged = work.resolve("forged-audit.tsv");
+        Files.write(forged, AuditRows.format(rewritten));
+        Result r = run(work, id, work.resolve("packets/forged"), forged);
+        assertEquals(1, r.code(), r.output());
+        assertTrue(r.output().contains("does not have the hash the dock signed") || r.output().contains("does not hold the rows"),
+                r.output());
+        assertFalse(Files.exists(work.resolve("packets/forged")));
+    }
+
+    private static String packet(Path work, String id, Path out, Path audit) {
+        Result r = run(work, id, out, audit);
+        assertEquals(0, r.code(), r.output());
+        return r.output();
+    }
+
+    private static Result run(Path work, String id, Path out, Path audit) {
         StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = Main.run(new PrintWriter(o, true), new PrintWriter(e, true), Map.of(), Clock.systemUTC(), args(work, id, out));
-        assertEquals(0, code, e.toString());
-        return o.toString();
+        int code = Main.run(new PrintWriter(o, true), new PrintWriter(o, true), Map.of(), Clock.systemUTC(), args(work, id, out, audit));
+        return new Result(code, o.toString());
     }
 
-    private static int run(Path work, String id, Path out) {
-        return Main.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), Map.of(), Clock.systemUTC(),
-                args(work, id, out));
-    }
-
-    private static String[] args(Path work, String id, Path out) {
+    private static String[] args(Path work, String id, Path out, Path audit) {
         Path keys = work.resolve("pki/keys");
         return new String[] {"evidence", "packet", "--store", work.resolve("receiver").toString(), "--id", id,
                 "--key", keys.resolve("evidence-recipient.key").toString(), "--cert", keys.resolve("evidence-recipient.pem").toString(),
                 "--ca", work.resolve("pki/ca/ca.pem").toString(), "--receipt-signer", keys.resolve("receipt-signer.pem").toString(),
-                "--out", out.toString()};
+                "--audit", audit.toString(), "--out", out.toString()};
     }
 
     /** A directory holding links to the allowed tools only: no java, no bwcdock. */

@@ -1,5 +1,6 @@
 package org.bwcdock.agent.ledger;
 
+import org.bwcdock.format.AuditRows;
 import org.bwcdock.format.SafeText;
 
 import java.nio.ByteBuffer;
@@ -11,17 +12,21 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
  * The append-only audit log as a hash chain: each row stores SHA-256 over its own fields and the
  * previous row's hash, so an edited, deleted or reordered row breaks every hash after it.
  *
- * <p>Fields are length-prefixed before hashing, so that ("ab","c") and ("a","bc") differ.
+ * <p>Rows are written in scheme 2 ({@link AuditRows}: lines of text a shell can hash, the fields
+ * hashed apart so a court packet can hide other cases' rows). Rows written before it keep scheme 1
+ * (binary, length-prefixed fields) and verify as they were written.
  */
 final class AuditChain {
-    static final String GENESIS = "0".repeat(64);
+    static final String GENESIS = AuditRows.GENESIS;
 
     private AuditChain() {
     }
@@ -43,9 +48,10 @@ final class AuditChain {
                 prev = r.getString(2);
             }
         }
-        String hash = hash(seq, at, actor, action, subject, detail, prev);
+        String hash = hash(AuditRows.SCHEME, seq, at, actor, action, subject, detail, prev);
         try (PreparedStatement p = c.prepareStatement(
-                "INSERT INTO audit(seq, at, actor, action, subject, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)")) {
+                "INSERT INTO audit(seq, at, actor, action, subject, detail, prev_hash, hash, scheme) VALUES (?,?,?,?,?,?,?,?,"
+                        + AuditRows.SCHEME + ")")) {
             p.setLong(1, seq);
             p.setLong(2, at);
             p.setString(3, actor);
@@ -93,6 +99,25 @@ final class AuditChain {
         return own;
     }
 
+    static List<AuditRows.Row> rows(Connection c, long fromSeq) throws SQLException {
+        List<AuditRows.Row> rows = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, scheme FROM audit WHERE seq >= ? ORDER BY seq")) {
+            p.setLong(1, fromSeq);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    if (r.getInt(9) != AuditRows.SCHEME) {
+                        throw new LedgerException("audit row " + r.getLong(1) + " was written before audit scheme "
+                                + AuditRows.SCHEME + " (by an older agent); export from a later row");
+                    }
+                    rows.add(AuditRows.Row.shown(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
+                            r.getString(6), r.getString(7), r.getString(8)));
+                }
+            }
+        }
+        return rows;
+    }
+
     static String head(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")) {
@@ -106,7 +131,7 @@ final class AuditChain {
         String prev = GENESIS;
         try (Statement s = c.createStatement();
              ResultSet r = s.executeQuery(
-                     "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY rowid")) {
+                     "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, scheme FROM audit ORDER BY rowid")) {
             while (r.next()) {
                 rows++;
                 long seq = r.getLong(1);
@@ -117,7 +142,7 @@ final class AuditChain {
                 if (!r.getString(7).equals(prev)) {
                     return broken(rows, seq, "does not link to the row before it (a row before it was deleted, edited or moved)");
                 }
-                String recomputed = hash(seq, r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
+                String recomputed = hash(r.getInt(9), seq, r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
                         r.getString(6), r.getString(7));
                 if (!recomputed.equals(r.getString(8))) {
                     return broken(rows, seq, "content does not match its hash (the row was edited)");
@@ -133,7 +158,17 @@ final class AuditChain {
         return new AuditVerification(rows, OptionalLong.of(seq), problem);
     }
 
-    static String hash(long seq, long at, String actor, String action, String subject, String detail, String prev) {
+    static String hash(int scheme, long seq, long at, String actor, String action, String subject, String detail, String prev) {
+        if (scheme == AuditRows.SCHEME) {
+            try {
+                return AuditRows.rowHash(seq, at, AuditRows.fieldsHash(actor, action, subject, detail), prev);
+            } catch (IllegalArgumentException e) {
+                return "unhashable: " + e.getMessage(); // an edited row holding a control character: never matches
+            }
+        }
+        if (scheme != 1) {
+            return "unknown scheme " + scheme;
+        }
         MessageDigest d;
         try {
             d = MessageDigest.getInstance("SHA-256");

@@ -1,5 +1,9 @@
 package org.bwcdock.agent.ledger;
 
+import org.bwcdock.format.AuditRows;
+
+import java.util.List;
+
 /**
  * The audit hash chain: a role of the {@link Ledger}.
  */
@@ -18,4 +22,11 @@ public interface AuditLog {
 
     /** {@link #verifyAudit()}, and row {@code seq} still has hash {@code head}, as a signed checkpoint says. */
     AuditVerification verifyAudit(long seq, String head);
+
+    /**
+     * The rows from {@code fromSeq} to the newest, for an export ({@link AuditRows}).
+     *
+     * @throws LedgerException if one of them was written before scheme 2 (it cannot be checked by a shell)
+     */
+    List<AuditRows.Row> auditRows(long fromSeq);
 }

@@ -82,6 +82,10 @@ final class Schema {
             // A name that is not UTF-8: its bytes (relative_path then holds its SafeText form, for people).
             """
             ALTER TABLE evidence_files ADD COLUMN path_bytes BLOB;
+            """,
+            // Audit rows hashed as text (AuditRows, scheme 2); the rows before keep the scheme they were written in.
+            """
+            ALTER TABLE audit ADD COLUMN scheme INTEGER NOT NULL DEFAULT 1;
             """);
 
     private Schema() {

@@ -431,6 +431,11 @@ final class SqliteLedger implements Ledger {
     }
 
     @Override
+    public List<org.bwcdock.format.AuditRows.Row> auditRows(long fromSeq) {
+        return tx("read audit rows", c -> AuditChain.rows(c, fromSeq));
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) {
             return;

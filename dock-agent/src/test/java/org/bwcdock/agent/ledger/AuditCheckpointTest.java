@@ -114,10 +114,10 @@ class AuditCheckpointTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
             String prev = AuditChain.GENESIS;
             try (Statement s = c.createStatement();
-                 ResultSet r = s.executeQuery("SELECT seq, at, actor, action, subject, detail FROM audit ORDER BY seq");
+                 ResultSet r = s.executeQuery("SELECT seq, at, actor, action, subject, detail, scheme FROM audit ORDER BY seq");
                  PreparedStatement u = c.prepareStatement("UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?")) {
                 while (r.next()) {
-                    String hash = AuditChain.hash(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
+                    String hash = AuditChain.hash(r.getInt(7), r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
                             r.getString(6), prev);
                     u.setString(1, prev);
                     u.setString(2, hash);

@@ -93,4 +93,59 @@ ok manifest.json "signed by dock $dock_id, the manifest the receipt names"
 [ "$(sha "$FOOTAGE")" = "$manifest_footage" ] || fail "$FOOTAGE" "its SHA-256 is not the one the dock signed (altered)"
 ok "$FOOTAGE" "SHA-256 $manifest_footage, as the dock read it and the evidence server receipted it"
 
-echo "VERIFIED: $FOOTAGE is the file dock $dock_id read from camera $(field manifest.json cameraId), received by the evidence server at $received"
+# 7. The dock's audit rows about this file (when the packet has them): every row recomputes, each
+# links to the one before, the manifest names one of them, and the chain reaches the row the dock
+# signed in its checkpoint. Rows of other cases show only their fields' hash (docs/manifest.md).
+audit_note="no audit rows in this packet"
+if [ -e audit ]; then
+    rows=audit/rows.tsv
+    [ -f "$rows" ] || fail "$rows" "missing"
+    # First the signature over its own attributes (catches an altered .p7s), then over the content.
+    openssl cms -verify -binary -inform DER -in audit/checkpoint.p7s -content audit/checkpoint.json -CAfile "$ca" \
+        -purpose any -no_check_time -no_content_verify -signer "$tmp/checkpoint-signer.pem" -out /dev/null >/dev/null 2>&1 \
+        || fail audit/checkpoint.p7s "its signature does not verify (altered, or not signed by a dock of the agency)"
+    openssl cms -verify -binary -inform DER -in audit/checkpoint.p7s -content audit/checkpoint.json -CAfile "$ca" \
+        -purpose any -no_check_time -out /dev/null >/dev/null 2>&1 \
+        || fail audit/checkpoint.json "not the text the dock signed (altered)"
+    openssl x509 -in "$tmp/checkpoint-signer.pem" -outform DER -out "$tmp/a.der" 2>/dev/null
+    openssl x509 -in "$dock" -outform DER -out "$tmp/b.der" 2>/dev/null
+    cmp -s "$tmp/a.der" "$tmp/b.der" || fail audit/checkpoint.p7s "signed by another certificate than $dock"
+    [ "$(field audit/checkpoint.json type)" = audit-checkpoint ] || fail audit/checkpoint.json "is not an audit checkpoint"
+    [ "$(field audit/checkpoint.json dockId)" = "$dock_id" ] || fail audit/checkpoint.json "names another dock"
+    cp_head=$(field audit/checkpoint.json head) || fail audit/checkpoint.json "names no single head"
+    cp_seq=$(grep -o '"seq":[0-9]*' audit/checkpoint.json | sed 's/^"seq"://')
+    case $cp_seq in ''|*[!0-9]*) fail audit/checkpoint.json "names no row number" ;; esac
+    audit_head=$(field manifest.json auditHead) || fail manifest.json "names no audit row"
+    tab=$(printf '\t')
+    prev_seq='' prev_hash='' named='' signed='' shown=0 after=0
+    while IFS=$tab read -r kind a b c d e f g h; do
+        case $kind in
+            '#'*) continue ;;
+            R) seq=$a at=$b prev=$g hash=$h shown=$((shown + 1))
+               fields=$(printf '%s\t%s\t%s\t%s\n' "${c#=}" "${d#=}" "${e#=}" "${f#=}" | sha256sum | cut -c1-64) ;;
+            H) seq=$a at=$b fields=$c prev=$d hash=$e ;;
+            *) fail audit/rows.tsv "a line is not a row (altered)" ;;
+        esac
+        case $seq$at in ''|*[!0-9]*) fail audit/rows.tsv "a row number or time is not a number (altered)" ;; esac
+        computed=$(printf 'bwcdock-audit-2\t%s\t%s\t%s\t%s\n' "$seq" "$at" "$fields" "$prev" | sha256sum | cut -c1-64)
+        [ "$computed" = "$hash" ] || fail audit/rows.tsv "row $seq: its hash does not recompute (altered)"
+        if [ -n "$prev_seq" ]; then
+            [ "$seq" -eq $((prev_seq + 1)) ] || fail audit/rows.tsv "row $seq follows row $prev_seq (rows are missing)"
+            [ "$prev" = "$prev_hash" ] || fail audit/rows.tsv "row $seq does not link to row $prev_seq"
+        fi
+        [ "$hash" = "$audit_head" ] && named=$seq
+        if [ "$seq" -eq "$cp_seq" ]; then
+            [ "$hash" = "$cp_head" ] || fail audit/rows.tsv "row $seq is not the row the dock signed in its checkpoint (rewritten)"
+            signed=yes
+        fi
+        [ "$seq" -gt "$cp_seq" ] && after=$((after + 1))
+        prev_seq=$seq prev_hash=$hash
+    done < "$rows"
+    [ -n "$prev_seq" ] || fail "$rows" "holds no rows"
+    [ -n "$named" ] || fail "$rows" "does not hold the audit row the manifest names (auditHead)"
+    [ -n "$signed" ] || fail "$rows" "does not reach row $cp_seq, the one the dock signed"
+    ok "$rows" "$shown rows about this file, chained unbroken to row $cp_seq the dock signed ($after newer rows linked, not yet signed)"
+    audit_note="its audit rows chained to the dock's signed checkpoint"
+fi
+
+echo "VERIFIED: $FOOTAGE is the file dock $dock_id read from camera $(field manifest.json cameraId), received by the evidence server at $received; $audit_note"
