@@ -150,6 +150,7 @@ class ApiDocumentTest {
             case "from" -> "INGESTING";
             case "to" -> "INGESTED";
             case "stage" -> "dock";
+            case "source" -> "file-times";
             case "badgeFingerprint" -> "0123456789abcdef";
             case "minimumBatteryPercent" -> 50;
             default -> type == int.class ? 1 : type == long.class ? 1L : type == boolean.class ? true
