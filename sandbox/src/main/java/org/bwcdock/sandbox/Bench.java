@@ -70,11 +70,13 @@ public final class Bench {
         Path work = Files.createTempDirectory("bwcdock-bench-");
         boolean ok = true;
         try {
-            run(work, mib << 20);
+            CpuFloor.Floor floor = run(work, mib << 20);
             if (scale) {
                 List<ScaleBench.Scenario> scenarios = scenarios(bays, sizesMib);
                 ScaleBench.requireDisk(work, scenarios);
-                ok = ScaleBench.ok(ScaleBench.run(work, scenarios));
+                List<ScaleBench.Result> results = ScaleBench.run(work, scenarios);
+                ok = ScaleBench.ok(results);
+                printAgainstFloor(results, floor);
             }
             if (start) {
                 ScaleBench.startUp(work, startRounds);
@@ -83,6 +85,20 @@ public final class Bench {
             FileTrees.delete(work);
         }
         System.exit(ok ? 0 : 1);
+    }
+
+    /** The agent's CPU per GB end to end beside the floor measured in this run (target: at most 2 x). */
+    private static void printAgainstFloor(List<ScaleBench.Result> results, CpuFloor.Floor floor) {
+        System.out.printf("%nCPU per GB end to end against the floor of this run (%d x SHA-256 %.2f + AES-256-GCM %.2f + curl upload"
+                + " %.2f = %.2f CPU s/GB; target <= 2 x)%n", CpuFloor.HASH_PASSES, floor.sha256(), floor.aesGcm(), floor.curlUpload(),
+                floor.total());
+        for (ScaleBench.Result r : results) {
+            if (r.failure() == null) {
+                double perGb = r.cpuSeconds() / (r.s().bays() * r.s().fileBytes() / 1e9);
+                System.out.printf("  %d bay(s) x %d MB: agent %.2f CPU s/GB = %.2f x the floor%n", r.s().bays(),
+                        r.s().fileBytes() / 1_000_000, perGb, perGb / floor.total());
+            }
+        }
     }
 
     /** Every bay count with a 1 GiB file each (or the middle size), and one bay with every file size. */
@@ -142,7 +158,7 @@ public final class Bench {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    static void run(Path work, long size) throws Exception {
+    static CpuFloor.Floor run(Path work, long size) throws Exception {
         Path file = work.resolve("footage.mp4");
         System.out.printf("bench: writing %d MiB of random footage to %s%n", size >> 20, file);
         writeRandom(file, size);
@@ -158,8 +174,11 @@ public final class Bench {
         List<Double> cms = new ArrayList<>();
         List<Double> ours = new ArrayList<>();
         List<Double> oursInMemory = new ArrayList<>();
+        List<Double> synced = new ArrayList<>();
         try {
             for (int round = 1; round <= ROUNDS; round++) {
+                // The spool's disk as a durable spool sees it: the same bytes written and fsync'd.
+                synced.add(size / CpuFloor.syncedWriteMbps(work, size) / 1e6);
                 dgst.add(time(List.of("openssl", "dgst", "-sha256", file.toString()), work));
                 cms.add(time(List.of("openssl", "cms", "-encrypt", "-binary", "-aes-256-gcm", "-stream", "-outform", "DER",
                         "-in", file.toString(), "-out", work.resolve("openssl.cms").toString(), recipient.certFile().toString()), work));
@@ -182,7 +201,8 @@ public final class Bench {
         rows.add(new Row("openssl cms -encrypt -aes-256-gcm", cms, size));
         rows.add(new Row("bwcdock ingest (sha256 + CMS parts + fsync)", ours, size));
         Row inMemory = oursInMemory.isEmpty() ? null : new Row("bwcdock ingest, spool in memory (/dev/shm)", oursInMemory, size);
-        rows.addAll(UploadBench.run(work, pki, dock, file, size));
+        UploadBench.Result upload = UploadBench.run(work, pki, dock, file, size);
+        rows.addAll(upload.rows());
         // The same number of bytes again, as 4 docks x 4 parts at once through one receiver.
         rows.addAll(ReceiverBench.run(work, pki, new ReceiverBench.Shape(4, 4, Math.max(1 << 20, size / 16))));
 
@@ -195,16 +215,29 @@ public final class Bench {
         if (inMemory != null) {
             System.out.printf("%-52s %10.2f %10.0f%n", inMemory.what(), inMemory.median(), inMemory.mbps());
         }
+        Row disk = new Row("dd bs=1M conv=fsync (the spool's disk)", synced, size);
+        System.out.printf("%-52s %10.2f %10.0f%n", disk.what(), disk.median(), disk.mbps());
         Row ingest = rows.get(2);
         System.out.println("\npairwise ratios (median over rounds of the speeds measured in the same round):");
-        System.out.printf("ratio ingest / openssl dgst -sha256:  %.2f (target >= 0.90 x min(dgst, synced disk))%n", ingest.ratioTo(rows.get(0)));
+        System.out.printf("ratio ingest / openssl dgst -sha256:  %.2f%n", ingest.ratioTo(rows.get(0)));
+        System.out.printf("ratio ingest / dd conv=fsync:         %.2f%n", ingest.ratioTo(disk));
+        System.out.printf("ratio ingest / min(dgst, dd fsync):   %.2f (target >= 0.90)%n", ingest.ratioTo(
+                rows.get(0).median() > disk.median() ? rows.get(0) : disk));
         System.out.printf("ratio ingest / openssl cms -encrypt: %.2f (target > 1.00)%n", ingest.ratioTo(rows.get(1)));
         if (inMemory != null) {
             System.out.printf("the same, spool in memory:           %.2f (target >= 0.60) and %.2f%n", inMemory.ratioTo(rows.get(0)),
                     inMemory.ratioTo(rows.get(1)));
         }
-        System.out.printf("ratio TusSink / curl -T:             %.2f (target >= 0.90)%n", rows.get(4).ratioTo(rows.get(3)));
-        System.out.printf("ratio receiver, 4 docks / 4 x curl:  %.2f (filesystem store; no target yet)%n", rows.get(6).ratioTo(rows.get(5)));
+        System.out.printf("ratio TusSink / curl -T, our receiver: %.2f (target >= 0.90)%n", rows.get(4).ratioTo(rows.get(3)));
+        System.out.printf("ratio TusSink / curl -T, nginx:        %.2f (target >= 0.90; nginx is not ours and not the limit)%n",
+                rows.get(6).ratioTo(rows.get(5)));
+        System.out.printf("ratio receiver, 4 docks / 4 x curl:  %.2f (filesystem store; no target yet)%n", rows.get(8).ratioTo(rows.get(7)));
+        CpuFloor.Floor floor = new CpuFloor.Floor(median(List.of(CpuFloor.sha256SecondsPerGb(file, size, work),
+                CpuFloor.sha256SecondsPerGb(file, size, work), CpuFloor.sha256SecondsPerGb(file, size, work))),
+                CpuFloor.aesGcmSecondsPerGb(work), upload.curlCpuSecondsPerGb());
+        System.out.printf("CPU floor per GB: SHA-256 %.2f s (x %d passes), AES-256-GCM %.2f s, curl upload %.2f s: %.2f s%n",
+                floor.sha256(), CpuFloor.HASH_PASSES, floor.aesGcm(), floor.curlUpload(), floor.total());
+        return floor;
     }
 
     private static double ingest(Path work, ThrowawayPki.Leaf dock, ThrowawayPki.Leaf recipient, Path file, long size)

@@ -12,6 +12,7 @@ import org.bwcdock.agent.upload.UploadException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +28,11 @@ final class UploadBench {
     /** Rounds of each contender, alternating (Bench.ROUNDS): the order and the disk's write-back state otherwise decide. */
     private static final int ROUNDS = Bench.ROUNDS;
 
-    static List<Bench.Row> run(Path work, ThrowawayPki pki, ThrowawayPki.Leaf dock, Path file, long size) throws Exception {
+    /** The rows, and curl's CPU seconds per GB uploading to nginx: the upload's part of the CPU floor. */
+    record Result(List<Bench.Row> rows, double curlCpuSecondsPerGb) {
+    }
+
+    static Result run(Path work, ThrowawayPki pki, ThrowawayPki.Leaf dock, Path file, long size) throws Exception {
         ThrowawayPki.Leaf server = pki.issue("bench-receiver", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SERVER);
         ThrowawayPki.Leaf signer = pki.issue("bench-receipts", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SIGNER);
         Path store = store(work, size);
@@ -46,36 +51,56 @@ final class UploadBench {
             // Same work at the receiver for both: it verifies an Upload-Checksum (computed for curl beforehand, untimed).
             String fileSha = Digests.sha256Hex(file);
             String checksum = "sha256 " + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(fileSha));
-            EvidenceSink sink = Sinks.tus(new SinkSettings(URI.create(base + "/"),
-                    Optional.of(TlsContexts.create(dock.chainFile(), dock.keyFile(), pki.caFile())), org.bwcdock.format.ReceiptSigners.of(List.of(pki.ca)),
-                    (int) Math.min(Integer.MAX_VALUE, size), Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(10),
-                    Duration.ofSeconds(5), 0,
-                    "bench-dock"));
-            List<Double> curlTimes = new java.util.ArrayList<>();
-            List<Double> oursTimes = new java.util.ArrayList<>();
-            try {
-                for (int round = 0; round < ROUNDS; round++) {
-                    String location = create(base, tls, size, work);
-                    List<String> curl = new java.util.ArrayList<>(List.of("curl", "-sS", "-f", "-o", "/dev/null", "-X", "PATCH",
-                            "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0", "-H", "Content-Type: application/offset+octet-stream",
-                            "-H", "Upload-Checksum: " + checksum, "-T", file.toString()));
-                    curl.addAll(tls);
-                    curl.add(base + location);
-                    double c = Bench.time(curl, work);
-                    double o = ours(sink, file, size, fileSha);
-                    System.out.printf("bench: upload round %d: curl -T %.2f s, TusSink %.2f s%n", round + 1, c, o);
-                    curlTimes.add(c);
-                    oursTimes.add(o);
-                }
+            List<Bench.Row> rows = new java.util.ArrayList<>(rounds("our receiver", base, tls, dock, pki, file, size, fileSha,
+                    checksum, work));
+            // The same two clients against a server that is neither ours nor the bottleneck: the ratio is the clients'.
+            Path bodies = Bench.inMemory("bwcdock-bench-nginx-", 2 * size).orElse(Files.createDirectories(work.resolve("nginx-bodies")));
+            double curlCpu;
+            try (NginxPeer nginx = NginxPeer.start(work, server, pki.caFile(), bodies)) {
+                rows.addAll(rounds("nginx", nginx.base(), tls, dock, pki, file, size, fileSha, checksum, work));
+                List<String> curl = new java.util.ArrayList<>(List.of("curl", "-sS", "-f", "-o", "/dev/null", "-X", "PATCH",
+                        "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0", "-T", file.toString()));
+                curl.addAll(tls);
+                curl.add(nginx.base() + "/u/cpu");
+                curlCpu = CpuFloor.cpuSeconds(curl, work) / size * 1e9;
             } finally {
-                sink.close();
+                FileTrees.delete(bodies);
             }
-            return List.of(new Bench.Row("curl -T (PATCH + Upload-Checksum, one request, TLS)", curlTimes, size),
-                    new Bench.Row("bwcdock TusSink (PATCH + Upload-Checksum, TLS)", oursTimes, size));
+            return new Result(rows, curlCpu);
         } finally {
             Jvms.stop(receiver);
             FileTrees.delete(store);
         }
+    }
+
+    /** Alternating rounds of curl -T and TusSink, each one PATCH of the whole file, against {@code base}. */
+    private static List<Bench.Row> rounds(String peer, String base, List<String> tls, ThrowawayPki.Leaf dock, ThrowawayPki pki,
+                                          Path file, long size, String fileSha, String checksum, Path work) throws Exception {
+        EvidenceSink sink = Sinks.tus(new SinkSettings(URI.create(base + "/"),
+                Optional.of(TlsContexts.create(dock.chainFile(), dock.keyFile(), pki.caFile())),
+                org.bwcdock.format.ReceiptSigners.of(List.of(pki.ca)), (int) Math.min(Integer.MAX_VALUE, size),
+                Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofSeconds(5), 0, "bench-dock"));
+        List<Double> curlTimes = new java.util.ArrayList<>();
+        List<Double> oursTimes = new java.util.ArrayList<>();
+        try {
+            for (int round = 0; round < ROUNDS; round++) {
+                String location = create(base, tls, size, work);
+                List<String> curl = new java.util.ArrayList<>(List.of("curl", "-sS", "-f", "-o", "/dev/null", "-X", "PATCH",
+                        "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0", "-H", "Content-Type: application/offset+octet-stream",
+                        "-H", "Upload-Checksum: " + checksum, "-T", file.toString()));
+                curl.addAll(tls);
+                curl.add(location.startsWith("http") ? location : base + location);
+                double c = Bench.time(curl, work);
+                double o = ours(sink, file, size, fileSha);
+                System.out.printf("bench: upload to %s, round %d: curl -T %.2f s, TusSink %.2f s%n", peer, round + 1, c, o);
+                curlTimes.add(c);
+                oursTimes.add(o);
+            }
+        } finally {
+            sink.close();
+        }
+        return List.of(new Bench.Row("curl -T to " + peer + " (PATCH + Upload-Checksum, TLS)", curlTimes, size),
+                new Bench.Row("bwcdock TusSink to " + peer, oursTimes, size));
     }
 
     /**
