@@ -223,7 +223,8 @@ public final class DockAgent implements AutoCloseable {
 
     private SinkSettings sinkSettings(AgentConfig.Evidence e) {
         // One PATCH per part: its checksum is the hash recorded at ingest, and a broken PATCH resumes from the server's offset.
-        return new SinkSettings(e.url(), credentials.evidenceTls, credentials.receiptSigners, config.spool().partSizeBytes(),
+        return new SinkSettings(e.url(), credentials.evidenceTls, credentials.receiptSigners,
+                SinkSettings.oneRequestPerPart(config.spool().partSizeBytes()),
                 Defaults.UPLOAD_CONNECT_TIMEOUT, Defaults.UPLOAD_REQUEST_TIMEOUT, Defaults.UPLOAD_DELIVERY_DEADLINE,
                 Defaults.UPLOAD_MAX_BACKOFF, e.bandwidthBytesPerSecond(), config.dockId(), e.windows(), clock,
                 java.time.ZoneId.systemDefault(), // the windows are in the dock's local time (/etc/localtime)

@@ -131,31 +131,37 @@ public final class Main {
 
     @Command(name = "audit", description = "Audit log tools.", subcommands = {Audit.Verify.class, Audit.Export.class})
     static final class Audit {
-        /** The ledger file from --db, or from --config's state directory; null after printing why not. */
-        static Path ledgerFile(Path db, Path config, PrintWriter err) {
-            if (db != null) {
-                return db;
-            }
-            if (config == null) {
-                err.println("error: give --config FILE or --db FILE");
-                return null;
-            }
-            try {
-                return ConfigLoader.load(config).ledgerFile();
-            } catch (ConfigException e) {
-                err.println("error: " + e.getMessage());
-                return null;
+        /** Which ledger: --db, or the one in --config's state directory. */
+        static final class LedgerOptions {
+            @Option(names = "--config", description = "agent.toml (the ledger is in its stateDirectory)")
+            Path config;
+
+            @Option(names = "--db", description = "the ledger file itself")
+            Path db;
+
+            /** The ledger file; null after printing why there is none. */
+            Path ledgerFile(PrintWriter err) {
+                if (db != null) {
+                    return db;
+                }
+                if (config == null) {
+                    err.println("error: give --config FILE or --db FILE");
+                    return null;
+                }
+                try {
+                    return ConfigLoader.load(config).ledgerFile();
+                } catch (ConfigException e) {
+                    err.println("error: " + e.getMessage());
+                    return null;
+                }
             }
         }
 
         @Command(name = "export", description = "Write the audit rows from --from on (default: all) to a new file, for "
                 + "'provision evidence packet --audit' (docs/manifest.md, Audit rows).")
         static final class Export implements Callable<Integer> {
-            @Option(names = "--config", description = "agent.toml (the ledger is in its stateDirectory)")
-            Path config;
-
-            @Option(names = "--db", description = "the ledger file itself")
-            Path db;
+            @CommandLine.Mixin
+            LedgerOptions ledger;
 
             @Option(names = "--from", description = "the first row to export (default 1)", defaultValue = "1")
             long from;
@@ -168,7 +174,7 @@ public final class Main {
 
             @Override
             public Integer call() {
-                Path ledgerFile = ledgerFile(db, config, spec.commandLine().getErr());
+                Path ledgerFile = ledger.ledgerFile(spec.commandLine().getErr());
                 return ledgerFile == null ? 2 : AuditCommand.export(ledgerFile, from, out, spec.commandLine().getOut());
             }
         }
@@ -176,11 +182,8 @@ public final class Main {
         @Command(name = "verify", description = "Re-compute the audit hash chain; name the first broken row. With a signed "
                 + "checkpoint, also catch deleted newest rows and a recomputed chain.")
         static final class Verify implements Callable<Integer> {
-            @Option(names = "--config", description = "agent.toml (the ledger is in its stateDirectory)")
-            Path config;
-
-            @Option(names = "--db", description = "the ledger file itself")
-            Path db;
+            @CommandLine.Mixin
+            LedgerOptions ledger;
 
             @Option(names = "--checkpoint", description = "a signed audit checkpoint (audit-checkpoint.json) kept off the dock")
             Path checkpoint;
@@ -197,7 +200,7 @@ public final class Main {
             @Override
             public Integer call() {
                 PrintWriter err = spec.commandLine().getErr();
-                Path ledgerFile = ledgerFile(db, config, err);
+                Path ledgerFile = ledger.ledgerFile(err);
                 if (ledgerFile == null) {
                     return 2;
                 }

@@ -43,9 +43,16 @@ class MainTest {
 
     @Test
     void runForStartsAndStopsTheAgent(@TempDir Path dir) throws Exception {
-        int code = run("run", "--config", TestConfigs.minimal(dir).toString(), "--run-for", "0");
+        Path config = TestConfigs.minimal(dir);
+        int code = run("run", "--config", config.toString(), "--run-for", "0");
         assertEquals(0, code, err::toString);
         assertEquals(0, run("audit", "verify", "--db", dir.resolve("state/ledger.db").toString()), err::toString);
         assertTrue(out.toString().contains("audit chain ok"), out::toString);
+        Path export = dir.resolve("audit.tsv");
+        assertEquals(0, run("audit", "export", "--config", config.toString(), "--out", export.toString()), err::toString);
+        assertTrue(out.toString().contains("audit rows (1.."), out::toString);
+        assertTrue(Files.readString(export).contains("\t=start\t"), "the agent's start row is exported");
+        assertEquals(2, run("audit", "export", "--out", dir.resolve("x.tsv").toString()));
+        assertTrue(err.toString().contains("give --config FILE or --db FILE"), err::toString);
     }
 }

@@ -36,7 +36,7 @@ public final class Bench {
     }
 
     private static final String USAGE = "usage: bench [--quick] [--size-mib N] [--scale-bays 1,2,4,8] [--scale-mib 100,1024,4096]"
-            + " [--no-scale] [--no-start]";
+            + " [--no-scale] [--no-start] [--jfr DIR]";
 
     public static void main(String[] args) throws Exception {
         System.setProperty("logback.configurationFile", "sandbox-logback.xml");
@@ -45,6 +45,7 @@ public final class Bench {
         List<Long> sizesMib = List.of(100L, 1024L, 4096L);
         boolean scale = true;
         boolean start = true;
+        Optional<Path> jfr = Optional.empty();
         int startRounds = ROUNDS;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -60,6 +61,7 @@ public final class Bench {
                     case "--scale-mib" -> sizesMib = java.util.Arrays.stream(args[++i].split(",")).map(Long::valueOf).toList();
                     case "--no-scale" -> scale = false;
                     case "--no-start" -> start = false;
+                    case "--jfr" -> jfr = Optional.of(Files.createDirectories(Path.of(args[++i])));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -74,7 +76,7 @@ public final class Bench {
             if (scale) {
                 List<ScaleBench.Scenario> scenarios = scenarios(bays, sizesMib);
                 ScaleBench.requireDisk(work, scenarios);
-                List<ScaleBench.Result> results = ScaleBench.run(work, scenarios);
+                List<ScaleBench.Result> results = ScaleBench.run(work, scenarios, jfr);
                 ok = ScaleBench.ok(results);
                 printAgainstFloor(results, floor);
             }

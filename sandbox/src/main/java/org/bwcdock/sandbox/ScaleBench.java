@@ -38,12 +38,16 @@ final class ScaleBench {
     private ScaleBench() {
     }
 
-    static List<Result> run(Path work, List<Scenario> scenarios) throws Exception {
+    /** @param jfr where to keep a JFR recording (profile settings) of the agent per scenario, if given */
+    static List<Result> run(Path work, List<Scenario> scenarios, java.util.Optional<Path> jfr) throws Exception {
         List<Result> results = new ArrayList<>();
         for (Scenario s : scenarios) {
-            Path dir = work.resolve("scale-" + s.bays() + "x" + (s.fileBytes() >> 20));
+            String name = "scale-" + s.bays() + "x" + (s.fileBytes() >> 20);
+            Path dir = work.resolve(name);
+            List<String> options = jfr.map(d -> List.of("-XX:StartFlightRecording=settings=profile,filename="
+                    + d.toAbsolutePath().resolve(name + ".jfr"))).orElse(List.of());
             try {
-                results.add(one(dir, s));
+                results.add(one(dir, s, options));
             } finally {
                 FileTrees.delete(dir);
             }

@@ -32,6 +32,17 @@ public record SinkSettings(URI base, Optional<SSLContext> tls, ReceiptSigners re
         windows = List.copyOf(windows);
     }
 
+    /**
+     * The PATCH size that sends every part in one request. A part's CMS encoding is its plaintext plus
+     * the recipient infos, the GCM tag and a BER header per encrypted chunk: far below a 32nd of it
+     * plus 1 MiB. One request per part is what lets its checksum be the hash recorded at ingest; the
+     * plaintext part size as the chunk cut every part in two and hashed the first piece again (a
+     * whole extra SHA-256 pass over the upload, found with JFR).
+     */
+    public static int oneRequestPerPart(int partSize) {
+        return Math.addExact(Math.addExact(partSize, partSize / 32), 1 << 20);
+    }
+
     /** No upload windows: the bandwidth limit holds all day. */
     public SinkSettings(URI base, Optional<SSLContext> tls, ReceiptSigners receiptSigners, int chunkBytes,
                         Duration connectTimeout, Duration requestTimeout, Duration deadline, Duration maxBackoff,

@@ -91,6 +91,22 @@ class IngestTest {
         }
     }
 
+    /** The uploader sends each part in one PATCH (its checksum is the ingest's hash): the chunk must hold the whole CMS part. */
+    @Test
+    void everyCmsPartFitsOneUploadRequest(@TempDir Path dir) throws Exception {
+        for (int partSize : new int[] {1024, 64 * 1024, 1 << 20}) {
+            byte[] data = Sources.random(3 * partSize, partSize);
+            try (CustodyFixture f = new CustodyFixture(dir.resolve("p" + partSize), partSize, 1L << 30, List.of("rsa", "ec"))) {
+                IngestResult r = f.ingestor.ingest(CustodyFixture.request(1, data), Sources.bytes(data), IngestListener.NONE);
+                for (var p : r.parts()) {
+                    assertTrue(p.ciphertextLength() > p.length(), "CMS adds to the plaintext");
+                    assertTrue(p.ciphertextLength() <= org.bwcdock.agent.upload.SinkSettings.oneRequestPerPart(partSize),
+                            "part " + p.index() + " of " + p.ciphertextLength() + " bytes does not fit one request");
+                }
+            }
+        }
+    }
+
     @Test
     void aFlippedByteInAnyPartFailsDecryption(@TempDir Path dir) throws Exception {
         byte[] data = Sources.random(2 * PART, 3);
