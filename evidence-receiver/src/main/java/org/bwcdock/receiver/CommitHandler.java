@@ -154,6 +154,11 @@ final class CommitHandler {
                 held.add(l);
             }
             return storeLocked(found, m, manifest, signature, evidenceId, client);
+        } catch (UploadStore.Conflict | java.io.UncheckedIOException e) {
+            // The uploads could not be read (removed by another receiver meanwhile, or the store failing): nothing was receipted.
+            log.warn("evidence {}: uploads not readable: {}", evidenceId, SafeText.escape(e.getMessage()));
+            throw new Refused(503, "the uploads of evidence " + evidenceId
+                    + " cannot be read now, so it is not receipted; commit again later");
         } finally {
             held.forEach(ReentrantLock::unlock);
         }

@@ -61,15 +61,16 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
 
     private final S3Client s3;
     private final String bucket;
-    private final FileUploadStore uploads;
+    /** Where the parts come from: the bucket's own uploads ({@link S3UploadStore}); null for {@code verify}. */
+    private final UploadStore uploads;
     private final Clock clock;
     /** 0: no retention (not configured, or configured and the bucket cannot lock, which was warned about). */
     private final int lockDays;
 
-    private S3EvidenceStore(S3Client s3, String bucket, FileUploadStore uploads, Clock clock, int lockDays) {
+    private S3EvidenceStore(S3Client s3, String bucket, Uploads uploads, Clock clock, int lockDays) throws IOException {
         this.s3 = s3;
         this.bucket = bucket;
-        this.uploads = uploads;
+        this.uploads = uploads.over(s3, bucket);
         this.clock = clock;
         this.lockDays = lockDays;
     }
@@ -79,7 +80,16 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
      * Object Lock enabled. With Object Lock required and the bucket or the store unable to lock
      * objects, this throws: the receiver does not start.
      */
-    static S3EvidenceStore open(S3Storage c, FileUploadStore uploads, Clock clock) throws IOException {
+    /** The uploads kept in the same bucket, built once the client is connected. */
+    @FunctionalInterface
+    interface Uploads {
+        UploadStore over(S3Client s3, String bucket) throws IOException;
+
+        /** For {@code verify}, which reads evidence only. */
+        Uploads NONE = (s3, bucket) -> null;
+    }
+
+    static S3EvidenceStore open(S3Storage c, Uploads uploads, Clock clock) throws IOException {
         S3Client s3 = client(c);
         try {
             try {
@@ -145,6 +155,11 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
         return e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
     }
 
+    /** The uploads in this bucket (the receiver serves tus from them). */
+    UploadStore uploads() {
+        return uploads;
+    }
+
     @Override
     public Optional<byte[]> receipt(String evidenceId) throws IOException {
         return get(evidenceKey(evidenceId, RECEIPT));
@@ -155,21 +170,37 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
             throws IOException {
         Map<String, String> meta = Map.of("bwcdock-evidence-id", evidenceId);
         for (int i = 0; i < parts.size(); i++) {
-            store(evidenceKey(evidenceId, "part-" + i + ".cms"), "application/pkcs7-mime", meta, uploads.bin(parts.get(i).id()), null);
+            UploadStore.Upload u = parts.get(i);
+            Digests d;
+            try (InputStream in = uploads.read(u)) {
+                d = Digests.of(in);
+            }
+            // Streamed from the upload again for the PUT (and again on a retry): nothing is copied to local disk.
+            RequestBody body = RequestBody.fromContentProvider(() -> {
+                try {
+                    return uploads.read(u);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, d.length, "application/pkcs7-mime");
+            store(evidenceKey(evidenceId, "part-" + i + ".cms"), "application/pkcs7-mime", meta, d, body);
         }
-        store(evidenceKey(evidenceId, "manifest.json"), "application/json", meta, null, manifest);
-        store(evidenceKey(evidenceId, "manifest.p7s"), "application/pkcs7-signature", meta, null, signature);
+        store(evidenceKey(evidenceId, "manifest.json"), "application/json", meta, manifest);
+        store(evidenceKey(evidenceId, "manifest.p7s"), "application/pkcs7-signature", meta, signature);
         // Last: its presence is what says "committed" (receipt(), count(), a repeated commit).
-        store(evidenceKey(evidenceId, RECEIPT), "application/pkcs7-mime", meta, null, receipt);
+        store(evidenceKey(evidenceId, RECEIPT), "application/pkcs7-mime", meta, receipt);
     }
 
     private static String evidenceKey(String evidenceId, String name) {
         return "evidence/" + evidenceId + "/" + name;
     }
 
-    /** One object from a file or from bytes, confirmed (and locked) before this returns. */
-    private void store(String key, String contentType, Map<String, String> meta, Path file, byte[] bytes) throws IOException {
-        Digests d = file != null ? Digests.of(file) : Digests.of(bytes);
+    private void store(String key, String contentType, Map<String, String> meta, byte[] bytes) throws IOException {
+        store(key, contentType, meta, Digests.of(bytes), RequestBody.fromBytes(bytes));
+    }
+
+    /** One object, {@code d} its digests, confirmed (and locked) before this returns. */
+    private void store(String key, String contentType, Map<String, String> meta, Digests d, RequestBody body) throws IOException {
         PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType)
                 .contentLength(d.length).contentMD5(d.md5).checksumSHA256(d.sha256)
                 .metadata(withSha(meta, d.sha256Hex));
@@ -179,7 +210,7 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
             req.objectLockMode(ObjectLockMode.COMPLIANCE).objectLockRetainUntilDate(until);
         }
         try {
-            var put = s3.putObject(req.build(), file != null ? RequestBody.fromFile(file) : RequestBody.fromBytes(bytes));
+            var put = s3.putObject(req.build(), body);
             confirm(key, d, put.checksumSHA256());
             String version = put.versionId(); // null where the bucket is not versioned; Object Lock implies versioning
             HeadObjectResponse head = s3.headObject(h -> h.bucket(bucket).key(key).versionId(version).checksumMode(ChecksumMode.ENABLED));
@@ -264,8 +295,8 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
             return;
         }
         Map<String, String> meta = Map.of("bwcdock-dock-id", checkpoint.dockId());
-        store(prefix + checkpoint.seq() + ".p7s", "application/pkcs7-signature", meta, null, signed.signature());
-        store(prefix + checkpoint.seq() + ".json", "application/json", meta, null, signed.json());
+        store(prefix + checkpoint.seq() + ".p7s", "application/pkcs7-signature", meta, signed.signature());
+        store(prefix + checkpoint.seq() + ".json", "application/json", meta, signed.json());
         for (String k : keys) {
             OptionalLong seq = seqOf(prefix, k);
             if (seq.isPresent() && seq.getAsLong() < checkpoint.seq()) {
@@ -359,16 +390,20 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
         }
 
         static Digests of(Path file) throws IOException {
+            try (InputStream in = Files.newInputStream(file)) {
+                return of(in);
+            }
+        }
+
+        static Digests of(InputStream in) throws IOException {
             MessageDigest md5 = md("MD5");
             MessageDigest sha = md("SHA-256");
             long length = 0;
             byte[] buf = new byte[1 << 16];
-            try (InputStream in = Files.newInputStream(file)) {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    md5.update(buf, 0, n);
-                    sha.update(buf, 0, n);
-                    length += n;
-                }
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md5.update(buf, 0, n);
+                sha.update(buf, 0, n);
+                length += n;
             }
             return done(length, md5, sha);
         }

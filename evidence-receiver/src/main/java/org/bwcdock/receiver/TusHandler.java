@@ -161,7 +161,12 @@ final class TusHandler {
                 Http.text(x, 460, "checksum mismatch: the " + written + " bytes were not kept");
                 return;
             }
-            store.keepStaged(u, offset, written);
+            try {
+                store.keepStaged(u, offset, written);
+            } catch (UploadStore.Conflict e) {
+                Http.text(x, 409, e.getMessage());
+                return;
+            }
             x.setHeader("Upload-Offset", Long.toString(offset + written));
             Http.empty(x, 204);
         } finally {

@@ -170,7 +170,7 @@ class S3EvidenceStoreTest {
 
     @Test
     void theNewestAuditCheckpointPerDockIsKeptAsObjects() throws Exception {
-        try (S3EvidenceStore store = S3EvidenceStore.open(S3ProxyServer.storage(s3.endpoint(), BUCKET), null, java.time.Clock.systemUTC())) {
+        try (S3EvidenceStore store = S3EvidenceStore.open(S3ProxyServer.storage(s3.endpoint(), BUCKET), S3EvidenceStore.Uploads.NONE, java.time.Clock.systemUTC())) {
             org.bwcdock.format.AuditCheckpoint five = new org.bwcdock.format.AuditCheckpoint("dock-1", 5, "a".repeat(64),
                     java.time.Instant.parse("2026-12-04T10:00:00Z"));
             org.bwcdock.format.AuditCheckpoint nine = new org.bwcdock.format.AuditCheckpoint("dock-1", 9, "b".repeat(64),
