@@ -184,7 +184,9 @@ public final class Bench {
         Row inMemory = oursInMemory.isEmpty() ? null : new Row("bwcdock ingest, spool in memory (/dev/shm)", oursInMemory, size);
         rows.addAll(UploadBench.run(work, pki, dock, file, size));
         // The same number of bytes again, as 4 docks x 4 parts at once through one receiver.
-        rows.addAll(ReceiverBench.run(work, pki, new ReceiverBench.Shape(4, 4, Math.max(1 << 20, size / 16))));
+        ReceiverBench.Shape shape = new ReceiverBench.Shape(4, 4, Math.max(1 << 20, size / 16));
+        rows.addAll(ReceiverBench.run(work, pki, shape, ReceiverBench.Store.FILE));
+        rows.addAll(ReceiverBench.run(work, pki, shape, ReceiverBench.Store.S3));
 
         System.out.println();
         System.out.printf("%-52s %10s %10s   (%d alternating rounds)%n", "on " + (size >> 20) + " MiB, "
@@ -205,6 +207,7 @@ public final class Bench {
         }
         System.out.printf("ratio TusSink / curl -T:             %.2f (target >= 0.90)%n", rows.get(4).ratioTo(rows.get(3)));
         System.out.printf("ratio receiver, 4 docks / 4 x curl:  %.2f (filesystem store; no target yet)%n", rows.get(6).ratioTo(rows.get(5)));
+        System.out.printf("the same, S3 store (S3Proxy):         %.2f (no target yet)%n", rows.get(8).ratioTo(rows.get(7)));
     }
 
     private static double ingest(Path work, ThrowawayPki.Leaf dock, ThrowawayPki.Leaf recipient, Path file, long size)
