@@ -166,6 +166,12 @@ final class TusHandler {
             } catch (UploadStore.Conflict e) {
                 Http.text(x, 409, e.getMessage());
                 return;
+            } catch (IOException e) {
+                // The store failed (a bucket out of reach): nothing of this body counts; the dock backs off and resumes.
+                log.warn("upload {}: {} bytes at {} not kept: {}", u.id(), written, offset, SafeText.escape(e.getMessage()));
+                store.discardStaged(u);
+                Http.text(x, 503, "the upload store could not keep these " + written + " bytes; ask for the offset (HEAD) later");
+                return;
             }
             x.setHeader("Upload-Offset", Long.toString(offset + written));
             Http.empty(x, 204);
