@@ -55,6 +55,7 @@ final class S3UploadStore implements UploadStore {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
     private static final Pattern SAFE_DOCK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern INFO = Pattern.compile("uploads/([^/]+)/([0-9a-f]{32})/info-(\\d{1,19})-(\\d{1,19})");
+    private static final Pattern IN_UPLOAD = Pattern.compile("(uploads/[^/]+/[0-9a-f]{32}/)[^/]+");
     private static final String CHUNK = "chunk-";
 
     private final S3Client s3;
@@ -241,34 +242,57 @@ final class S3UploadStore implements UploadStore {
     public void delete(Upload u) throws IOException {
         try {
             s3.deleteObject(d -> d.bucket(bucket).key(infoKey(u)));
-            List<ObjectIdentifier> rest = list(prefix(u.owner(), u.id())).stream()
-                    .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
-            for (int from = 0; from < rest.size(); from += 1000) {
-                List<ObjectIdentifier> batch = rest.subList(from, Math.min(rest.size(), from + 1000));
-                s3.deleteObjects(d -> d.bucket(bucket).delete(del -> del.objects(batch).quiet(true)));
-            }
         } catch (SdkException e) {
             throw new IOException("S3 bucket " + bucket + ": removing upload " + u.id() + ": " + e.getMessage(), e);
         }
+        deleteKeys(list(prefix(u.owner(), u.id())).stream().map(S3Object::key).toList());
         Files.deleteIfExists(staging(u.id()));
         locks.remove(u.id());
     }
 
-    /** Expired uploads in the whole bucket (any receiver's), except those this receiver is writing now. */
+    private void deleteKeys(List<String> keys) throws IOException {
+        List<ObjectIdentifier> ids = keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+        try {
+            for (int from = 0; from < ids.size(); from += 1000) {
+                List<ObjectIdentifier> batch = ids.subList(from, Math.min(ids.size(), from + 1000));
+                s3.deleteObjects(d -> d.bucket(bucket).delete(del -> del.objects(batch).quiet(true)));
+            }
+        } catch (SdkException e) {
+            throw new IOException("S3 bucket " + bucket + ": removing " + keys.size() + " upload object(s): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Expired uploads in the whole bucket (any receiver's), except those this receiver is writing now;
+     * and chunks left without their {@code info-} object by a removal that a crash cut short (a
+     * chunk is only ever written after its {@code info-}, so such chunks belong to nothing).
+     */
     @Override
     public int sweep() throws IOException {
-        int removed = 0;
-        for (Upload u : all()) {
-            if (!expired(u)) {
-                continue;
+        java.util.Map<String, Optional<Upload>> uploads = new java.util.TreeMap<>();
+        java.util.Map<String, List<String>> keys = new java.util.TreeMap<>();
+        for (S3Object o : list("uploads/")) {
+            Matcher m = IN_UPLOAD.matcher(o.key());
+            if (m.matches()) {
+                uploads.merge(m.group(1), parseInfo(o.key()), (x, y) -> x.isPresent() ? x : y);
+                keys.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(o.key());
             }
-            ReentrantLock l = lock(u.id());
-            if (l.tryLock()) {
-                try {
-                    delete(u);
-                    removed++;
-                } finally {
-                    l.unlock();
+        }
+        int removed = 0;
+        for (var e : uploads.entrySet()) {
+            Optional<Upload> u = e.getValue();
+            if (u.isEmpty()) {
+                deleteKeys(keys.get(e.getKey()));
+                removed++;
+            } else if (expired(u.get())) {
+                ReentrantLock l = lock(u.get().id());
+                if (l.tryLock()) {
+                    try {
+                        delete(u.get());
+                        removed++;
+                    } finally {
+                        l.unlock();
+                    }
                 }
             }
         }

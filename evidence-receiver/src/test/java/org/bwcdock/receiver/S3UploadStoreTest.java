@@ -208,4 +208,18 @@ class S3UploadStoreTest {
         assertEquals(UploadStore.Usage.NONE, a.usage("dock-01"));
         a.create("dock-01", 100);
     }
+
+    @Test
+    void chunksLeftByARemovalCutShortAreSweptAndAnUploadInUseIsNot() throws Exception {
+        S3UploadStore a = receiver("a", 10);
+        UploadStore.Upload live = a.create("dock-01", 5000);
+        patch(a, live, 0, random(1000, 8));
+        // What a receiver killed between deleting an upload's info- and its chunks leaves behind.
+        String orphan = "uploads/dock-01/" + "0".repeat(31) + "1/chunk-" + "0".repeat(19);
+        client.putObject(p -> p.bucket(BUCKET).key(orphan), RequestBody.fromBytes(random(1000, 9)));
+        assertEquals(1, receiver("b", 10).sweep());
+        assertTrue(!keys("uploads/").contains(orphan), "the orphaned chunk is gone");
+        assertEquals(1000, a.offset(live), "the upload in use is untouched");
+        assertEquals(2, keys("uploads/dock-01/" + live.id() + "/").size());
+    }
 }
