@@ -28,16 +28,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -171,9 +167,9 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
         Map<String, String> meta = Map.of("bwcdock-evidence-id", evidenceId);
         for (int i = 0; i < parts.size(); i++) {
             UploadStore.Upload u = parts.get(i);
-            Digests d;
+            ObjectDigests d;
             try (InputStream in = uploads.read(u)) {
-                d = Digests.of(in);
+                d = ObjectDigests.of(in);
             }
             // Streamed from the upload again for the PUT (and again on a retry): nothing is copied to local disk.
             RequestBody body = RequestBody.fromContentProvider(() -> {
@@ -182,7 +178,7 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            }, d.length, "application/pkcs7-mime");
+            }, d.length(), "application/pkcs7-mime");
             store(evidenceKey(evidenceId, "part-" + i + ".cms"), "application/pkcs7-mime", meta, d, body);
         }
         store(evidenceKey(evidenceId, "manifest.json"), "application/json", meta, manifest);
@@ -196,14 +192,14 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
     }
 
     private void store(String key, String contentType, Map<String, String> meta, byte[] bytes) throws IOException {
-        store(key, contentType, meta, Digests.of(bytes), RequestBody.fromBytes(bytes));
+        store(key, contentType, meta, ObjectDigests.of(bytes), RequestBody.fromBytes(bytes));
     }
 
     /** One object, {@code d} its digests, confirmed (and locked) before this returns. */
-    private void store(String key, String contentType, Map<String, String> meta, Digests d, RequestBody body) throws IOException {
+    private void store(String key, String contentType, Map<String, String> meta, ObjectDigests d, RequestBody body) throws IOException {
         PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType)
-                .contentLength(d.length).contentMD5(d.md5).checksumSHA256(d.sha256)
-                .metadata(withSha(meta, d.sha256Hex));
+                .contentLength(d.length()).contentMD5(d.md5()).checksumSHA256(d.sha256())
+                .metadata(withSha(meta, d.sha256Hex()));
         Instant until = null;
         if (lockDays > 0 && key.startsWith("evidence/")) {
             until = clock.instant().plus(Duration.ofDays(lockDays)).truncatedTo(ChronoUnit.SECONDS);
@@ -214,9 +210,9 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
             confirm(key, d, put.checksumSHA256());
             String version = put.versionId(); // null where the bucket is not versioned; Object Lock implies versioning
             HeadObjectResponse head = s3.headObject(h -> h.bucket(bucket).key(key).versionId(version).checksumMode(ChecksumMode.ENABLED));
-            if (head.contentLength() == null || head.contentLength() != d.length) {
+            if (head.contentLength() == null || head.contentLength() != d.length()) {
                 throw new IOException("S3 bucket " + bucket + ": " + key + " holds " + head.contentLength() + " bytes, not the "
-                        + d.length + " sent");
+                        + d.length() + " sent");
             }
             confirm(key, d, head.checksumSHA256());
             if (until != null) {
@@ -248,10 +244,10 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
     }
 
     /** A checksum the store reported must be ours (some stores report none: the request's own checksum headers then stand). */
-    private void confirm(String key, Digests d, String reported) throws IOException {
-        if (reported != null && !reported.isEmpty() && !reported.equals(d.sha256)) {
+    private void confirm(String key, ObjectDigests d, String reported) throws IOException {
+        if (reported != null && !reported.isEmpty() && !reported.equals(d.sha256())) {
             throw new IOException("S3 bucket " + bucket + ": " + key + " has SHA-256 " + reported + " (base64), not the "
-                    + d.sha256 + " sent");
+                    + d.sha256() + " sent");
         }
     }
 
@@ -363,7 +359,7 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
     public Optional<Hashed> hash(String evidenceId, String name) throws IOException {
         String key = evidenceKey(evidenceId, name);
         try (InputStream in = s3.getObject(g -> g.bucket(bucket).key(key))) {
-            MessageDigest sha = Digests.md("SHA-256");
+            MessageDigest sha = ObjectDigests.md("SHA-256");
             long size = 0;
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) {
@@ -381,49 +377,5 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
     @Override
     public void close() {
         s3.close();
-    }
-
-    /** An object's length, and its MD5 and SHA-256 as S3 headers want them (base64), in one pass. */
-    record Digests(long length, String md5, String sha256, String sha256Hex) {
-        static Digests of(byte[] bytes) {
-            MessageDigest md5 = md("MD5");
-            MessageDigest sha = md("SHA-256");
-            md5.update(bytes);
-            sha.update(bytes);
-            return done(bytes.length, md5, sha);
-        }
-
-        static Digests of(Path file) throws IOException {
-            try (InputStream in = Files.newInputStream(file)) {
-                return of(in);
-            }
-        }
-
-        static Digests of(InputStream in) throws IOException {
-            MessageDigest md5 = md("MD5");
-            MessageDigest sha = md("SHA-256");
-            long length = 0;
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md5.update(buf, 0, n);
-                sha.update(buf, 0, n);
-                length += n;
-            }
-            return done(length, md5, sha);
-        }
-
-        private static Digests done(long length, MessageDigest md5, MessageDigest sha) {
-            byte[] s = sha.digest();
-            return new Digests(length, Base64.getEncoder().encodeToString(md5.digest()), Base64.getEncoder().encodeToString(s),
-                    java.util.HexFormat.of().formatHex(s));
-        }
-
-        static MessageDigest md(String name) {
-            try {
-                return MessageDigest.getInstance(name);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(name + " is part of every JDK", e);
-            }
-        }
     }
 }

@@ -196,7 +196,7 @@ final class S3UploadStore implements UploadStore {
 
     @Override
     public String sha256(Upload u) throws IOException {
-        java.security.MessageDigest sha = S3EvidenceStore.Digests.md("SHA-256");
+        java.security.MessageDigest sha = ObjectDigests.md("SHA-256");
         try (InputStream in = read(u)) {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) {
@@ -334,7 +334,7 @@ final class S3UploadStore implements UploadStore {
             try (FileChannel c = FileChannel.open(staged, StandardOpenOption.WRITE)) {
                 c.truncate(length);
             }
-            S3EvidenceStore.Digests d = S3EvidenceStore.Digests.of(staged);
+            ObjectDigests d = ObjectDigests.of(staged);
             String key = chunkKey(u, offset);
             try {
                 s3.putObject(p -> p.bucket(bucket).key(key).contentType("application/octet-stream").contentLength(d.length())

@@ -192,9 +192,9 @@ class S3EvidenceStoreTest {
     @Test
     void theStoreRefusesBytesThatAreNotTheChecksumsSentWithThem() {
         byte[] sent = random(1000);
-        S3EvidenceStore.Digests right = S3EvidenceStore.Digests.of(sent);
+        ObjectDigests right = ObjectDigests.of(sent);
         byte[] other = random(1001);
-        S3EvidenceStore.Digests wrong = S3EvidenceStore.Digests.of(java.util.Arrays.copyOf(other, 1000));
+        ObjectDigests wrong = ObjectDigests.of(java.util.Arrays.copyOf(other, 1000));
         var md5 = assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class, () -> s3.client().putObject(
                 p -> p.bucket(BUCKET).key("t/md5").contentMD5(wrong.md5()), software.amazon.awssdk.core.sync.RequestBody.fromBytes(sent)));
         assertEquals(400, md5.statusCode());
