@@ -167,10 +167,7 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
         Map<String, String> meta = Map.of("bwcdock-evidence-id", evidenceId);
         for (int i = 0; i < parts.size(); i++) {
             UploadStore.Upload u = parts.get(i);
-            ObjectDigests d;
-            try (InputStream in = uploads.read(u)) {
-                d = ObjectDigests.of(in);
-            }
+            ObjectDigests d = uploads.digests(u);
             // Streamed from the upload again for the PUT (and again on a retry): nothing is copied to local disk.
             RequestBody body = RequestBody.fromContentProvider(() -> {
                 try {

@@ -67,6 +67,13 @@ final class S3UploadStore implements UploadStore {
     private final long maxBytesInFlight;
     /** This receiver's PATCHes and commits on one upload; across receivers the chunk keys decide (see above). */
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Digests of complete uploads, the most recent few hundred (see {@link #digests}). */
+    private final java.util.LinkedHashMap<String, ObjectDigests> complete = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, ObjectDigests> eldest) {
+            return size() > 512;
+        }
+    };
     /** One create at a time per dock in this receiver, so its limits hold exactly here (across receivers: docs). */
     private final ConcurrentHashMap<String, Object> creating = new ConcurrentHashMap<>();
 
@@ -196,14 +203,31 @@ final class S3UploadStore implements UploadStore {
 
     @Override
     public String sha256(Upload u) throws IOException {
-        java.security.MessageDigest sha = ObjectDigests.md("SHA-256");
-        try (InputStream in = read(u)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                sha.update(buf, 0, n);
+        return digests(u).sha256Hex();
+    }
+
+    /**
+     * Remembered once the upload is complete, when its bytes can no longer change: the commit hashes
+     * the upload and then copies it with these digests, and need not read it a third time.
+     */
+    @Override
+    public ObjectDigests digests(Upload u) throws IOException {
+        synchronized (complete) {
+            ObjectDigests known = complete.get(u.id());
+            if (known != null) {
+                return known;
             }
         }
-        return java.util.HexFormat.of().formatHex(sha.digest());
+        ObjectDigests d;
+        try (InputStream in = read(u)) {
+            d = ObjectDigests.of(in);
+        }
+        if (d.length() == u.length()) {
+            synchronized (complete) {
+                complete.put(u.id(), d);
+            }
+        }
+        return d;
     }
 
     /** The upload's bytes: the chain's chunks one after the other, each fetched when the one before is read. */
@@ -248,6 +272,9 @@ final class S3UploadStore implements UploadStore {
         deleteKeys(list(prefix(u.owner(), u.id())).stream().map(S3Object::key).toList());
         Files.deleteIfExists(staging(u.id()));
         locks.remove(u.id());
+        synchronized (complete) {
+            complete.remove(u.id());
+        }
     }
 
     private void deleteKeys(List<String> keys) throws IOException {

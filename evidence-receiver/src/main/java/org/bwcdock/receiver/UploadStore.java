@@ -69,6 +69,13 @@ interface UploadStore {
     /** The bytes kept so far, from the start (the evidence store copies them from here). */
     InputStream read(Upload u) throws IOException;
 
+    /** Length, MD5 and SHA-256 of the bytes kept so far, as an object store wants them with the copy. */
+    default ObjectDigests digests(Upload u) throws IOException {
+        try (InputStream in = read(u)) {
+            return ObjectDigests.of(in);
+        }
+    }
+
     /** The upload's own lock: held by a PATCH while it stages and keeps; a commit only tries it. */
     ReentrantLock lock(String id);
 

@@ -131,6 +131,8 @@ class S3UploadStoreTest {
         assertTrue(b.find(u.id(), "dock-02").isEmpty(), "another dock does not");
         patch(a, u, 0, Arrays.copyOfRange(bytes, 0, 100_000));
         assertEquals(100_000, b.offset(u));
+        assertEquals(org.bwcdock.format.pki.Digests.sha256Hex(Arrays.copyOfRange(bytes, 0, 100_000)), a.sha256(u),
+                "the hash of what is there so far (and not remembered: it will change)");
         patch(b, u, 100_000, Arrays.copyOfRange(bytes, 100_000, 250_000));
         assertEquals(250_000, a.offset(u));
         patch(a, u, 250_000, Arrays.copyOfRange(bytes, 250_000, bytes.length));
