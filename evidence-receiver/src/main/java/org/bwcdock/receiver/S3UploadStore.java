@@ -5,8 +5,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -24,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +34,8 @@ import java.util.regex.Pattern;
 
 /**
  * tus uploads in the bucket, so every receiver on it serves every upload (docs/operations.md,
- * "Several receivers on one bucket"). Nothing about an upload lives in a receiver's memory:
+ * "Several receivers on one bucket"). Nothing about an upload lives only in a receiver's memory
+ * (it remembers the digests of complete uploads, which cannot change, and the locks of its own PATCHes):
  * <ul>
  * <li>{@code uploads/<dock>/<id>/info-<length>-<expires ms>}: the upload exists (a listing tells its
  *     length and expiry without a read);</li>
@@ -60,6 +58,7 @@ final class S3UploadStore implements UploadStore {
 
     private final S3Client s3;
     private final String bucket;
+    private final BucketObjects objects;
     private final Path staging;
     private final Duration expiry;
     private final Clock clock;
@@ -81,6 +80,7 @@ final class S3UploadStore implements UploadStore {
             throws IOException {
         this.s3 = s3;
         this.bucket = bucket;
+        this.objects = new BucketObjects(s3, bucket);
         this.staging = Files.createDirectories(staging);
         this.expiry = expiry;
         this.clock = clock;
@@ -139,12 +139,12 @@ final class S3UploadStore implements UploadStore {
         if (!ID.matcher(id).matches() || !SAFE_DOCK_ID.matcher(owner).matches()) {
             return Optional.empty();
         }
-        return list(prefix(owner, id)).stream().map(o -> parseInfo(o.key())).flatMap(Optional::stream).findFirst();
+        return objects.list(prefix(owner, id)).stream().map(o -> parseInfo(o.key())).flatMap(Optional::stream).findFirst();
     }
 
     @Override
     public List<Upload> all() throws IOException {
-        return list("uploads/").stream().map(o -> parseInfo(o.key())).flatMap(Optional::stream).toList();
+        return objects.list("uploads/").stream().map(o -> parseInfo(o.key())).flatMap(Optional::stream).toList();
     }
 
     /** Read from the bucket each time: another receiver may have created or committed uploads of this dock. */
@@ -159,7 +159,7 @@ final class S3UploadStore implements UploadStore {
 
     private Usage usageOf(String owner) throws IOException {
         Usage u = Usage.NONE;
-        for (S3Object o : list("uploads/" + owner + "/")) {
+        for (S3Object o : objects.list("uploads/" + owner + "/")) {
             Optional<Upload> up = parseInfo(o.key());
             if (up.isPresent()) {
                 u = u.plus(up.get().length());
@@ -187,7 +187,7 @@ final class S3UploadStore implements UploadStore {
     List<long[]> chain(Upload u) throws IOException {
         String chunkPrefix = prefix(u.owner(), u.id()) + CHUNK;
         TreeMap<Long, Long> chunks = new TreeMap<>();
-        for (S3Object o : list(chunkPrefix)) {
+        for (S3Object o : objects.list(chunkPrefix)) {
             String digits = o.key().substring(chunkPrefix.length());
             if (digits.matches("\\d{19}")) {
                 chunks.put(Long.parseLong(digits), o.size());
@@ -269,23 +269,11 @@ final class S3UploadStore implements UploadStore {
         } catch (SdkException e) {
             throw new IOException("S3 bucket " + bucket + ": removing upload " + u.id() + ": " + e.getMessage(), e);
         }
-        deleteKeys(list(prefix(u.owner(), u.id())).stream().map(S3Object::key).toList());
+        objects.delete(objects.list(prefix(u.owner(), u.id())).stream().map(S3Object::key).toList());
         Files.deleteIfExists(staging(u.id()));
         locks.remove(u.id());
         synchronized (complete) {
             complete.remove(u.id());
-        }
-    }
-
-    private void deleteKeys(List<String> keys) throws IOException {
-        List<ObjectIdentifier> ids = keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
-        try {
-            for (int from = 0; from < ids.size(); from += 1000) {
-                List<ObjectIdentifier> batch = ids.subList(from, Math.min(ids.size(), from + 1000));
-                s3.deleteObjects(d -> d.bucket(bucket).delete(del -> del.objects(batch).quiet(true)));
-            }
-        } catch (SdkException e) {
-            throw new IOException("S3 bucket " + bucket + ": removing " + keys.size() + " upload object(s): " + e.getMessage(), e);
         }
     }
 
@@ -298,7 +286,7 @@ final class S3UploadStore implements UploadStore {
     public int sweep() throws IOException {
         java.util.Map<String, Optional<Upload>> uploads = new java.util.TreeMap<>();
         java.util.Map<String, List<String>> keys = new java.util.TreeMap<>();
-        for (S3Object o : list("uploads/")) {
+        for (S3Object o : objects.list("uploads/")) {
             Matcher m = IN_UPLOAD.matcher(o.key());
             if (m.matches()) {
                 uploads.merge(m.group(1), parseInfo(o.key()), (x, y) -> x.isPresent() ? x : y);
@@ -309,7 +297,7 @@ final class S3UploadStore implements UploadStore {
         for (var e : uploads.entrySet()) {
             Optional<Upload> u = e.getValue();
             if (u.isEmpty()) {
-                deleteKeys(keys.get(e.getKey()));
+                objects.delete(keys.get(e.getKey()));
                 removed++;
             } else if (expired(u.get())) {
                 ReentrantLock l = lock(u.get().id());
@@ -378,7 +366,7 @@ final class S3UploadStore implements UploadStore {
                     || head.checksumSHA256() != null && !head.checksumSHA256().isEmpty() && !head.checksumSHA256().equals(d.sha256())) {
                 throw new IOException("S3 bucket " + bucket + ": " + key + " is not the " + d.length() + " bytes sent");
             }
-            if (!exists(infoKey(u))) {
+            if (!objects.exists(infoKey(u))) {
                 s3.deleteObject(del -> del.bucket(bucket).key(key));
                 throw new Conflict("the upload was committed or removed while this PATCH was in flight; its bytes were not kept");
             }
@@ -386,32 +374,6 @@ final class S3UploadStore implements UploadStore {
             throw new IOException("S3 bucket " + bucket + ": storing offset " + offset + " of upload " + u.id() + ": " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(staged);
-        }
-    }
-
-    private boolean exists(String key) {
-        try {
-            s3.headObject(h -> h.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
-    private List<S3Object> list(String prefix) throws IOException {
-        try {
-            List<S3Object> out = new ArrayList<>();
-            for (S3Object o : s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(prefix)).contents()) {
-                out.add(o);
-            }
-            return Collections.unmodifiableList(out);
-        } catch (SdkException e) {
-            throw new IOException("S3 bucket " + bucket + ": listing " + prefix + ": " + e.getMessage(), e);
         }
     }
 }
