@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(300)
 class ReceiverLoadTest {
     /**
-     * How much load: {@link #FULL} by default (27 s for the whole test on the shared 2-core machine),
+     * How much load: {@link #FULL} by default (15–27 s for the whole test on the shared 2-core machine),
      * {@link #SCALED} with {@code -Dbwcdock.load=scaled} for a slower one.
      */
     record Size(int docks, int filesPerDock, int partBytes, int stalled, int greedyLimit) {
