@@ -154,6 +154,11 @@ final class CommitHandler {
                 held.add(l);
             }
             return storeLocked(found, m, manifest, signature, evidenceId, client);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // The uploads could not be read (removed by another receiver meanwhile, or the store failing): nothing was receipted.
+            log.warn("evidence {}: uploads not readable: {}", evidenceId, SafeText.escape(e.getMessage()));
+            throw new Refused(503, "the uploads of evidence " + evidenceId
+                    + " cannot be read now, so it is not receipted; commit again later");
         } finally {
             held.forEach(ReentrantLock::unlock);
         }
@@ -186,7 +191,11 @@ final class CommitHandler {
             throw new Refused(503, "evidence " + evidenceId + " could not be stored, so it is not receipted; commit again later");
         }
         for (UploadStore.Upload u : found) {
-            uploads.delete(u);
+            try {
+                uploads.delete(u);
+            } catch (IOException e) { // the evidence is stored and receipted; the upload expires and the sweeper removes it
+                log.warn("evidence {}: upload {} not removed: {}", evidenceId, u.id(), SafeText.escape(e.getMessage()));
+            }
         }
         log.info("evidence {} stored: dock {}, camera {}, {}", evidenceId, client, SafeText.escape(m.cameraId()),
                 SafeText.escape(m.file().path()));

@@ -42,14 +42,25 @@ public final class EvidenceReceiver implements AutoCloseable {
     /** With another clock: tests move time to expire uploads without waiting. */
     static EvidenceReceiver start(ReceiverSettings s, Clock clock) throws IOException {
         ReceiverLimits limits = s.limits();
-        FileUploadStore uploads = new FileUploadStore(s.store().resolve("uploads"), s.uploadExpiry(), clock, limits.maxOpenUploadsPerDock(),
-                limits.maxBytesInFlightPerDock());
-        TusHandler tus = new TusHandler(uploads, s.maxUploadBytes(), s.faults());
         List<X509Certificate> agencyCas = PemFiles.readCertificates(s.agencyCas());
         // The bucket is checked before anything listens: an unreachable one, or one that cannot lock
-        // objects when the config requires it, stops the start here.
-        EvidenceStore evidence = s.s3().isPresent() ? S3EvidenceStore.open(s.s3().get(), uploads, clock)
-                : new FileEvidenceStore(s.store().resolve("evidence"), uploads);
+        // objects when the config requires it, stops the start here. With a bucket, the uploads are in
+        // it too, so any receiver on the bucket continues any upload (docs/operations.md).
+        UploadStore uploads;
+        EvidenceStore evidence;
+        if (s.s3().isPresent()) {
+            S3EvidenceStore bucket = S3EvidenceStore.open(s.s3().get(), (s3, name) -> new S3UploadStore(s3, name,
+                    s.store().resolve("staging"), s.uploadExpiry(), clock, limits.maxOpenUploadsPerDock(), limits.maxBytesInFlightPerDock()),
+                    clock);
+            uploads = bucket.uploads();
+            evidence = bucket;
+        } else {
+            FileUploadStore files = new FileUploadStore(s.store().resolve("uploads"), s.uploadExpiry(), clock,
+                    limits.maxOpenUploadsPerDock(), limits.maxBytesInFlightPerDock());
+            uploads = files;
+            evidence = new FileEvidenceStore(s.store().resolve("evidence"), files);
+        }
+        TusHandler tus = new TusHandler(uploads, s.maxUploadBytes(), s.faults());
         try {
             return start(s, clock, limits, uploads, tus, agencyCas, evidence);
         } catch (IOException | RuntimeException e) {
@@ -58,7 +69,7 @@ public final class EvidenceReceiver implements AutoCloseable {
         }
     }
 
-    private static EvidenceReceiver start(ReceiverSettings s, Clock clock, ReceiverLimits limits, FileUploadStore uploads, TusHandler tus,
+    private static EvidenceReceiver start(ReceiverSettings s, Clock clock, ReceiverLimits limits, UploadStore uploads, TusHandler tus,
                                           List<X509Certificate> agencyCas, EvidenceStore evidence) throws IOException {
         CommitHandler commits = new CommitHandler(uploads, evidence, agencyCas,
                 PemFiles.readPrivateKey(s.receiptKey()), PemFiles.readCertificates(s.receiptCert()).get(0), clock);
@@ -74,8 +85,8 @@ public final class EvidenceReceiver implements AutoCloseable {
             throw new IOException("cannot listen on " + s.bind() + ": " + e.getMessage(), e);
         }
         Sweeper sweeper = new Sweeper(uploads, limits.sweepInterval());
-        log.info("evidence receiver on https://{}:{}/ storing uploads in {}, evidence in {}", s.bind().getHostString(), endpoint.port(),
-                s.store(), s.s3().map(b -> "S3 bucket " + b.bucket()).orElse(s.store().resolve("evidence").toString()));
+        log.info("evidence receiver on https://{}:{}/ storing uploads and evidence in {}", s.bind().getHostString(), endpoint.port(),
+                s.s3().map(b -> "S3 bucket " + b.bucket()).orElse(s.store().toString()));
         return new EvidenceReceiver(endpoint, sweeper, commits, uploads, evidence);
     }
 
@@ -112,7 +123,7 @@ public final class EvidenceReceiver implements AutoCloseable {
         return commits.evidenceCount();
     }
 
-    /** Uploads on disk, committed or not yet (tests: the sweeper removed an expired one). */
+    /** Uploads held, committed or not yet (tests: the sweeper removed an expired one). */
     long uploadCount() throws IOException {
         return uploads.all().size();
     }

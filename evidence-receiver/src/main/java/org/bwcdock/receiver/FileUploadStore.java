@@ -178,6 +178,11 @@ final class FileUploadStore implements UploadStore {
         return org.bwcdock.format.pki.Digests.sha256Hex(bin(u.id()));
     }
 
+    @Override
+    public java.io.InputStream read(Upload u) throws IOException {
+        return Files.newInputStream(bin(u.id()));
+    }
+
     Path bin(String id) {
         return dir.resolve(id + ".bin");
     }

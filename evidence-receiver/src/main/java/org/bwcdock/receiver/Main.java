@@ -162,7 +162,7 @@ public final class Main implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "Missing required option: --store (or --store-type s3 and its bucket)");
             }
             if (bucket.isPresent()) {
-                try (S3EvidenceStore s3 = S3EvidenceStore.open(bucket.get(), null, java.time.Clock.systemUTC())) {
+                try (S3EvidenceStore s3 = S3EvidenceStore.open(bucket.get(), S3EvidenceStore.Uploads.NONE, java.time.Clock.systemUTC())) {
                     return verify(s3);
                 }
             }

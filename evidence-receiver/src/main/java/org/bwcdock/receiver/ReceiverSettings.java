@@ -11,8 +11,9 @@ import java.util.Optional;
  * @param faults test hook; {@link Faults#NONE} in production
  * @param crl the agency CA's revocation list: revoked docks are refused (re-read when the file changes)
  * @param limits deadlines, per-dock limits and the expiry sweep; {@code uploadExpiry} wins over its expiry
- * @param s3 committed evidence in an S3-compatible bucket instead of {@code store/evidence}; the uploads
- *           in progress stay in {@code store/uploads} either way
+ * @param s3 committed evidence and the uploads in progress in an S3-compatible bucket instead of
+ *           {@code store/evidence} and {@code store/uploads}; {@code store/staging} then only holds
+ *           PATCH bodies until their checksum passed
  */
 public record ReceiverSettings(InetSocketAddress bind, Path store, Path tlsChain, Path tlsKey, Path agencyCas,
                                Path receiptCert, Path receiptKey, Duration uploadExpiry, long maxUploadBytes,

@@ -28,16 +28,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,15 +57,16 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
 
     private final S3Client s3;
     private final String bucket;
-    private final FileUploadStore uploads;
+    /** Where the parts come from: the bucket's own uploads ({@link S3UploadStore}); null for {@code verify}. */
+    private final UploadStore uploads;
     private final Clock clock;
     /** 0: no retention (not configured, or configured and the bucket cannot lock, which was warned about). */
     private final int lockDays;
 
-    private S3EvidenceStore(S3Client s3, String bucket, FileUploadStore uploads, Clock clock, int lockDays) {
+    private S3EvidenceStore(S3Client s3, String bucket, Uploads uploads, Clock clock, int lockDays) throws IOException {
         this.s3 = s3;
         this.bucket = bucket;
-        this.uploads = uploads;
+        this.uploads = uploads.over(s3, bucket);
         this.clock = clock;
         this.lockDays = lockDays;
     }
@@ -79,7 +76,16 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
      * Object Lock enabled. With Object Lock required and the bucket or the store unable to lock
      * objects, this throws: the receiver does not start.
      */
-    static S3EvidenceStore open(S3Storage c, FileUploadStore uploads, Clock clock) throws IOException {
+    /** The uploads kept in the same bucket, built once the client is connected. */
+    @FunctionalInterface
+    interface Uploads {
+        UploadStore over(S3Client s3, String bucket) throws IOException;
+
+        /** For {@code verify}, which reads evidence only. */
+        Uploads NONE = (s3, bucket) -> null;
+    }
+
+    static S3EvidenceStore open(S3Storage c, Uploads uploads, Clock clock) throws IOException {
         S3Client s3 = client(c);
         try {
             try {
@@ -145,6 +151,11 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
         return e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
     }
 
+    /** The uploads in this bucket (the receiver serves tus from them). */
+    UploadStore uploads() {
+        return uploads;
+    }
+
     @Override
     public Optional<byte[]> receipt(String evidenceId) throws IOException {
         return get(evidenceKey(evidenceId, RECEIPT));
@@ -155,37 +166,50 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
             throws IOException {
         Map<String, String> meta = Map.of("bwcdock-evidence-id", evidenceId);
         for (int i = 0; i < parts.size(); i++) {
-            store(evidenceKey(evidenceId, "part-" + i + ".cms"), "application/pkcs7-mime", meta, uploads.bin(parts.get(i).id()), null);
+            UploadStore.Upload u = parts.get(i);
+            ObjectDigests d = uploads.digests(u);
+            // Streamed from the upload again for the PUT (and again on a retry): nothing is copied to local disk.
+            RequestBody body = RequestBody.fromContentProvider(() -> {
+                try {
+                    return uploads.read(u);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, d.length(), "application/pkcs7-mime");
+            store(evidenceKey(evidenceId, "part-" + i + ".cms"), "application/pkcs7-mime", meta, d, body);
         }
-        store(evidenceKey(evidenceId, "manifest.json"), "application/json", meta, null, manifest);
-        store(evidenceKey(evidenceId, "manifest.p7s"), "application/pkcs7-signature", meta, null, signature);
+        store(evidenceKey(evidenceId, "manifest.json"), "application/json", meta, manifest);
+        store(evidenceKey(evidenceId, "manifest.p7s"), "application/pkcs7-signature", meta, signature);
         // Last: its presence is what says "committed" (receipt(), count(), a repeated commit).
-        store(evidenceKey(evidenceId, RECEIPT), "application/pkcs7-mime", meta, null, receipt);
+        store(evidenceKey(evidenceId, RECEIPT), "application/pkcs7-mime", meta, receipt);
     }
 
     private static String evidenceKey(String evidenceId, String name) {
         return "evidence/" + evidenceId + "/" + name;
     }
 
-    /** One object from a file or from bytes, confirmed (and locked) before this returns. */
-    private void store(String key, String contentType, Map<String, String> meta, Path file, byte[] bytes) throws IOException {
-        Digests d = file != null ? Digests.of(file) : Digests.of(bytes);
+    private void store(String key, String contentType, Map<String, String> meta, byte[] bytes) throws IOException {
+        store(key, contentType, meta, ObjectDigests.of(bytes), RequestBody.fromBytes(bytes));
+    }
+
+    /** One object, {@code d} its digests, confirmed (and locked) before this returns. */
+    private void store(String key, String contentType, Map<String, String> meta, ObjectDigests d, RequestBody body) throws IOException {
         PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType)
-                .contentLength(d.length).contentMD5(d.md5).checksumSHA256(d.sha256)
-                .metadata(withSha(meta, d.sha256Hex));
+                .contentLength(d.length()).contentMD5(d.md5()).checksumSHA256(d.sha256())
+                .metadata(withSha(meta, d.sha256Hex()));
         Instant until = null;
         if (lockDays > 0 && key.startsWith("evidence/")) {
             until = clock.instant().plus(Duration.ofDays(lockDays)).truncatedTo(ChronoUnit.SECONDS);
             req.objectLockMode(ObjectLockMode.COMPLIANCE).objectLockRetainUntilDate(until);
         }
         try {
-            var put = s3.putObject(req.build(), file != null ? RequestBody.fromFile(file) : RequestBody.fromBytes(bytes));
+            var put = s3.putObject(req.build(), body);
             confirm(key, d, put.checksumSHA256());
             String version = put.versionId(); // null where the bucket is not versioned; Object Lock implies versioning
             HeadObjectResponse head = s3.headObject(h -> h.bucket(bucket).key(key).versionId(version).checksumMode(ChecksumMode.ENABLED));
-            if (head.contentLength() == null || head.contentLength() != d.length) {
+            if (head.contentLength() == null || head.contentLength() != d.length()) {
                 throw new IOException("S3 bucket " + bucket + ": " + key + " holds " + head.contentLength() + " bytes, not the "
-                        + d.length + " sent");
+                        + d.length() + " sent");
             }
             confirm(key, d, head.checksumSHA256());
             if (until != null) {
@@ -217,10 +241,10 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
     }
 
     /** A checksum the store reported must be ours (some stores report none: the request's own checksum headers then stand). */
-    private void confirm(String key, Digests d, String reported) throws IOException {
-        if (reported != null && !reported.isEmpty() && !reported.equals(d.sha256)) {
+    private void confirm(String key, ObjectDigests d, String reported) throws IOException {
+        if (reported != null && !reported.isEmpty() && !reported.equals(d.sha256())) {
             throw new IOException("S3 bucket " + bucket + ": " + key + " has SHA-256 " + reported + " (base64), not the "
-                    + d.sha256 + " sent");
+                    + d.sha256() + " sent");
         }
     }
 
@@ -264,8 +288,8 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
             return;
         }
         Map<String, String> meta = Map.of("bwcdock-dock-id", checkpoint.dockId());
-        store(prefix + checkpoint.seq() + ".p7s", "application/pkcs7-signature", meta, null, signed.signature());
-        store(prefix + checkpoint.seq() + ".json", "application/json", meta, null, signed.json());
+        store(prefix + checkpoint.seq() + ".p7s", "application/pkcs7-signature", meta, signed.signature());
+        store(prefix + checkpoint.seq() + ".json", "application/json", meta, signed.json());
         for (String k : keys) {
             OptionalLong seq = seqOf(prefix, k);
             if (seq.isPresent() && seq.getAsLong() < checkpoint.seq()) {
@@ -306,7 +330,11 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
         return digits.matches("\\d{1,18}") ? OptionalLong.of(Long.parseLong(digits)) : OptionalLong.empty();
     }
 
-    /** Evidence with its receipt stored: objects of an interrupted commit do not count. */
+    /**
+     * Evidence with its receipt stored: objects of an interrupted commit do not count. Lists every
+     * evidence key (a page of 1,000 per request): used by tests and the sandbox's summaries, never on
+     * a request's path, so it is not made cheaper at the cost of another object per commit.
+     */
     @Override
     public long count() throws IOException {
         return keys("evidence/").stream().filter(k -> k.endsWith("/" + RECEIPT)).count();
@@ -328,7 +356,7 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
     public Optional<Hashed> hash(String evidenceId, String name) throws IOException {
         String key = evidenceKey(evidenceId, name);
         try (InputStream in = s3.getObject(g -> g.bucket(bucket).key(key))) {
-            MessageDigest sha = Digests.md("SHA-256");
+            MessageDigest sha = ObjectDigests.md("SHA-256");
             long size = 0;
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) {
@@ -346,45 +374,5 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
     @Override
     public void close() {
         s3.close();
-    }
-
-    /** An object's length, and its MD5 and SHA-256 as S3 headers want them (base64), in one pass. */
-    record Digests(long length, String md5, String sha256, String sha256Hex) {
-        static Digests of(byte[] bytes) {
-            MessageDigest md5 = md("MD5");
-            MessageDigest sha = md("SHA-256");
-            md5.update(bytes);
-            sha.update(bytes);
-            return done(bytes.length, md5, sha);
-        }
-
-        static Digests of(Path file) throws IOException {
-            MessageDigest md5 = md("MD5");
-            MessageDigest sha = md("SHA-256");
-            long length = 0;
-            byte[] buf = new byte[1 << 16];
-            try (InputStream in = Files.newInputStream(file)) {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    md5.update(buf, 0, n);
-                    sha.update(buf, 0, n);
-                    length += n;
-                }
-            }
-            return done(length, md5, sha);
-        }
-
-        private static Digests done(long length, MessageDigest md5, MessageDigest sha) {
-            byte[] s = sha.digest();
-            return new Digests(length, Base64.getEncoder().encodeToString(md5.digest()), Base64.getEncoder().encodeToString(s),
-                    java.util.HexFormat.of().formatHex(s));
-        }
-
-        static MessageDigest md(String name) {
-            try {
-                return MessageDigest.getInstance(name);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(name + " is part of every JDK", e);
-            }
-        }
     }
 }

@@ -13,11 +13,11 @@ import java.util.Optional;
 
 /** Where committed evidence is kept ({@code --store-type} and the {@code --s3-...} options): shared by serving and {@code verify}. */
 final class S3Options {
-    /** Uploads in progress are always in --store; committed evidence goes here. */
+    /** Committed evidence and the uploads in progress go here; with s3, --store only stages PATCH bodies. */
     enum StoreType { file, s3 }
 
     @Option(names = "--store-type", defaultValue = "file",
-            description = "where committed evidence is kept: file (--store/evidence, the default) or s3 (--s3-bucket)")
+            description = "where uploads and committed evidence are kept: file (--store, the default) or s3 (--s3-bucket)")
     StoreType storeType;
 
     @Option(names = "--s3-endpoint", description = "the S3 API's URL (e.g. https://s3.example.org:9000); default: AWS in --s3-region")

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * Where committed evidence goes when it goes to S3-compatible object storage, validated once, when
  * built: a bad value fails the start with a message naming the key (the {@code bwcdock-receiver}
- * option of the same name, {@code --s3-...}). The uploads in progress stay on the local disk.
+ * option of the same name, {@code --s3-...}). The uploads in progress are kept there too.
  *
  * @param endpoint           the S3 API's base URL; empty for AWS itself (the region's endpoint)
  * @param bucket             an existing bucket

@@ -161,7 +161,18 @@ final class TusHandler {
                 Http.text(x, 460, "checksum mismatch: the " + written + " bytes were not kept");
                 return;
             }
-            store.keepStaged(u, offset, written);
+            try {
+                store.keepStaged(u, offset, written);
+            } catch (UploadStore.Conflict e) {
+                Http.text(x, 409, e.getMessage());
+                return;
+            } catch (IOException e) {
+                // The store failed (a bucket out of reach): nothing of this body counts; the dock backs off and resumes.
+                log.warn("upload {}: {} bytes at {} not kept: {}", u.id(), written, offset, SafeText.escape(e.getMessage()));
+                store.discardStaged(u);
+                Http.text(x, 503, "the upload store could not keep these " + written + " bytes; ask for the offset (HEAD) later");
+                return;
+            }
             x.setHeader("Upload-Offset", Long.toString(offset + written));
             Http.empty(x, 204);
         } finally {

@@ -1,6 +1,7 @@
 package org.bwcdock.receiver;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
 import java.util.List;
@@ -9,9 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * tus uploads: created for a dock, written at their offset, committed into evidence or expired.
- * The local filesystem ({@link FileUploadStore}) is the implementation today; an object store is
- * meant to slot in here (issue 19, points 4 and 5). A PATCH body is staged first and kept only
- * after its checksum passed; per-dock limits are enforced at {@link #create}.
+ * On the local filesystem ({@link FileUploadStore}, the default) or in the S3 bucket
+ * ({@link S3UploadStore}), where every receiver on the bucket serves every upload. A PATCH body is
+ * staged first and kept only after its checksum passed; per-dock limits are enforced at {@link #create}.
  */
 interface UploadStore {
     /** An upload: who created it, how long it will be, and when it expires. */
@@ -38,6 +39,13 @@ interface UploadStore {
         }
     }
 
+    /** The bytes could not be kept where the PATCH asked (another request got there first, or the upload went): the body of the 409. */
+    final class Conflict extends IOException {
+        Conflict(String message) {
+            super(message);
+        }
+    }
+
     /** A new upload for {@code owner}, unless it would take the dock over one of its limits. */
     Upload create(String owner, long length) throws IOException, OverLimit;
 
@@ -58,6 +66,16 @@ interface UploadStore {
     /** SHA-256 (hex) of the bytes kept so far. */
     String sha256(Upload u) throws IOException;
 
+    /** The bytes kept so far, from the start (the evidence store copies them from here). */
+    InputStream read(Upload u) throws IOException;
+
+    /** Length, MD5 and SHA-256 of the bytes kept so far, as an object store wants them with the copy. */
+    default ObjectDigests digests(Upload u) throws IOException {
+        try (InputStream in = read(u)) {
+            return ObjectDigests.of(in);
+        }
+    }
+
     /** The upload's own lock: held by a PATCH while it stages and keeps; a commit only tries it. */
     ReentrantLock lock(String id);
 
@@ -74,6 +92,9 @@ interface UploadStore {
 
     void discardStaged(Upload u) throws IOException;
 
-    /** Appends the first {@code length} staged bytes at {@code offset}, durably, and drops the staging area. */
+    /**
+     * Appends the first {@code length} staged bytes at {@code offset}, durably, and drops the staging
+     * area; {@link Conflict} if they cannot go there any more.
+     */
     void keepStaged(Upload u, long offset, long length) throws IOException;
 }

@@ -170,7 +170,7 @@ class S3EvidenceStoreTest {
 
     @Test
     void theNewestAuditCheckpointPerDockIsKeptAsObjects() throws Exception {
-        try (S3EvidenceStore store = S3EvidenceStore.open(S3ProxyServer.storage(s3.endpoint(), BUCKET), null, java.time.Clock.systemUTC())) {
+        try (S3EvidenceStore store = S3EvidenceStore.open(S3ProxyServer.storage(s3.endpoint(), BUCKET), S3EvidenceStore.Uploads.NONE, java.time.Clock.systemUTC())) {
             org.bwcdock.format.AuditCheckpoint five = new org.bwcdock.format.AuditCheckpoint("dock-1", 5, "a".repeat(64),
                     java.time.Instant.parse("2026-12-04T10:00:00Z"));
             org.bwcdock.format.AuditCheckpoint nine = new org.bwcdock.format.AuditCheckpoint("dock-1", 9, "b".repeat(64),
@@ -192,9 +192,9 @@ class S3EvidenceStoreTest {
     @Test
     void theStoreRefusesBytesThatAreNotTheChecksumsSentWithThem() {
         byte[] sent = random(1000);
-        S3EvidenceStore.Digests right = S3EvidenceStore.Digests.of(sent);
+        ObjectDigests right = ObjectDigests.of(sent);
         byte[] other = random(1001);
-        S3EvidenceStore.Digests wrong = S3EvidenceStore.Digests.of(java.util.Arrays.copyOf(other, 1000));
+        ObjectDigests wrong = ObjectDigests.of(java.util.Arrays.copyOf(other, 1000));
         var md5 = assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class, () -> s3.client().putObject(
                 p -> p.bucket(BUCKET).key("t/md5").contentMD5(wrong.md5()), software.amazon.awssdk.core.sync.RequestBody.fromBytes(sent)));
         assertEquals(400, md5.statusCode());

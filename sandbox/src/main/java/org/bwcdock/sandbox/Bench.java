@@ -206,7 +206,9 @@ public final class Bench {
         UploadBench.Result upload = UploadBench.run(work, pki, dock, file, size);
         rows.addAll(upload.rows());
         // The same number of bytes again, as 4 docks x 4 parts at once through one receiver.
-        rows.addAll(ReceiverBench.run(work, pki, new ReceiverBench.Shape(4, 4, Math.max(1 << 20, size / 16))));
+        ReceiverBench.Shape shape = new ReceiverBench.Shape(4, 4, Math.max(1 << 20, size / 16));
+        rows.addAll(ReceiverBench.run(work, pki, shape, ReceiverBench.Store.FILE));
+        rows.addAll(ReceiverBench.run(work, pki, shape, ReceiverBench.Store.S3));
 
         System.out.println();
         System.out.printf("%-52s %10s %10s   (%d alternating rounds)%n", "on " + (size >> 20) + " MiB, "
@@ -234,6 +236,7 @@ public final class Bench {
         System.out.printf("ratio TusSink / curl -T, nginx:        %.2f (target >= 0.90; nginx is not ours and not the limit)%n",
                 rows.get(6).ratioTo(rows.get(5)));
         System.out.printf("ratio receiver, 4 docks / 4 x curl:  %.2f (filesystem store; no target yet)%n", rows.get(8).ratioTo(rows.get(7)));
+        System.out.printf("the same, S3 store (S3Proxy):         %.2f (no target yet)%n", rows.get(10).ratioTo(rows.get(9)));
         CpuFloor.Floor floor = new CpuFloor.Floor(median(List.of(CpuFloor.sha256SecondsPerGb(file, size, work),
                 CpuFloor.sha256SecondsPerGb(file, size, work), CpuFloor.sha256SecondsPerGb(file, size, work))),
                 CpuFloor.aesGcmSecondsPerGb(work), upload.curlCpuSecondsPerGb());

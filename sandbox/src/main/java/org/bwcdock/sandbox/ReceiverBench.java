@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through one receiver (its own JVM) with the dock's TusSink, commit and verified receipt included;
  * next to {@code docks} curl processes at once, each creating and PATCHing the same parts to the
  * same receiver. Their ratio is what serving many docks, commits and receipts costs over moving
- * the same bytes with curl.
+ * the same bytes with curl. Run once per store: the receiver's directory, and an S3 bucket (S3Proxy
+ * on loopback in this JVM over files in the same place, {@link BenchBucket}) holding uploads and evidence.
  */
 final class ReceiverBench {
     private ReceiverBench() {
@@ -43,7 +44,10 @@ final class ReceiverBench {
         }
     }
 
-    static List<Bench.Row> run(Path work, ThrowawayPki pki, Shape shape) throws Exception {
+    /** Where the receiver keeps uploads and evidence. */
+    enum Store { FILE, S3 }
+
+    static List<Bench.Row> run(Path work, ThrowawayPki pki, Shape shape, Store kind) throws Exception {
         ThrowawayPki.Leaf server = pki.issue("bench-receiver-n", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SERVER);
         ThrowawayPki.Leaf signer = pki.issue("bench-receipts-n", ThrowawayPki.Kind.EC, ThrowawayPki.Use.SIGNER);
         List<ThrowawayPki.Leaf> docks = new ArrayList<>();
@@ -57,16 +61,24 @@ final class ReceiverBench {
             random.nextBytes(b);
             parts.add(Files.write(work.resolve("receiver-bench-part-" + p + ".cms"), b));
         }
-        Optional<Path> inMemory = Bench.inMemory("bwcdock-bench-receiver-n-", (Bench.ROUNDS * 2 + 1) * shape.bytes());
+        // The S3 store is emptied after each round; the directory keeps every round's evidence until the end.
+        long room = kind == Store.S3 ? 3 * shape.bytes() : (Bench.ROUNDS * 2 + 1) * shape.bytes();
+        Optional<Path> inMemory = Bench.inMemory("bwcdock-bench-receiver-n-", room);
         Path store = inMemory.orElse(work.resolve("receiver-n"));
-        System.out.println("bench: receiver row: " + shape.docks() + " docks x " + shape.parts() + " parts of " + (shape.partBytes() >> 20)
-                + " MiB, store " + (inMemory.isPresent() ? "in memory " : "on disk ") + store);
-        Process receiver = new ProcessBuilder(Jvms.java(), "-cp", System.getProperty("java.class.path"),
-                "org.bwcdock.receiver.Main", "--port", "0", "--store", store.toString(),
+        System.out.println("bench: receiver row (" + kind.name().toLowerCase(java.util.Locale.ROOT) + " store): " + shape.docks()
+                + " docks x " + shape.parts() + " parts of " + (shape.partBytes() >> 20) + " MiB, " + (kind == Store.S3 ? "bucket " : "store ")
+                + (inMemory.isPresent() ? "in memory " : "on disk ") + store);
+        BenchBucket bucket = kind == Store.S3 ? new BenchBucket(store.resolve("bucket")) : null;
+        Path secret = work.resolve("receiver-bench-s3-secret");
+        List<String> cmd = new ArrayList<>(List.of(Jvms.java(), "-cp", System.getProperty("java.class.path"),
+                "org.bwcdock.receiver.Main", "--port", "0", "--store", store.resolve("receiver").toString(),
                 "--tls-cert", server.chainFile().toString(), "--tls-key", server.keyFile().toString(),
                 "--agency-ca", pki.caFile().toString(), "--receipt-cert", signer.certFile().toString(),
-                "--receipt-key", signer.keyFile().toString(), "--max-upload", Long.toString(2 * shape.partBytes()))
-                .redirectErrorStream(true).start();
+                "--receipt-key", signer.keyFile().toString(), "--max-upload", Long.toString(2 * shape.partBytes())));
+        if (bucket != null) {
+            cmd.addAll(bucket.receiverOptions(secret));
+        }
+        Process receiver = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(shape.docks(), r -> new Thread(r, "bench-dock-" + n.incrementAndGet()));
         try {
@@ -81,17 +93,25 @@ final class ReceiverBench {
                 int r = round;
                 double o = wall(pool, docks, dock -> deliver(base, pki, dock, parts, hashes, shape, "BENCH-" + r));
                 double c = wall(pool, docks, dock -> curlParts(base, pki, dock, parts, hashes, work));
-                System.out.printf("bench: receiver round %d: %d docks' TusSink %.2f s, %d curl -T %.2f s%n", round + 1, shape.docks(), o,
-                        shape.docks(), c);
+                System.out.printf("bench: receiver (%s) round %d: %d docks' TusSink %.2f s, %d curl -T %.2f s%n",
+                        kind.name().toLowerCase(java.util.Locale.ROOT), round + 1, shape.docks(), o, shape.docks(), c);
                 ours.add(o);
                 curl.add(c);
+                if (bucket != null) {
+                    bucket.empty();
+                }
             }
-            String what = shape.docks() + " x curl -T, " + shape.parts() + " parts each";
+            String where = kind == Store.S3 ? ", S3 store" : "";
+            String what = shape.docks() + " x curl -T, " + shape.parts() + " parts each" + where;
             return List.of(new Bench.Row(what, curl, shape.bytes()),
-                    new Bench.Row(shape.docks() + " docks x " + shape.parts() + " parts + commit, 1 receiver", ours, shape.bytes()));
+                    new Bench.Row(shape.docks() + " docks x " + shape.parts() + " parts + commit" + where, ours, shape.bytes()));
         } finally {
             pool.shutdownNow();
             Jvms.stop(receiver);
+            if (bucket != null) {
+                bucket.close();
+            }
+            Files.deleteIfExists(secret);
             FileTrees.delete(store);
             for (Path p : parts) {
                 Files.deleteIfExists(p);

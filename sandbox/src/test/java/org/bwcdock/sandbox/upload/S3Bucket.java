@@ -47,6 +47,14 @@ final class S3Bucket implements AutoCloseable {
                 .withCredentials(new S3Storage.Credentials(ACCESS_KEY, SECRET_KEY));
     }
 
+    /** The {@code bwcdock-receiver} options for this bucket; the secret key goes to {@code secretFile} (mode 0600). */
+    List<String> receiverOptions(java.nio.file.Path secretFile) throws java.io.IOException {
+        java.nio.file.Files.writeString(secretFile, SECRET_KEY);
+        java.nio.file.Files.setPosixFilePermissions(secretFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return List.of("--store-type", "s3", "--s3-endpoint", endpoint().toString(), "--s3-bucket", NAME, "--s3-path-style",
+                "--s3-access-key-id", ACCESS_KEY, "--s3-secret-key-file", secretFile.toString());
+    }
+
     List<String> keys(String prefix) {
         List<String> out = new ArrayList<>();
         for (S3Object o : client.listObjectsV2Paginator(l -> l.bucket(NAME).prefix(prefix)).contents()) {
