@@ -101,6 +101,18 @@ public final class Bench {
                         r.s().fileBytes() / 1_000_000, perGb, perGb / floor.total());
             }
         }
+        // A start costs CPU whatever the footage (class loading, JIT, the AES-GCM warm-up): one bay's smallest and
+        // largest file separate that fixed part from the cost of each further GB.
+        List<ScaleBench.Result> oneBay = results.stream().filter(r -> r.failure() == null && r.s().bays() == 1)
+                .sorted(java.util.Comparator.comparingLong(r -> r.s().fileBytes())).toList();
+        if (oneBay.size() >= 2 && oneBay.getLast().s().fileBytes() > oneBay.getFirst().s().fileBytes()) {
+            ScaleBench.Result small = oneBay.getFirst();
+            ScaleBench.Result large = oneBay.getLast();
+            double slope = (large.cpuSeconds() - small.cpuSeconds()) / ((large.s().fileBytes() - small.s().fileBytes()) / 1e9);
+            double fixed = small.cpuSeconds() - slope * small.s().fileBytes() / 1e9;
+            System.out.printf("  each further GB (one bay, %d MB to %d MB): %.2f CPU s/GB = %.2f x the floor; fixed per start: %.1f CPU s%n",
+                    small.s().fileBytes() / 1_000_000, large.s().fileBytes() / 1_000_000, slope, slope / floor.total(), fixed);
+        }
     }
 
     /** Every bay count with a 1 GiB file each (or the middle size), and one bay with every file size. */
