@@ -25,7 +25,10 @@ import org.bwcdock.agent.ledger.Ledgers;
 import org.bwcdock.agent.upload.EvidenceSink;
 import org.bwcdock.agent.upload.SinkSettings;
 import org.bwcdock.agent.upload.Sinks;
+import org.bwcdock.agent.upload.ManifestStamper;
 import org.bwcdock.agent.upload.Uploader;
+import org.bwcdock.format.tsa.TimestampAuthority;
+import org.bwcdock.format.tsa.TsaSettings;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
 import org.bwcdock.agent.system.LogLevel;
@@ -159,9 +162,14 @@ public final class DockAgent implements AutoCloseable {
                     cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged, clock));
             hardware = own(DockHardware.create(hardwareSettings, simulatedBoard, ledger, dock, clock));
             dock.onUndock((bay, camera) -> hardware.badges().undocked(bay, camera));
-            uploader = own(new Uploader(ledger, spool, sink(config.evidence()),
-                    config.evidence().concurrency(), dock, id -> ledger.camera(id).map(CameraRecord::legalHold).orElse(false)));
+            EvidenceSink sink = sink(config.evidence());
+            ManifestStamper stamper = new ManifestStamper(tsa(config.evidence()), ledger, ledger, sink,
+                    config.evidence().tsa().map(AgentConfig.Tsa::retryInterval).orElse(Defaults.TSA_RETRY_INTERVAL));
+            uploader = own(new Uploader(ledger, spool, sink, config.evidence().concurrency(), dock,
+                    id -> ledger.camera(id).map(CameraRecord::legalHold).orElse(false), stamper));
+            own(stamper); // closed before the uploader, which closes the sink the stamper sends with
             uploader.start();
+            stamper.start();
             watcher = own(CameraWatcher.sysfs(usbSettings(), dock));
             if (config.mqtt().isPresent()) {
                 telemetry = own(Telemetries.mqtt(mqttSettings(config.mqtt().get()), ledger,
@@ -218,6 +226,24 @@ public final class DockAgent implements AutoCloseable {
         return switch (e.sink()) {
             case TUS -> Sinks.tus(settings);
         };
+    }
+
+    /** The agency TSA of [evidence.tsa], if configured. */
+    private static Optional<TimestampAuthority> tsa(AgentConfig.Evidence e) throws IOException {
+        if (e.tsa().isEmpty()) {
+            return Optional.empty();
+        }
+        AgentConfig.Tsa t = e.tsa().get();
+        Optional<javax.net.ssl.SSLContext> tls = Optional.empty();
+        if (t.trustAnchors().isPresent()) {
+            try {
+                tls = Optional.of(org.bwcdock.format.pki.TlsContexts.create(null, null,
+                        org.bwcdock.format.pki.PemFiles.readCertificates(t.trustAnchors().get()), null));
+            } catch (java.security.GeneralSecurityException ex) {
+                throw new IOException("evidence.tsa.trustAnchors: " + ex.getMessage(), ex);
+            }
+        }
+        return Optional.of(TimestampAuthority.http(new TsaSettings(t.url(), t.caCertificates(), t.policy(), t.timeout(), tls)));
     }
 
     private SinkSettings sinkSettings(AgentConfig.Evidence e) {

@@ -82,6 +82,12 @@ final class Schema {
             // A name that is not UTF-8: its bytes (relative_path then holds its SafeText form, for people).
             """
             ALTER TABLE evidence_files ADD COLUMN path_bytes BLOB;
+            """,
+            // RFC 3161: the TSA's response on the manifest signature, and whether the receiver holds it
+            // (NULL: not yet; 'delivered'; 'refused': the receiver will not take it, nothing more is sent).
+            """
+            ALTER TABLE evidence_files ADD COLUMN manifest_tsr BLOB;
+            ALTER TABLE evidence_files ADD COLUMN manifest_tsr_state TEXT;
             """);
 
     private Schema() {
