@@ -46,9 +46,14 @@ final class CourtPacket {
     private static final Pattern SAFE_EXTENSION = Pattern.compile("\\.[A-Za-z0-9]{1,8}");
     private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z][A-Z0-9_]*@");
 
-    /** The stored evidence ({@code part-N.cms}, {@code manifest.json}, {@code manifest.p7s}, {@code receipt.p7s}) and who may read it. */
+    /**
+     * The stored evidence ({@code part-N.cms}, {@code manifest.json}, {@code manifest.p7s}, {@code receipt.p7s},
+     * and {@code manifest.tsr} / {@code receipt.tsr} if timestamped) and who may read it.
+     *
+     * @param tsaCas the time-stamping authority's CA: required when the evidence holds timestamps
+     */
     record Sources(Path evidenceDir, PrivateKey recipientKey, X509Certificate recipient, List<X509Certificate> agencyCas,
-                   List<X509Certificate> receiptSigners) {
+                   List<X509Certificate> receiptSigners, List<X509Certificate> tsaCas) {
     }
 
     private CourtPacket() {
@@ -79,6 +84,7 @@ final class CourtPacket {
         if (!Roles.issuedBy(signer, ca)) {
             throw new ProvisioningException("the receipt signer's certificate is not issued by the CA that issued the dock's");
         }
+        PacketTimestamps times = PacketTimestamps.read(s.evidenceDir(), signature, receipt, s.tsaCas());
         String footage = "footage" + extension(m.file().path());
         Path parent = out.toAbsolutePath().getParent();
         Path work;
@@ -99,10 +105,22 @@ final class CourtPacket {
             create(certs.resolve("agency-ca.pem"), pem(ca), "rw-------");
             create(certs.resolve("dock.pem"), pem(dock), "rw-------");
             create(certs.resolve("receipt-signer.pem"), pem(signer), "rw-------");
+            if (times.manifestToken().isPresent()) {
+                create(work.resolve("manifest.tsr"), times.manifestToken().get(), "rw-------");
+            }
+            if (times.receiptToken().isPresent()) {
+                create(work.resolve("receipt.tsr"), times.receiptToken().get(), "rw-------");
+            }
+            if (times.tsa().isPresent()) {
+                create(certs.resolve("tsa-ca.pem"), pem(times.tsaCa().orElseThrow()), "rw-------");
+                create(certs.resolve("tsa.pem"), pem(times.tsa().get()), "rw-------");
+            }
             create(work.resolve("VERIFY.sh"), fill("VERIFY.sh", Map.of("@DOCK_POLICY@", Role.DOCK.policyOid(),
-                    "@RECEIPT_SIGNER_POLICY@", Role.RECEIPT_SIGNER.policyOid(), "@FOOTAGE@", footage)), "rwx------");
-            create(work.resolve("README.txt"), readme(m, r, footage), "rw-------");
-            create(work.resolve("timeline.html"), timeline(m, r, footage, manifest, dock, signer), "rw-------");
+                    "@RECEIPT_SIGNER_POLICY@", Role.RECEIPT_SIGNER.policyOid(), "@FOOTAGE@", footage,
+                    "@MANIFEST_TOKEN@", times.has(times.manifestToken()), "@RECEIPT_TOKEN@", times.has(times.receiptToken()))),
+                    "rwx------");
+            create(work.resolve("README.txt"), readme(m, r, footage, times), "rw-------");
+            create(work.resolve("timeline.html"), timeline(m, r, footage, manifest, dock, signer, times), "rw-------");
             FileTrees.fsyncDirectory(certs);
             FileTrees.fsyncDirectory(work);
             Files.move(work, out, StandardCopyOption.ATOMIC_MOVE);
@@ -136,8 +154,11 @@ final class CourtPacket {
         return SAFE_EXTENSION.matcher(ext).matches() ? ext : "";
     }
 
-    private static byte[] readme(Manifest m, Receipt r, String footage) throws IOException {
+    private static byte[] readme(Manifest m, Receipt r, String footage, PacketTimestamps times) throws IOException {
         return fill("README.txt", Map.ofEntries(
+                Map.entry("@MANIFEST_TIME@", times.when(times.manifestTime())),
+                Map.entry("@RECEIPT_TIME@", times.when(times.receiptTime())),
+                Map.entry("@TSA@", times.tsa().map(t -> SafeText.escape(t.getSubjectX500Principal().getName())).orElse("none")),
                 Map.entry("@CAMERA@", SafeText.escape(m.cameraId())),
                 Map.entry("@OFFICER@", m.officerId() == null ? "none recorded" : SafeText.escape(m.officerId())),
                 Map.entry("@DOCK@", SafeText.escape(m.dockId())),
@@ -154,8 +175,12 @@ final class CourtPacket {
 
     /** The custody steps as a static page (no script; every value from outside HTML-escaped). */
     private static byte[] timeline(Manifest m, Receipt r, String footage, byte[] manifest, X509Certificate dock,
-                                   X509Certificate signer) throws IOException {
+                                   X509Certificate signer, PacketTimestamps times) throws IOException {
         return fill("timeline.html", Map.ofEntries(
+                Map.entry("@STAMPED_CLASS@", times.manifestToken().isPresent() && times.receiptToken().isPresent() ? "" : " class=\"missing\""),
+                Map.entry("@MANIFEST_TIME@", times.when(times.manifestTime())),
+                Map.entry("@RECEIPT_TIME@", times.when(times.receiptTime())),
+                Map.entry("@TSA@", times.tsa().map(t -> html(t.getSubjectX500Principal().getName())).orElse("none")),
                 Map.entry("@FOOTAGE@", html(footage)),
                 Map.entry("@SHA256@", m.file().sha256()),
                 Map.entry("@MTIME@", m.file().mtime().toString()),

@@ -179,6 +179,10 @@ final class EvidenceCommands {
         @Option(names = "--out", required = true, description = "the packet directory to create (must not exist)")
         Path out;
 
+        @Option(names = "--tsa-ca", description = "the time-stamping authority's CA certificate(s) (PEM); required when the evidence "
+                + "holds RFC 3161 timestamps (manifest.tsr, receipt.tsr)")
+        Path tsaCa;
+
         @Spec
         CommandSpec spec;
 
@@ -194,7 +198,7 @@ final class EvidenceCommands {
             try {
                 String sha = CourtPacket.write(new CourtPacket.Sources(dir, PemFiles.readPrivateKey(recipient.key),
                         PemFiles.readCertificates(recipient.cert).get(0), PemFiles.readCertificates(recipient.ca),
-                        PemFiles.readCertificates(receiptSigner)), out);
+                        PemFiles.readCertificates(receiptSigner), tsaCa == null ? List.of() : PemFiles.readCertificates(tsaCa)), out);
                 spec.commandLine().getOut().println(out + ": court packet written; footage SHA-256 " + sha
                         + "; check it with: sh " + out.resolve("VERIFY.sh"));
                 return 0;

@@ -41,7 +41,7 @@ class CourtPacketTest {
     private static final List<String> TOOLS = List.of("sh", "openssl", "sha256sum", "grep", "sed", "cut", "wc", "cmp", "mkdir",
             "rm", "dirname", "cat");
     private static final List<String> ARTEFACTS = List.of("manifest.json", "manifest.p7s", "receipt.p7s", "certs/agency-ca.pem",
-            "certs/dock.pem", "certs/receipt-signer.pem");
+            "certs/dock.pem", "certs/receipt-signer.pem", "manifest.tsr", "receipt.tsr", "certs/tsa-ca.pem", "certs/tsa.pem");
 
     @Test
     void verifiesWithOpensslAloneAndNamesEveryAlteredArtefact(@TempDir Path work) throws Exception {
@@ -54,6 +54,11 @@ class CourtPacketTest {
         }
         Path packet = work.resolve("packets/one");
         Files.createDirectories(packet.getParent());
+        StringWriter noTsaCa = new StringWriter();
+        String[] withoutTsaCa = java.util.Arrays.copyOf(args(work, evidence.getFileName().toString(), packet), 16);
+        assertEquals(1, Main.run(new PrintWriter(new StringWriter()), new PrintWriter(noTsaCa, true), Map.of(), Clock.systemUTC(),
+                withoutTsaCa), "timestamps that cannot be checked make no packet");
+        assertTrue(noTsaCa.toString().contains("--tsa-ca"), noTsaCa.toString());
         String out = packet(work, evidence.getFileName().toString(), packet);
         assertTrue(out.contains("court packet written"), out);
         assertTrue(run(work, evidence.getFileName().toString(), packet) != 0, "a packet is never overwritten");
@@ -73,6 +78,9 @@ class CourtPacketTest {
         Result ok = verify(packet, bin);
         assertEquals(0, ok.code(), ok.output());
         assertTrue(ok.output().contains("VERIFIED: " + footage.getFileName()), ok.output());
+        assertTrue(ok.output().contains("ok: manifest.tsr: the dock's signed manifest existed at "), ok.output());
+        assertTrue(ok.output().contains("ok: receipt.tsr: the evidence server's receipt existed at "), ok.output());
+        assertTrue(ok.output().contains("manifest timestamped ") && ok.output().contains("receipt timestamped "), ok.output());
 
         List<String> artefacts = new ArrayList<>(ARTEFACTS);
         artefacts.add(footage.getFileName().toString());
@@ -84,6 +92,22 @@ class CourtPacketTest {
             assertEquals(1, r.code(), artefact + " altered, yet: " + r.output());
             assertTrue(r.output().contains("FAILED: " + artefact + ":"), artefact + " altered: " + r.output());
         }
+        // A token removed from the packet is caught too, not taken for "never timestamped".
+        for (String token : List.of("manifest.tsr", "receipt.tsr")) {
+            Path copy = work.resolve("removed").resolve(token);
+            copyTree(packet, copy);
+            Files.delete(copy.resolve(token));
+            Result r = verify(copy, bin);
+            assertEquals(1, r.code(), token + " removed, yet: " + r.output());
+            assertTrue(r.output().contains("FAILED: " + token + ": missing"), token + " removed: " + r.output());
+        }
+        // A token of the right TSA for other bytes: the receipt's token put in place of the manifest's.
+        Path swapped = work.resolve("swapped");
+        copyTree(packet, swapped);
+        Files.copy(packet.resolve("receipt.tsr"), swapped.resolve("manifest.tsr"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Result r = verify(swapped, bin);
+        assertEquals(1, r.code(), r.output());
+        assertTrue(r.output().contains("FAILED: manifest.tsr: not a valid timestamp of manifest.p7s"), r.output());
     }
 
     /** The timeline page in headless Chromium: a screenshot kept, the key facts on the rendered page, no console error. */
@@ -98,7 +122,8 @@ class CourtPacketTest {
             for (String fact : List.of("Recorded on camera " + manifest.path("cameraId").asText(),
                     "Docked at dock " + manifest.path("dockId").asText() + ", bay " + manifest.path("bay").asInt(),
                     manifest.path("officerId").asText(), manifest.path("file").path("sha256").asText(),
-                    manifest.path("file").path("path").asText(), "receipted", footage.getFileName().toString())) {
+                    manifest.path("file").path("path").asText(), "receipted", footage.getFileName().toString(),
+                    "Timestamped by an independent time-stamping authority", "CN=Sandbox TSA")) {
                 assertTrue(page.contains(fact), "the timeline page does not show \"" + fact + "\":\n" + page);
             }
             String console = Browsers.consoleLog(browser);
@@ -126,7 +151,7 @@ class CourtPacketTest {
         return new String[] {"evidence", "packet", "--store", work.resolve("receiver").toString(), "--id", id,
                 "--key", keys.resolve("evidence-recipient.key").toString(), "--cert", keys.resolve("evidence-recipient.pem").toString(),
                 "--ca", work.resolve("pki/ca/ca.pem").toString(), "--receipt-signer", keys.resolve("receipt-signer.pem").toString(),
-                "--out", out.toString()};
+                "--out", out.toString(), "--tsa-ca", work.resolve("tsa/tsa-ca.pem").toString()};
     }
 
     /** A directory holding links to the allowed tools only: no java, no bwcdock. */
