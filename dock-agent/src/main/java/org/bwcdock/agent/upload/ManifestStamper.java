@@ -64,7 +64,7 @@ public final class ManifestStamper implements AutoCloseable {
             return Optional.empty();
         }
         Optional<byte[]> kept = tokens.manifestTimestamp(f.id());
-        return kept.isPresent() ? kept : ask(f, signature);
+        return kept.isPresent() ? kept : ask(f, signature, true);
     }
 
     /** After the receipt: settled if the receiver says it holds the token; otherwise the retry thread sends it. */
@@ -81,14 +81,17 @@ public final class ManifestStamper implements AutoCloseable {
         }
     }
 
-    private Optional<byte[]> ask(EvidenceFile f, byte[] signature) throws InterruptedException {
+    /** @param onRecord whether a failure gets an audit row (once, at the commit; not again every retry round) */
+    private Optional<byte[]> ask(EvidenceFile f, byte[] signature, boolean onRecord) throws InterruptedException {
         try {
             byte[] tsr = tsa.get().stamp(signature);
             tokens.recordManifestTimestamp(f.id(), tsr, "RFC 3161 token on manifest.p7s, time " + TimestampTokens.time(tsr));
             return Optional.of(tsr);
         } catch (TimestampException e) {
             log.warn("camera {}: {}: manifest not timestamped now, asking again later: {}", f.cameraId(), f.relativePath(), e.getMessage());
-            tokens.recordManifestTimestampMissing(f.id(), e.getMessage());
+            if (onRecord) {
+                tokens.recordManifestTimestampMissing(f.id(), e.getMessage());
+            }
             return Optional.empty();
         }
     }
@@ -120,7 +123,8 @@ public final class ManifestStamper implements AutoCloseable {
             if (manifest.isEmpty() || signature.isEmpty()) {
                 continue;
             }
-            Optional<byte[]> token = forCommit(f, signature.get());
+            Optional<byte[]> kept = tokens.manifestTimestamp(f.id());
+            Optional<byte[]> token = kept.isPresent() ? kept : ask(f, signature.get(), false);
             if (token.isEmpty()) {
                 return; // the TSA is down still: the next round
             }
