@@ -43,11 +43,15 @@ final class TrustedTime implements AutoCloseable {
     private final EvidenceStore evidence;
     private final Path pending;
     private final ScheduledExecutorService thread;
+    private final long retryNanos;
+    /** After a failed request, commits do not wait on the TSA until then (System.nanoTime); the retry thread still asks. */
+    private volatile long quietUntil = System.nanoTime();
 
     TrustedTime(Optional<ReceiverSettings.Timestamping> settings, EvidenceStore evidence, Path store) throws IOException {
         this.tsa = settings.map(s -> TimestampAuthority.http(s.tsa()));
         this.evidence = evidence;
         this.pending = store.resolve("timestamps-pending");
+        this.retryNanos = settings.map(s -> s.retryInterval().toNanos()).orElse(0L);
         if (settings.isPresent()) {
             Files.createDirectories(pending);
             long every = settings.get().retryInterval().toMillis();
@@ -79,14 +83,21 @@ final class TrustedTime implements AutoCloseable {
         }
     }
 
-    /** A token on the signed receipt now, or empty (the TSA is down: {@link #pending} it). */
+    /**
+     * A token on the signed receipt now, or empty (the TSA is down: {@link #pending} it). A commit does
+     * not wait on a TSA that failed within the last retry interval: one timeout per interval, not per commit.
+     */
     Optional<byte[]> stampReceipt(byte[] receipt, String evidenceId) throws InterruptedException {
-        if (tsa.isEmpty()) {
-            return Optional.empty();
-        }
+        return tsa.isEmpty() || System.nanoTime() - quietUntil < 0 ? Optional.empty() : stamp(receipt, evidenceId);
+    }
+
+    private Optional<byte[]> stamp(byte[] receipt, String evidenceId) throws InterruptedException {
         try {
-            return Optional.of(tsa.get().stamp(receipt));
+            byte[] token = tsa.get().stamp(receipt);
+            quietUntil = System.nanoTime(); // answering again: commits may ask at once
+            return Optional.of(token);
         } catch (TimestampException e) {
+            quietUntil = System.nanoTime() + retryNanos;
             log.warn("evidence {}: receipt not timestamped now ({}); asking again later", evidenceId, SafeText.escape(e.getMessage()));
             return Optional.empty();
         }
@@ -112,7 +123,7 @@ final class TrustedTime implements AutoCloseable {
                 }
                 Optional<byte[]> receipt = evidence.object(id, "receipt.p7s");
                 if (receipt.isPresent()) {
-                    Optional<byte[]> token = stampReceipt(receipt.get(), id);
+                    Optional<byte[]> token = stamp(receipt.get(), id);
                     if (token.isEmpty()) {
                         return; // the TSA is still down: the rest waits too
                     }

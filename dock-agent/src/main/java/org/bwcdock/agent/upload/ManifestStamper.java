@@ -36,6 +36,8 @@ public final class ManifestStamper implements AutoCloseable {
     private final Duration retry;
     private final Thread thread;
     private volatile boolean running = true;
+    /** After a failed request, commits do not wait on the TSA again until then (System.nanoTime): a dead TSA costs one timeout per retry interval, not one per file. */
+    private volatile long quietUntil = System.nanoTime();
 
     public ManifestStamper(Optional<TimestampAuthority> tsa, EvidenceFiles files, ManifestTimestamps tokens, EvidenceSink sink,
                            Duration retry) {
@@ -83,12 +85,18 @@ public final class ManifestStamper implements AutoCloseable {
 
     /** @param onRecord whether a failure gets an audit row (once, at the commit; not again every retry round) */
     private Optional<byte[]> ask(EvidenceFile f, byte[] signature, boolean onRecord) throws InterruptedException {
+        if (onRecord && System.nanoTime() - quietUntil < 0) {
+            tokens.recordManifestTimestampMissing(f.id(), "the TSA failed a moment ago; asked again within " + retry);
+            return Optional.empty();
+        }
         try {
             byte[] tsr = tsa.get().stamp(signature);
+            quietUntil = System.nanoTime(); // answering again: commits may ask at once
             tokens.recordManifestTimestamp(f.id(), tsr, "RFC 3161 token on manifest.p7s, time " + TimestampTokens.time(tsr));
             return Optional.of(tsr);
         } catch (TimestampException e) {
             log.warn("camera {}: {}: manifest not timestamped now, asking again later: {}", f.cameraId(), f.relativePath(), e.getMessage());
+            quietUntil = System.nanoTime() + retry.toNanos();
             if (onRecord) {
                 tokens.recordManifestTimestampMissing(f.id(), e.getMessage());
             }
