@@ -68,6 +68,8 @@ public final class DockAgent implements AutoCloseable {
     private final HardwareSettings hardwareSettings;
     /** Certificates, key and TLS contexts, read when the agent is built (check-config reads them too). */
     private final Credentials credentials;
+    /** The agency TSA of [evidence.tsa], its TLS trust read when the agent is built (check-config sees a bad file). */
+    private final Optional<TsaSettings> tsa;
     /** The simulated chips for hardware = "simulated": supplied by the sandbox and tests, never on a dock. */
     private final Optional<Supplier<Context>> simulatedBoard;
     private final Clock clock;
@@ -93,6 +95,7 @@ public final class DockAgent implements AutoCloseable {
             throw new ConfigException("configuration", List.of(DockHardware.SIMULATED_NEEDS_A_BOARD));
         }
         this.credentials = Credentials.read(config);
+        this.tsa = tsaSettings(config.evidence());
         this.simulatedBoard = simulatedBoard;
         this.clock = clock;
     }
@@ -163,7 +166,7 @@ public final class DockAgent implements AutoCloseable {
             hardware = own(DockHardware.create(hardwareSettings, simulatedBoard, ledger, dock, clock));
             dock.onUndock((bay, camera) -> hardware.badges().undocked(bay, camera));
             EvidenceSink sink = sink(config.evidence());
-            ManifestStamper stamper = new ManifestStamper(tsa(config.evidence()), ledger, ledger, sink,
+            ManifestStamper stamper = new ManifestStamper(tsa.map(TimestampAuthority::http), ledger, ledger, sink,
                     config.evidence().tsa().map(AgentConfig.Tsa::retryInterval).orElse(Defaults.TSA_RETRY_INTERVAL));
             uploader = own(new Uploader(ledger, spool, sink, config.evidence().concurrency(), dock,
                     id -> ledger.camera(id).map(CameraRecord::legalHold).orElse(false), stamper));
@@ -228,8 +231,8 @@ public final class DockAgent implements AutoCloseable {
         };
     }
 
-    /** The agency TSA of [evidence.tsa], if configured. */
-    private static Optional<TimestampAuthority> tsa(AgentConfig.Evidence e) throws IOException {
+    /** [evidence.tsa] as the TSA client takes it; a trustAnchors file that holds no usable certificate fails here, named. */
+    private static Optional<TsaSettings> tsaSettings(AgentConfig.Evidence e) throws ConfigException {
         if (e.tsa().isEmpty()) {
             return Optional.empty();
         }
@@ -239,11 +242,11 @@ public final class DockAgent implements AutoCloseable {
             try {
                 tls = Optional.of(org.bwcdock.format.pki.TlsContexts.create(null, null,
                         org.bwcdock.format.pki.PemFiles.readCertificates(t.trustAnchors().get()), null));
-            } catch (java.security.GeneralSecurityException ex) {
-                throw new IOException("evidence.tsa.trustAnchors: " + ex.getMessage(), ex);
+            } catch (IOException | java.security.GeneralSecurityException ex) {
+                throw new ConfigException("configuration", List.of("evidence.tsa.trustAnchors: " + ex.getMessage()));
             }
         }
-        return Optional.of(TimestampAuthority.http(new TsaSettings(t.url(), t.caCertificates(), t.policy(), t.timeout(), tls)));
+        return Optional.of(new TsaSettings(t.url(), t.caCertificates(), t.policy(), t.timeout(), tls));
     }
 
     private SinkSettings sinkSettings(AgentConfig.Evidence e) {
