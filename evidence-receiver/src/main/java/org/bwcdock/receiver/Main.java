@@ -211,6 +211,10 @@ public final class Main implements Callable<Integer> {
                 description = "the agency CA (receipt-signer-role certificates count) or the receipt signer's own certificate (PEM)")
         Path receiptSigners;
 
+        @Option(names = "--tsa-ca", description = "the TSA's CA certificate(s) (PEM): manifest.tsr and receipt.tsr are checked "
+                + "against the files they stamp (without it, only that a token the receipt names is there)")
+        Path tsaCa;
+
         @Spec
         CommandSpec spec;
 
@@ -235,7 +239,8 @@ public final class Main implements Callable<Integer> {
 
         private int verify(StoredEvidence evidence) throws Exception {
             Fixity fixity = new Fixity(evidence, PemFiles.readCertificates(agencyCa),
-                    ReceiptSigners.of(PemFiles.readCertificates(receiptSigners)));
+                    ReceiptSigners.of(PemFiles.readCertificates(receiptSigners)),
+                    tsaCa == null ? java.util.List.of() : PemFiles.readCertificates(tsaCa));
             int bad = 0;
             int total = 0;
             for (Fixity.Finding f : fixity.verifyAll()) {

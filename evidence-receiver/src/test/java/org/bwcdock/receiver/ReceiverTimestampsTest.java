@@ -129,6 +129,21 @@ class ReceiverTimestampsTest {
         opensslVerifies(ev.resolve("manifest.tsr"), ev.resolve("manifest.p7s"));
         opensslVerifies(ev.resolve("receipt.tsr"), ev.resolve("receipt.p7s"));
         assertFalse(Files.exists(dir.resolve("store/timestamps-pending").resolve(c.evidenceId())));
+        // Fixity (receiver verify --tsa-ca): intact, then an altered token and a removed one are named.
+        Fixity fixity = new Fixity(StoredEvidence.directory(dir.resolve("store")), List.of(site.pki.ca),
+                org.bwcdock.format.ReceiptSigners.of(List.of(site.receiptSigner.certificate())), List.of(tsa.ca()));
+        assertTrue(fixity.verify(c.evidenceId()).intact(), fixity.verify(c.evidenceId()).problems().toString());
+        byte[] token = Files.readAllBytes(ev.resolve("receipt.tsr"));
+        byte[] altered = token.clone();
+        altered[altered.length / 3] ^= 1;
+        Files.write(ev.resolve("receipt.tsr"), altered);
+        assertTrue(fixity.verify(c.evidenceId()).problems().stream().anyMatch(p -> p.startsWith("receipt.tsr: ")),
+                fixity.verify(c.evidenceId()).problems().toString());
+        Files.write(ev.resolve("receipt.tsr"), token);
+        byte[] manifestToken = Files.readAllBytes(ev.resolve("manifest.tsr"));
+        Files.delete(ev.resolve("manifest.tsr"));
+        assertEquals(List.of("manifest.tsr: missing (the receipt says it was kept)"), fixity.verify(c.evidenceId()).problems());
+        Files.write(ev.resolve("manifest.tsr"), manifestToken);
         // The receipt's token is on the receipt, not on anything else: openssl refuses it for the manifest.
         Openssl.Result wrong = Openssl.run("ts", "-verify", "-in", ev.resolve("receipt.tsr").toString(), "-data",
                 ev.resolve("manifest.p7s").toString(), "-CAfile", tsa.caFile().toString());
