@@ -172,6 +172,10 @@ public final class TimestampServer implements AutoCloseable {
         down.set(isDown);
     }
 
+    public boolean isDown() {
+        return down.get();
+    }
+
     /** Tokens issued so far. */
     public int granted() {
         return granted.get();
