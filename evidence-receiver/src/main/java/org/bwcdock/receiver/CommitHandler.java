@@ -127,8 +127,12 @@ final class CommitHandler {
         if (stored.isPresent()) {
             // The same commit again: the same receipt; a manifest token it brings now is kept if none was.
             Optional<byte[]> token = time.manifestToken(req.manifestTimestamp(), signature, client);
-            if (token.isPresent() && evidence.attach(evidenceId, TrustedTime.MANIFEST_TOKEN, token.get())) {
-                log.info("evidence {}: manifest timestamp attached with a repeated commit", evidenceId);
+            try {
+                if (token.isPresent() && evidence.attach(evidenceId, TrustedTime.MANIFEST_TOKEN, token.get())) {
+                    log.info("evidence {}: manifest timestamp attached with a repeated commit", evidenceId);
+                }
+            } catch (IOException e) { // the receipt stands; the dock's retry thread sends the token again
+                log.warn("evidence {}: manifest timestamp not attached: {}", evidenceId, SafeText.escape(e.getMessage()));
             }
             return stored.get();
         }
@@ -199,15 +203,15 @@ final class CommitHandler {
         java.util.Map<String, byte[]> tokens = new java.util.LinkedHashMap<>();
         manifestToken.ifPresent(t -> tokens.put(TrustedTime.MANIFEST_TOKEN, t));
         receiptToken.ifPresent(t -> tokens.put(TrustedTime.RECEIPT_TOKEN, t));
+        if (time.enabled() && receiptToken.isEmpty()) {
+            time.pending(evidenceId); // before the evidence is stored: a crash in between cannot lose the retry
+        }
         try {
             evidence.put(evidenceId, found, manifest, signature, receipt, tokens); // durable when it returns
         } catch (IOException e) {
             // Not receipted, and the uploads are kept: the dock backs off on a 5xx and commits again.
             log.warn("evidence {} not stored: {}", evidenceId, SafeText.escape(e.getMessage()));
             throw new Refused(503, "evidence " + evidenceId + " could not be stored, so it is not receipted; commit again later");
-        }
-        if (time.enabled() && receiptToken.isEmpty()) {
-            time.pending(evidenceId);
         }
         for (UploadStore.Upload u : found) {
             uploads.delete(u);

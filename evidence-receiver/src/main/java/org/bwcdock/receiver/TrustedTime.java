@@ -103,7 +103,7 @@ final class TrustedTime implements AutoCloseable {
         }
     }
 
-    /** Remembered, durably, to be stamped later: called after the evidence is stored. */
+    /** Remembered, durably, to be stamped later: called before the evidence is stored, so no crash loses it. */
     void pending(String evidenceId) {
         try {
             FileTrees.writeSynced(pending.resolve(evidenceId), new byte[0], Set.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING));
@@ -122,7 +122,10 @@ final class TrustedTime implements AutoCloseable {
                     continue;
                 }
                 Optional<byte[]> receipt = evidence.object(id, "receipt.p7s");
-                if (receipt.isPresent()) {
+                if (receipt.isEmpty()) {
+                    continue; // noted before its commit was stored: that commit is still underway, or the dock repeats it
+                }
+                if (evidence.object(id, RECEIPT_TOKEN).isEmpty()) {
                     Optional<byte[]> token = stamp(receipt.get(), id);
                     if (token.isEmpty()) {
                         return; // the TSA is still down: the rest waits too
