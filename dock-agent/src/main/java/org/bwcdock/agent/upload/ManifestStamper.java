@@ -55,11 +55,6 @@ public final class ManifestStamper implements AutoCloseable {
         }
     }
 
-    /** Asks again at once (tests; a back-office nudge). */
-    public void poke() {
-        LockSupport.unpark(thread);
-    }
-
     /** The token to send with this commit: the one kept, or a new one from the TSA now, or none (recorded as missing). */
     Optional<byte[]> forCommit(EvidenceFile f, byte[] signature) throws InterruptedException {
         if (tsa.isEmpty()) {
