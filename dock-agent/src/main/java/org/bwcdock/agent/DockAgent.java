@@ -25,7 +25,10 @@ import org.bwcdock.agent.ledger.Ledgers;
 import org.bwcdock.agent.upload.EvidenceSink;
 import org.bwcdock.agent.upload.SinkSettings;
 import org.bwcdock.agent.upload.Sinks;
+import org.bwcdock.agent.upload.ManifestStamper;
 import org.bwcdock.agent.upload.Uploader;
+import org.bwcdock.format.tsa.TimestampAuthority;
+import org.bwcdock.format.tsa.TsaSettings;
 import org.bwcdock.agent.spool.Spool;
 import org.bwcdock.agent.spool.Spools;
 import org.bwcdock.agent.system.ClockSync;
@@ -66,6 +69,8 @@ public final class DockAgent implements AutoCloseable {
     private final HardwareSettings hardwareSettings;
     /** Certificates, key and TLS contexts, read when the agent is built (check-config reads them too). */
     private final Credentials credentials;
+    /** The agency TSA of [evidence.tsa], its TLS trust read when the agent is built (check-config sees a bad file). */
+    private final Optional<TsaSettings> tsa;
     /** The simulated chips for hardware = "simulated": supplied by the sandbox and tests, never on a dock. */
     private final Optional<Supplier<Context>> simulatedBoard;
     private final Clock clock;
@@ -91,6 +96,7 @@ public final class DockAgent implements AutoCloseable {
             throw new ConfigException("configuration", List.of(DockHardware.SIMULATED_NEEDS_A_BOARD));
         }
         this.credentials = Credentials.read(config);
+        this.tsa = tsaSettings(config.evidence());
         this.simulatedBoard = simulatedBoard;
         this.clock = clock;
     }
@@ -160,9 +166,14 @@ public final class DockAgent implements AutoCloseable {
                     cameraPolicies(), config.policy().wipeAfterReceipt(), this::bayChanged, clock, ClockSync.kernel()));
             hardware = own(DockHardware.create(hardwareSettings, simulatedBoard, ledger, dock, clock));
             dock.onUndock((bay, camera) -> hardware.badges().undocked(bay, camera));
-            uploader = own(new Uploader(ledger, spool, sink(config.evidence()),
-                    config.evidence().concurrency(), dock, id -> ledger.camera(id).map(CameraRecord::legalHold).orElse(false)));
+            EvidenceSink sink = sink(config.evidence());
+            ManifestStamper stamper = new ManifestStamper(tsa.map(TimestampAuthority::http), ledger, ledger, sink,
+                    config.evidence().tsa().map(AgentConfig.Tsa::retryInterval).orElse(Defaults.TSA_RETRY_INTERVAL));
+            uploader = own(new Uploader(ledger, spool, sink, config.evidence().concurrency(), dock,
+                    id -> ledger.camera(id).map(CameraRecord::legalHold).orElse(false), stamper));
+            own(stamper); // closed before the uploader, which closes the sink the stamper sends with
             uploader.start();
+            stamper.start();
             watcher = own(CameraWatcher.sysfs(usbSettings(), dock));
             if (config.mqtt().isPresent()) {
                 telemetry = own(Telemetries.mqtt(mqttSettings(config.mqtt().get()), ledger,
@@ -219,6 +230,24 @@ public final class DockAgent implements AutoCloseable {
         return switch (e.sink()) {
             case TUS -> Sinks.tus(settings);
         };
+    }
+
+    /** [evidence.tsa] as the TSA client takes it; a trustAnchors file that holds no usable certificate fails here, named. */
+    private static Optional<TsaSettings> tsaSettings(AgentConfig.Evidence e) throws ConfigException {
+        if (e.tsa().isEmpty()) {
+            return Optional.empty();
+        }
+        AgentConfig.Tsa t = e.tsa().get();
+        Optional<javax.net.ssl.SSLContext> tls = Optional.empty();
+        if (t.trustAnchors().isPresent()) {
+            try {
+                tls = Optional.of(org.bwcdock.format.pki.TlsContexts.create(null, null,
+                        org.bwcdock.format.pki.PemFiles.readCertificates(t.trustAnchors().get()), null));
+            } catch (IOException | java.security.GeneralSecurityException ex) {
+                throw new ConfigException("configuration", List.of("evidence.tsa.trustAnchors: " + ex.getMessage()));
+            }
+        }
+        return Optional.of(new TsaSettings(t.url(), t.caCertificates(), t.policy(), t.timeout(), tls));
     }
 
     private SinkSettings sinkSettings(AgentConfig.Evidence e) {

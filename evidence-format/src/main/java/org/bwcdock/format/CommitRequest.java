@@ -16,19 +16,32 @@ import java.util.Optional;
  *
  * @param partUploads the path of each part's upload at the receiver, index = part index
  * @param auditCheckpoint the dock's newest signed audit checkpoint, which the receiver keeps (the newest per dock)
+ * @param manifestTimestamp the RFC 3161 response on the detached signature ({@code manifest.tsr}), if the
+ *                          dock's TSA answered; absent: the receipt says the token is missing and the dock
+ *                          sends it later ({@code POST /timestamp}, docs/evidence-upload.md)
  */
 public record CommitRequest(byte[] manifest, byte[] signature, List<String> partUploads,
-                            Optional<AuditCheckpoint.Signed> auditCheckpoint) {
+                            Optional<AuditCheckpoint.Signed> auditCheckpoint, Optional<byte[]> manifestTimestamp) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public CommitRequest {
         manifest = manifest.clone();
         signature = signature.clone();
         partUploads = List.copyOf(partUploads);
+        manifestTimestamp = manifestTimestamp.map(byte[]::clone);
     }
 
     public CommitRequest(byte[] manifest, byte[] signature, List<String> partUploads) {
         this(manifest, signature, partUploads, Optional.empty());
+    }
+
+    public CommitRequest(byte[] manifest, byte[] signature, List<String> partUploads, Optional<AuditCheckpoint.Signed> auditCheckpoint) {
+        this(manifest, signature, partUploads, auditCheckpoint, Optional.empty());
+    }
+
+    @Override
+    public Optional<byte[]> manifestTimestamp() {
+        return manifestTimestamp.map(byte[]::clone);
     }
 
     @Override
@@ -50,6 +63,7 @@ public record CommitRequest(byte[] manifest, byte[] signature, List<String> part
         auditCheckpoint.ifPresent(cp -> body.putObject("auditCheckpoint")
                 .put("checkpoint", Base64.getEncoder().encodeToString(cp.json()))
                 .put("signature", Base64.getEncoder().encodeToString(cp.signature())));
+        manifestTimestamp.ifPresent(t -> body.put("manifestTimestamp", Base64.getEncoder().encodeToString(t)));
         return body.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -74,7 +88,9 @@ public record CommitRequest(byte[] manifest, byte[] signature, List<String> part
             checkpoint = Optional.of(new AuditCheckpoint.Signed(base64(cj.text(cp, "checkpoint"), "auditCheckpoint.checkpoint"),
                     base64(cj.text(cp, "signature"), "auditCheckpoint.signature")));
         }
-        return new CommitRequest(manifest, signature, parts, checkpoint);
+        Optional<byte[]> token = n.has("manifestTimestamp")
+                ? Optional.of(base64(j.text(n, "manifestTimestamp"), "manifestTimestamp")) : Optional.empty();
+        return new CommitRequest(manifest, signature, parts, checkpoint, token);
     }
 
     private static byte[] base64(String s, String field) throws FormatException {

@@ -13,14 +13,28 @@ import java.util.Objects;
  * signer ({@link Receipts}); only a verified receipt with the ingest's hashes releases a wipe.
  *
  * @param partCiphertextSha256 the SHA-256 of each part as stored, in part order
+ * @param manifestTimestamp whether the receiver holds an RFC 3161 token on the manifest's signature as it
+ *                          signs this receipt: {@link #PRESENT} or {@link #MISSING}; null in receipts from
+ *                          before trusted time (the field is then absent)
  */
 public record Receipt(String evidenceId, String dockId, String cameraId, String path, String plaintextSha256,
-                      String manifestSha256, List<String> partCiphertextSha256, String receivedAt) {
+                      String manifestSha256, List<String> partCiphertextSha256, String receivedAt, String manifestTimestamp) {
     public static final int VERSION = 1;
+    public static final String PRESENT = "present";
+    public static final String MISSING = "missing";
 
     public Receipt {
         Objects.requireNonNull(evidenceId, "evidenceId");
         partCiphertextSha256 = List.copyOf(partCiphertextSha256);
+        if (manifestTimestamp != null && !manifestTimestamp.equals(PRESENT) && !manifestTimestamp.equals(MISSING)) {
+            throw new IllegalArgumentException("manifestTimestamp must be present or missing, not " + manifestTimestamp);
+        }
+    }
+
+    /** Without a word on the manifest's timestamp. */
+    public Receipt(String evidenceId, String dockId, String cameraId, String path, String plaintextSha256,
+                   String manifestSha256, List<String> partCiphertextSha256, String receivedAt) {
+        this(evidenceId, dockId, cameraId, path, plaintextSha256, manifestSha256, partCiphertextSha256, receivedAt, null);
     }
 
     /** Canonical JSON: the content the receipt signer signs. */
@@ -39,6 +53,9 @@ public record Receipt(String evidenceId, String dockId, String cameraId, String 
         }
         m.put("parts", parts);
         m.put("receivedAt", receivedAt);
+        if (manifestTimestamp != null) {
+            m.put("manifestTimestamp", manifestTimestamp);
+        }
         return CanonicalJson.encode(m);
     }
 
@@ -59,7 +76,14 @@ public record Receipt(String evidenceId, String dockId, String cameraId, String 
             }
             parts.add(pj.sha256(a.get(i), "ciphertextSha256"));
         }
+        String token = null;
+        if (m.has("manifestTimestamp")) {
+            token = j.text(m, "manifestTimestamp");
+            if (!token.equals(PRESENT) && !token.equals(MISSING)) {
+                throw new FormatException("receipt: manifestTimestamp must be \"present\" or \"missing\"");
+            }
+        }
         return new Receipt(j.text(m, "evidenceId"), j.text(m, "dockId"), j.text(m, "cameraId"), j.text(m, "path"),
-                j.sha256(m, "plaintextSha256"), j.sha256(m, "manifestSha256"), parts, j.text(m, "receivedAt"));
+                j.sha256(m, "plaintextSha256"), j.sha256(m, "manifestSha256"), parts, j.text(m, "receivedAt"), token);
     }
 }

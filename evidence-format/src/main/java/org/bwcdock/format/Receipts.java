@@ -85,6 +85,21 @@ public final class Receipts {
         }
     }
 
+    /** The content of a receipt verified before (kept verbatim in the ledger), without checking it again. */
+    public static Receipt content(byte[] der) throws BadReceiptException {
+        try {
+            CMSSignedData signed = new CMSSignedData(der);
+            if (signed.getSignedContent() == null) {
+                throw new BadReceiptException("receipt carries no content");
+            }
+            return Receipt.decode((byte[]) signed.getSignedContent().getContent());
+        } catch (FormatException e) {
+            throw new BadReceiptException(e.getMessage());
+        } catch (CMSException | RuntimeException e) {
+            throw new BadReceiptException("receipt unreadable: " + e.getMessage());
+        }
+    }
+
     /** The receipt is about this file, with exactly the hashes computed at ingest. */
     public static void check(Receipt r, byte[] manifest, String plaintextSha256, List<String> cipherSha256)
             throws BadReceiptException {

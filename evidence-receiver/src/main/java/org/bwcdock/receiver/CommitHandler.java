@@ -35,11 +35,13 @@ final class CommitHandler {
     private final PrivateKey receiptKey;
     private final X509Certificate receiptCert;
     private final Clock clock;
+    private final TrustedTime time;
     /** Commits of the same evidence (a dock repeating its commit) wait for each other; no other commit does. */
     private final ConcurrentHashMap<String, ReentrantLock> evidenceLocks = new ConcurrentHashMap<>();
 
     CommitHandler(UploadStore uploads, EvidenceStore evidence, List<X509Certificate> agencyCas, PrivateKey receiptKey,
-                  X509Certificate receiptCert, Clock clock) {
+                  X509Certificate receiptCert, Clock clock, TrustedTime time) {
+        this.time = time;
         this.uploads = uploads;
         this.evidence = evidence;
         this.agencyCas = agencyCas;
@@ -123,7 +125,16 @@ final class CommitHandler {
             throw new Refused(503, "the evidence store cannot be read now; commit again later");
         }
         if (stored.isPresent()) {
-            return stored.get(); // the same commit again: the same receipt
+            // The same commit again: the same receipt; a manifest token it brings now is kept if none was.
+            Optional<byte[]> token = time.manifestToken(req.manifestTimestamp(), signature, client);
+            try {
+                if (token.isPresent() && evidence.attach(evidenceId, TrustedTime.MANIFEST_TOKEN, token.get())) {
+                    log.info("evidence {}: manifest timestamp attached with a repeated commit", evidenceId);
+                }
+            } catch (IOException e) { // the receipt stands; the dock's retry thread sends the token again
+                log.warn("evidence {}: manifest timestamp not attached: {}", evidenceId, SafeText.escape(e.getMessage()));
+            }
+            return stored.get();
         }
         List<Manifest.Part> parts = m.parts();
         List<String> urls = req.partUploads();
@@ -153,7 +164,7 @@ final class CommitHandler {
                 }
                 held.add(l);
             }
-            return storeLocked(found, m, manifest, signature, evidenceId, client);
+            return storeLocked(found, m, manifest, signature, evidenceId, client, req.manifestTimestamp());
         } catch (IOException | java.io.UncheckedIOException e) {
             // The uploads could not be read (removed by another receiver meanwhile, or the store failing): nothing was receipted.
             log.warn("evidence {}: uploads not readable: {}", evidenceId, SafeText.escape(e.getMessage()));
@@ -166,7 +177,7 @@ final class CommitHandler {
 
     /** {@code found}: the commit's uploads in part order, each locked by the caller. */
     private byte[] storeLocked(List<UploadStore.Upload> found, Manifest m, byte[] manifest, byte[] signature, String evidenceId,
-                               String client) throws Refused, IOException {
+                               String client, Optional<byte[]> sentToken) throws Refused, IOException {
         List<Manifest.Part> parts = m.parts();
         List<String> hashes = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
@@ -181,10 +192,27 @@ final class CommitHandler {
             }
             hashes.add(sha);
         }
+        // Trusted time: the receipt says truthfully whether the manifest's token is kept with it, and is
+        // itself stamped; a TSA that does not answer leaves the token for later, never the receipt.
+        Optional<byte[]> manifestToken = time.manifestToken(sentToken, signature, client);
+        String tokenState = !time.enabled() ? null : manifestToken.isPresent() ? Receipt.PRESENT : Receipt.MISSING;
         byte[] receipt = Receipts.sign(new Receipt(evidenceId, client, m.cameraId(), m.file().path(), m.file().sha256(),
-                Digests.sha256Hex(manifest), hashes, clock.instant().toString()), receiptKey, receiptCert);
+                Digests.sha256Hex(manifest), hashes, clock.instant().toString(), tokenState), receiptKey, receiptCert);
+        Optional<byte[]> receiptToken;
         try {
-            evidence.put(evidenceId, found, manifest, signature, receipt); // durable when it returns
+            receiptToken = time.stampReceipt(receipt, evidenceId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while timestamping the receipt", e);
+        }
+        java.util.Map<String, byte[]> tokens = new java.util.LinkedHashMap<>();
+        manifestToken.ifPresent(t -> tokens.put(TrustedTime.MANIFEST_TOKEN, t));
+        receiptToken.ifPresent(t -> tokens.put(TrustedTime.RECEIPT_TOKEN, t));
+        if (time.enabled() && receiptToken.isEmpty()) {
+            time.pending(evidenceId); // before the evidence is stored: a crash in between cannot lose the retry
+        }
+        try {
+            evidence.put(evidenceId, found, manifest, signature, receipt, tokens); // durable when it returns
         } catch (IOException e) {
             // Not receipted, and the uploads are kept: the dock backs off on a 5xx and commits again.
             log.warn("evidence {} not stored: {}", evidenceId, SafeText.escape(e.getMessage()));

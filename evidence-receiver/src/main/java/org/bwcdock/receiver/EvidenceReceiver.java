@@ -26,8 +26,11 @@ public final class EvidenceReceiver implements AutoCloseable {
     private final CommitHandler commits;
     private final UploadStore uploads;
     private final EvidenceStore evidence;
+    private final TrustedTime time;
 
-    private EvidenceReceiver(HttpsEndpoint endpoint, Sweeper sweeper, CommitHandler commits, UploadStore uploads, EvidenceStore evidence) {
+    private EvidenceReceiver(HttpsEndpoint endpoint, Sweeper sweeper, CommitHandler commits, UploadStore uploads, EvidenceStore evidence,
+                             TrustedTime time) {
+        this.time = time;
         this.endpoint = endpoint;
         this.sweeper = sweeper;
         this.commits = commits;
@@ -71,26 +74,38 @@ public final class EvidenceReceiver implements AutoCloseable {
 
     private static EvidenceReceiver start(ReceiverSettings s, Clock clock, ReceiverLimits limits, UploadStore uploads, TusHandler tus,
                                           List<X509Certificate> agencyCas, EvidenceStore evidence) throws IOException {
+        TrustedTime time = new TrustedTime(s.tsa(), evidence, s.store());
+        try {
+            return start(s, clock, limits, uploads, tus, agencyCas, evidence, time);
+        } catch (IOException | RuntimeException e) {
+            time.close();
+            throw e;
+        }
+    }
+
+    private static EvidenceReceiver start(ReceiverSettings s, Clock clock, ReceiverLimits limits, UploadStore uploads, TusHandler tus,
+                                          List<X509Certificate> agencyCas, EvidenceStore evidence, TrustedTime time) throws IOException {
         CommitHandler commits = new CommitHandler(uploads, evidence, agencyCas,
-                PemFiles.readPrivateKey(s.receiptKey()), PemFiles.readCertificates(s.receiptCert()).get(0), clock);
+                PemFiles.readPrivateKey(s.receiptKey()), PemFiles.readCertificates(s.receiptCert()).get(0), clock, time);
         Docks docks = new Docks(s.crl().map(f -> new Crl(f, agencyCas)));
         // Any certificate of the agency CA gets through TLS; Docks decides, and says why in a 403.
         SSLContext tls = TlsContexts.serverWithApplicationChecks(s.tlsChain(), s.tlsKey(), s.agencyCas());
         HttpsEndpoint endpoint;
         try {
-            endpoint = new HttpsEndpoint(s.bind(), tls, limits, x -> route(x, docks, commits, tus));
+            endpoint = new HttpsEndpoint(s.bind(), tls, limits, x -> route(x, docks, commits, tus, time));
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
             throw new IOException("cannot listen on " + s.bind() + ": " + e.getMessage(), e);
         }
         Sweeper sweeper = new Sweeper(uploads, limits.sweepInterval());
-        log.info("evidence receiver on https://{}:{}/ storing uploads and evidence in {}", s.bind().getHostString(), endpoint.port(),
-                s.s3().map(b -> "S3 bucket " + b.bucket()).orElse(s.store().toString()));
-        return new EvidenceReceiver(endpoint, sweeper, commits, uploads, evidence);
+        log.info("evidence receiver on https://{}:{}/ storing uploads and evidence in {}, {}", s.bind().getHostString(), endpoint.port(),
+                s.s3().map(b -> "S3 bucket " + b.bucket()).orElse(s.store().toString()),
+                s.tsa().map(t -> "timestamps from " + t.tsa().url()).orElse("no TSA (receipts are not timestamped)"));
+        return new EvidenceReceiver(endpoint, sweeper, commits, uploads, evidence, time);
     }
 
-    private static void route(Exchange x, Docks docks, CommitHandler commits, TusHandler tus) throws IOException {
+    private static void route(Exchange x, Docks docks, CommitHandler commits, TusHandler tus, TrustedTime time) throws IOException {
         try {
             Docks.Client client;
             try {
@@ -103,6 +118,8 @@ public final class EvidenceReceiver implements AutoCloseable {
             String path = x.path();
             if (path.equals("/commit") && x.method().equals("POST")) {
                 commits.handle(x, client);
+            } else if (path.equals("/timestamp") && x.method().equals("POST")) {
+                time.handle(x, client);
             } else if (path.equals(TusHandler.BASE) || path.startsWith(TusHandler.BASE + "/")) {
                 tus.handle(x, client.dockId());
             } else {
@@ -141,6 +158,7 @@ public final class EvidenceReceiver implements AutoCloseable {
         } catch (Exception e) {
             log.warn("stopping the HTTPS listener: {}", SafeText.escape(e.toString()));
         }
+        time.close(); // after the listener: no commit is timestamping any more
         evidence.close(); // after the listener: no commit is using it any more
     }
 }

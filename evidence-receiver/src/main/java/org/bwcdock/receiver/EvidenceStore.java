@@ -22,7 +22,28 @@ interface EvidenceStore extends AutoCloseable {
      * answered to the dock after this, and the dock wipes the camera on it. Either all of it is
      * stored or, after a crash, none of it (a repeated commit starts over).
      */
-    void put(String evidenceId, List<UploadStore.Upload> parts, byte[] manifest, byte[] signature, byte[] receipt) throws IOException;
+    default void put(String evidenceId, List<UploadStore.Upload> parts, byte[] manifest, byte[] signature, byte[] receipt)
+            throws IOException {
+        put(evidenceId, parts, manifest, signature, receipt, java.util.Map.of());
+    }
+
+    /**
+     * The same, with more named objects stored with it and as durably ({@code manifest.tsr},
+     * {@code receipt.tsr}: the RFC 3161 tokens that were at hand when the receipt was signed).
+     */
+    void put(String evidenceId, List<UploadStore.Upload> parts, byte[] manifest, byte[] signature, byte[] receipt,
+             java.util.Map<String, byte[]> more) throws IOException;
+
+    /** A small object of committed evidence ({@code manifest.json}, {@code manifest.p7s}, a token), if stored. */
+    Optional<byte[]> object(String evidenceId, String name) throws IOException;
+
+    /**
+     * Adds a named object to committed evidence, durably, unless one of that name is there already
+     * (which is kept: a token, once stored, is never replaced). For tokens that arrive after the receipt.
+     *
+     * @return whether it was added
+     */
+    boolean attach(String evidenceId, String name, byte[] bytes) throws IOException;
 
     /**
      * Keeps a dock's signed audit checkpoint (verified by the caller) if it covers more rows than the

@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * Evidence as directories on the local filesystem, {@code evidence/<id>/}: {@code part-N.cms},
- * {@code manifest.json}, {@code manifest.p7s}, {@code receipt.p7s} (what {@code receiver verify}
+ * {@code manifest.json}, {@code manifest.p7s}, {@code receipt.p7s}, and the RFC 3161 tokens
+ * {@code manifest.tsr} and {@code receipt.tsr} when there are any (what {@code receiver verify}
  * and {@code evidence open} read). Built in {@code <id>.tmp}, fsync'd, renamed into place, and the
  * directory and its parent fsync'd before {@link #put} returns.
  */
@@ -40,8 +41,8 @@ final class FileEvidenceStore implements EvidenceStore {
     }
 
     @Override
-    public void put(String evidenceId, List<UploadStore.Upload> parts, byte[] manifest, byte[] signature, byte[] receipt)
-            throws IOException {
+    public void put(String evidenceId, List<UploadStore.Upload> parts, byte[] manifest, byte[] signature, byte[] receipt,
+                    java.util.Map<String, byte[]> more) throws IOException {
         // Hard links, not moves: if the receiver dies before the final rename, the uploads are intact
         // and the dock's repeated commit starts over from a clean slate.
         Path tmp = evidence.resolve(evidenceId + ".tmp");
@@ -53,6 +54,9 @@ final class FileEvidenceStore implements EvidenceStore {
         Files.write(tmp.resolve("manifest.json"), manifest);
         Files.write(tmp.resolve("manifest.p7s"), signature);
         Files.write(tmp.resolve("receipt.p7s"), receipt);
+        for (var e : more.entrySet()) {
+            Files.write(tmp.resolve(safeName(e.getKey())), e.getValue());
+        }
         try (var files = Files.list(tmp)) {
             for (Path f : files.toList()) {
                 try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
@@ -67,6 +71,41 @@ final class FileEvidenceStore implements EvidenceStore {
         // before the 200 that lets the dock wipe the camera.
         FileTrees.fsyncDirectory(dir);
         FileTrees.fsyncDirectory(evidence);
+    }
+
+    @Override
+    public Optional<byte[]> object(String evidenceId, String name) throws IOException {
+        Path f = evidence.resolve(evidenceId).resolve(safeName(name));
+        return Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Optional.of(Files.readAllBytes(f)) : Optional.empty();
+    }
+
+    /** Written beside, fsync'd, then linked in under its name (never replacing one), and the directory fsync'd. */
+    @Override
+    public synchronized boolean attach(String evidenceId, String name, byte[] bytes) throws IOException {
+        Path dir = evidence.resolve(evidenceId);
+        if (!Files.isRegularFile(dir.resolve("receipt.p7s"))) {
+            throw new IOException("evidence " + evidenceId + " is not stored");
+        }
+        Path target = dir.resolve(safeName(name));
+        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        Path tmp = dir.resolve(name + ".partial");
+        FileTrees.writeSynced(tmp, bytes, REPLACE);
+        try {
+            Files.createLink(target, tmp); // fails if the name exists: a token is never replaced
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        FileTrees.fsyncDirectory(dir);
+        return true;
+    }
+
+    private static String safeName(String name) {
+        if (!name.matches("[a-z][a-z0-9-]*\\.[a-z0-9]+")) {
+            throw new IllegalArgumentException("not an evidence object name: " + name);
+        }
+        return name;
     }
 
     /**

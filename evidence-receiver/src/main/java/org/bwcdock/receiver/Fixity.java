@@ -8,6 +8,8 @@ import org.bwcdock.format.Receipt;
 import org.bwcdock.format.ReceiptSigners;
 import org.bwcdock.format.Receipts;
 import org.bwcdock.format.SafeText;
+import org.bwcdock.format.tsa.TimestampException;
+import org.bwcdock.format.tsa.TimestampTokens;
 
 import java.io.IOException;
 import java.security.SignatureException;
@@ -18,7 +20,7 @@ import java.util.Optional;
 
 /**
  * Fixity of the evidence store: every stored object re-hashed against its signed manifest and
- * its receipt. What it reports is what a court would ask about: an object missing, or not the
+ * its receipt, and its RFC 3161 tokens checked against the files they stamp. What it reports is what a court would ask about: an object missing, or not the
  * bytes that were receipted. It reads only, from the directory or the bucket ({@link StoredEvidence}).
  */
 final class Fixity {
@@ -32,11 +34,18 @@ final class Fixity {
     private final StoredEvidence evidence;
     private final List<X509Certificate> agencyCas;
     private final ReceiptSigners receiptSigners;
+    private final List<X509Certificate> tsaCas;
 
     Fixity(StoredEvidence evidence, List<X509Certificate> agencyCas, ReceiptSigners receiptSigners) {
+        this(evidence, agencyCas, receiptSigners, List.of());
+    }
+
+    /** @param tsaCas the TSA's CA: stored RFC 3161 tokens are checked against it too (empty: not checked) */
+    Fixity(StoredEvidence evidence, List<X509Certificate> agencyCas, ReceiptSigners receiptSigners, List<X509Certificate> tsaCas) {
         this.evidence = evidence;
         this.agencyCas = List.copyOf(agencyCas);
         this.receiptSigners = receiptSigners;
+        this.tsaCas = List.copyOf(tsaCas);
     }
 
     /** Every evidence object of the store, in name order. */
@@ -74,6 +83,7 @@ final class Fixity {
             try {
                 Receipt r = Receipts.verify(receiptBytes.get(), receiptSigners);
                 Receipts.check(r, manifest.get(), m.file().sha256(), m.parts().stream().map(Manifest.Part::ciphertextSha256).toList());
+                tokens(id, r, signature, receiptBytes.get(), problems);
             } catch (BadReceiptException e) {
                 problems.add("receipt.p7s: " + e.getMessage());
             }
@@ -93,6 +103,35 @@ final class Fixity {
             }
         }
         return new Finding(id, problems);
+    }
+
+    /**
+     * The timestamps: a manifest token the receipt says was kept must be there; with the TSA's CA
+     * given, each token there must be for exactly the file it stands beside.
+     */
+    private void tokens(String id, Receipt r, Optional<byte[]> signature, byte[] receipt, List<String> problems) throws IOException {
+        Optional<byte[]> manifestToken = evidence.read(id, "manifest.tsr");
+        if (Receipt.PRESENT.equals(r.manifestTimestamp()) && manifestToken.isEmpty()) {
+            problems.add("manifest.tsr: missing (the receipt says it was kept)");
+        }
+        if (tsaCas.isEmpty()) {
+            return;
+        }
+        if (manifestToken.isPresent() && signature.isPresent()) {
+            token("manifest.tsr", manifestToken.get(), signature.get(), problems);
+        }
+        Optional<byte[]> receiptToken = evidence.read(id, "receipt.tsr");
+        if (receiptToken.isPresent()) {
+            token("receipt.tsr", receiptToken.get(), receipt, problems);
+        }
+    }
+
+    private void token(String name, byte[] token, byte[] data, List<String> problems) {
+        try {
+            TimestampTokens.verify(token, data, tsaCas, Optional.empty());
+        } catch (TimestampException e) {
+            problems.add(name + ": " + e.getMessage());
+        }
     }
 
     private Optional<byte[]> read(String id, String name, List<String> problems) throws IOException {

@@ -78,6 +78,26 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Mixin
     S3Options storage;
 
+    // Trusted time (docs/evidence-upload.md, "Timestamps"): both or neither of --tsa-url and --tsa-ca.
+    @Option(names = "--tsa-url", description = "the agency's RFC 3161 TSA (https; http only to loopback): receipts are timestamped, "
+            + "docks' manifest timestamps kept")
+    java.net.URI tsaUrl;
+
+    @Option(names = "--tsa-ca", description = "the TSA's CA certificate(s) (PEM): a token counts only if its signer chains to one")
+    Path tsaCa;
+
+    @Option(names = "--tsa-policy", description = "the TSA policy OID to ask for and insist on (default: the TSA's own)")
+    String tsaPolicy;
+
+    @Option(names = "--tsa-trust", description = "for an https TSA: the CA file for its TLS certificate (default: the JDK's trust store)")
+    Path tsaTrust;
+
+    @Option(names = "--tsa-timeout", description = "a TSA slower than this counts as down, e.g. PT10S")
+    Duration tsaTimeout = org.bwcdock.format.tsa.TsaSettings.DEFAULT_TIMEOUT;
+
+    @Option(names = "--tsa-retry-interval", description = "how often receipts still without a timestamp are stamped again, e.g. PT5M")
+    Duration tsaRetry = Duration.ofMinutes(5);
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -108,6 +128,10 @@ public final class Main implements Callable<Integer> {
             if (bucket.isPresent()) {
                 settings = settings.withS3(bucket.get());
             }
+            java.util.Optional<ReceiverSettings.Timestamping> tsa = tsa();
+            if (tsa.isPresent()) {
+                settings = settings.withTsa(tsa.get());
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
         }
@@ -129,6 +153,46 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
+    /** The TSA options, checked together; each problem names its option (the caller prefixes "--"). */
+    private java.util.Optional<ReceiverSettings.Timestamping> tsa() {
+        if (tsaUrl == null && tsaCa == null) {
+            return java.util.Optional.empty();
+        }
+        if (tsaUrl == null || tsaCa == null) {
+            throw new IllegalArgumentException((tsaUrl == null ? "tsa-url" : "tsa-ca") + ": missing (--tsa-url and --tsa-ca go together)");
+        }
+        org.bwcdock.format.tsa.TsaSettings.urlProblem(tsaUrl).ifPresent(p -> {
+            throw new IllegalArgumentException("tsa-url: " + p);
+        });
+        java.util.List<java.security.cert.X509Certificate> cas;
+        try {
+            cas = PemFiles.readCertificates(tsaCa);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("tsa-ca: " + e.getMessage());
+        }
+        if (cas.isEmpty()) {
+            throw new IllegalArgumentException("tsa-ca: " + tsaCa + " holds no certificate");
+        }
+        if (tsaPolicy != null) {
+            org.bwcdock.format.tsa.TsaSettings.policyProblem(tsaPolicy).ifPresent(p -> {
+                throw new IllegalArgumentException("tsa-policy: " + p);
+            });
+        }
+        if (tsaTimeout.isNegative() || tsaTimeout.isZero()) {
+            throw new IllegalArgumentException("tsa-timeout: " + tsaTimeout + " is not positive");
+        }
+        java.util.Optional<javax.net.ssl.SSLContext> tls = java.util.Optional.empty();
+        if (tsaTrust != null) {
+            try {
+                tls = java.util.Optional.of(org.bwcdock.format.pki.TlsContexts.create(null, null, PemFiles.readCertificates(tsaTrust), null));
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                throw new IllegalArgumentException("tsa-trust: " + e.getMessage());
+            }
+        }
+        return java.util.Optional.of(new ReceiverSettings.Timestamping(new org.bwcdock.format.tsa.TsaSettings(tsaUrl, cas,
+                java.util.Optional.ofNullable(tsaPolicy), tsaTimeout, tls), tsaRetry));
+    }
+
     /** {@code verify}: re-hashes every stored evidence object against its manifest and receipt. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Fixity: every stored part re-hashed against its signed manifest and verified receipt; "
@@ -146,6 +210,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--receipt-signers", required = true,
                 description = "the agency CA (receipt-signer-role certificates count) or the receipt signer's own certificate (PEM)")
         Path receiptSigners;
+
+        @Option(names = "--tsa-ca", description = "the TSA's CA certificate(s) (PEM): manifest.tsr and receipt.tsr are checked "
+                + "against the files they stamp (without it, only that a token the receipt names is there)")
+        Path tsaCa;
 
         @Spec
         CommandSpec spec;
@@ -171,7 +239,8 @@ public final class Main implements Callable<Integer> {
 
         private int verify(StoredEvidence evidence) throws Exception {
             Fixity fixity = new Fixity(evidence, PemFiles.readCertificates(agencyCa),
-                    ReceiptSigners.of(PemFiles.readCertificates(receiptSigners)));
+                    ReceiptSigners.of(PemFiles.readCertificates(receiptSigners)),
+                    tsaCa == null ? java.util.List.of() : PemFiles.readCertificates(tsaCa));
             int bad = 0;
             int total = 0;
             for (Fixity.Finding f : fixity.verifyAll()) {

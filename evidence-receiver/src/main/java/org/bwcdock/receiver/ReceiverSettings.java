@@ -14,11 +14,22 @@ import java.util.Optional;
  * @param s3 committed evidence and the uploads in progress in an S3-compatible bucket instead of
  *           {@code store/evidence} and {@code store/uploads}; {@code store/staging} then only holds
  *           PATCH bodies until their checksum passed
+ * @param tsa the agency TSA: manifest tokens from docks are checked against it, and every receipt is
+ *            stamped by it ({@code receipt.tsr}); empty: no trusted time (receipts say nothing about tokens)
  */
 public record ReceiverSettings(InetSocketAddress bind, Path store, Path tlsChain, Path tlsKey, Path agencyCas,
                                Path receiptCert, Path receiptKey, Duration uploadExpiry, long maxUploadBytes,
                                Faults faults, Optional<Path> crl, ReceiverLimits limits,
-                               Optional<S3Storage> s3) {
+                               Optional<S3Storage> s3, Optional<Timestamping> tsa) {
+    /** @param retryInterval how often receipts still without a token are stamped again */
+    public record Timestamping(org.bwcdock.format.tsa.TsaSettings tsa, Duration retryInterval) {
+        public Timestamping {
+            if (retryInterval.isNegative() || retryInterval.isZero()) {
+                throw new IllegalArgumentException("tsa-retry-interval: " + retryInterval + " is not positive");
+            }
+        }
+    }
+
     public ReceiverSettings {
         if (maxUploadBytes < 0) {
             throw new IllegalArgumentException("max-upload: " + maxUploadBytes + " is negative");
@@ -36,7 +47,7 @@ public record ReceiverSettings(InetSocketAddress bind, Path store, Path tlsChain
                             Path receiptCert, Path receiptKey, Duration uploadExpiry, long maxUploadBytes, Faults faults,
                             Optional<Path> crl, ReceiverLimits limits) {
         this(bind, store, tlsChain, tlsKey, agencyCas, receiptCert, receiptKey, uploadExpiry, maxUploadBytes, faults, crl, limits,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     /** With the default limits. */
@@ -49,17 +60,23 @@ public record ReceiverSettings(InetSocketAddress bind, Path store, Path tlsChain
 
     public ReceiverSettings withCrl(Path file) {
         return new ReceiverSettings(bind, store, tlsChain, tlsKey, agencyCas, receiptCert, receiptKey, uploadExpiry, maxUploadBytes,
-                faults, Optional.of(file), limits, s3);
+                faults, Optional.of(file), limits, s3, tsa);
     }
 
     public ReceiverSettings withLimits(ReceiverLimits l) {
         return new ReceiverSettings(bind, store, tlsChain, tlsKey, agencyCas, receiptCert, receiptKey, l.uploadExpiry(), maxUploadBytes,
-                faults, crl, l, s3);
+                faults, crl, l, s3, tsa);
     }
 
     /** Committed evidence in this bucket. */
     public ReceiverSettings withS3(S3Storage bucket) {
         return new ReceiverSettings(bind, store, tlsChain, tlsKey, agencyCas, receiptCert, receiptKey, uploadExpiry, maxUploadBytes,
-                faults, crl, limits, Optional.of(bucket));
+                faults, crl, limits, Optional.of(bucket), tsa);
+    }
+
+    /** Trusted time from this TSA. */
+    public ReceiverSettings withTsa(Timestamping t) {
+        return new ReceiverSettings(bind, store, tlsChain, tlsKey, agencyCas, receiptCert, receiptKey, uploadExpiry, maxUploadBytes,
+                faults, crl, limits, s3, Optional.of(t));
     }
 }

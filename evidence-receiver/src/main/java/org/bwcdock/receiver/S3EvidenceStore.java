@@ -42,8 +42,9 @@ import java.util.regex.Pattern;
 
 /**
  * Evidence as objects in an S3-compatible bucket, the same names as {@link FileEvidenceStore}'s files:
- * {@code evidence/<id>/part-N.cms}, {@code manifest.json}, {@code manifest.p7s}, and {@code receipt.p7s}
- * last, and {@code checkpoints/<dock>/<seq>.json} and {@code .p7s}. Every object is sent with its
+ * {@code evidence/<id>/part-N.cms}, {@code manifest.json}, {@code manifest.p7s}, the tokens
+ * {@code manifest.tsr} and {@code receipt.tsr} if any, and {@code receipt.p7s} last (a token that
+ * arrives later is added after it), and {@code checkpoints/<dock>/<seq>.json} and {@code .p7s}. Every object is sent with its
  * {@code Content-MD5} and {@code x-amz-checksum-sha256}, so the store refuses bytes that are not the
  * ones sent, and is read back (length, checksum where the store reports one, and with Object Lock the
  * COMPLIANCE retention) before {@link #put} returns: the dock wipes the camera on the receipt.
@@ -162,8 +163,8 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
     }
 
     @Override
-    public void put(String evidenceId, List<UploadStore.Upload> parts, byte[] manifest, byte[] signature, byte[] receipt)
-            throws IOException {
+    public void put(String evidenceId, List<UploadStore.Upload> parts, byte[] manifest, byte[] signature, byte[] receipt,
+                    Map<String, byte[]> more) throws IOException {
         Map<String, String> meta = Map.of("bwcdock-evidence-id", evidenceId);
         for (int i = 0; i < parts.size(); i++) {
             UploadStore.Upload u = parts.get(i);
@@ -180,8 +181,33 @@ final class S3EvidenceStore implements EvidenceStore, StoredEvidence {
         }
         store(evidenceKey(evidenceId, "manifest.json"), "application/json", meta, manifest);
         store(evidenceKey(evidenceId, "manifest.p7s"), "application/pkcs7-signature", meta, signature);
+        for (var e : more.entrySet()) {
+            store(evidenceKey(evidenceId, e.getKey()), contentType(e.getKey()), meta, e.getValue());
+        }
         // Last: its presence is what says "committed" (receipt(), count(), a repeated commit).
         store(evidenceKey(evidenceId, RECEIPT), "application/pkcs7-mime", meta, receipt);
+    }
+
+    @Override
+    public Optional<byte[]> object(String evidenceId, String name) throws IOException {
+        return get(evidenceKey(evidenceId, name));
+    }
+
+    /** One object more, confirmed and locked like the rest; an object of that name already there is kept. */
+    @Override
+    public synchronized boolean attach(String evidenceId, String name, byte[] bytes) throws IOException {
+        if (get(evidenceKey(evidenceId, RECEIPT)).isEmpty()) {
+            throw new IOException("evidence " + evidenceId + " is not stored");
+        }
+        if (get(evidenceKey(evidenceId, name)).isPresent()) {
+            return false;
+        }
+        store(evidenceKey(evidenceId, name), contentType(name), Map.of("bwcdock-evidence-id", evidenceId), bytes);
+        return true;
+    }
+
+    private static String contentType(String name) {
+        return name.endsWith(".tsr") ? "application/timestamp-reply" : "application/octet-stream";
     }
 
     private static String evidenceKey(String evidenceId, String name) {

@@ -61,7 +61,7 @@ class TwoReceiversConflictTest {
         // B: the same everything, a --store of its own (it only stages PATCH bodies there).
         b = EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0), dir.resolve("store-b"), a.tlsChain(),
                 a.tlsKey(), a.agencyCas(), a.receiptCert(), a.receiptKey(), a.uploadExpiry(), a.maxUploadBytes(), Faults.NONE,
-                Optional.empty(), limits, Optional.of(bucket)), Clock.systemUTC());
+                Optional.empty(), limits, Optional.of(bucket), Optional.empty()), Clock.systemUTC());
     }
 
     @AfterEach

@@ -47,12 +47,14 @@ final class CourtPacket {
     private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z][A-Z0-9_]*@");
 
     /**
-     * The stored evidence ({@code part-N.cms}, {@code manifest.json}, {@code manifest.p7s}, {@code receipt.p7s}) and who may read it.
+     * The stored evidence ({@code part-N.cms}, {@code manifest.json}, {@code manifest.p7s}, {@code receipt.p7s},
+     * and {@code manifest.tsr} / {@code receipt.tsr} if timestamped) and who may read it.
      *
+     * @param tsaCas the time-stamping authority's CA: required when the evidence holds timestamps
      * @param auditExport the dock's {@code bwcdock-agent audit export}, for the audit rows about the file (docs/manifest.md)
      */
     record Sources(Path evidenceDir, PrivateKey recipientKey, X509Certificate recipient, List<X509Certificate> agencyCas,
-                   List<X509Certificate> receiptSigners, Optional<Path> auditExport) {
+                   List<X509Certificate> receiptSigners, List<X509Certificate> tsaCas, Optional<Path> auditExport) {
     }
 
     private CourtPacket() {
@@ -83,6 +85,7 @@ final class CourtPacket {
         if (!Roles.issuedBy(signer, ca)) {
             throw new ProvisioningException("the receipt signer's certificate is not issued by the CA that issued the dock's");
         }
+        PacketTimestamps times = PacketTimestamps.read(s.evidenceDir(), signature, receipt, s.tsaCas());
         Optional<PacketAudit.Extract> audit = Optional.empty();
         if (s.auditExport().isPresent()) {
             Path store = s.evidenceDir().toAbsolutePath().getParent().getParent(); // <store>/evidence/<id>
@@ -109,8 +112,21 @@ final class CourtPacket {
             create(certs.resolve("agency-ca.pem"), pem(ca), "rw-------");
             create(certs.resolve("dock.pem"), pem(dock), "rw-------");
             create(certs.resolve("receipt-signer.pem"), pem(signer), "rw-------");
+            if (times.manifestToken().isPresent()) {
+                create(work.resolve("manifest.tsr"), times.manifestToken().get(), "rw-------");
+            }
+            if (times.receiptToken().isPresent()) {
+                create(work.resolve("receipt.tsr"), times.receiptToken().get(), "rw-------");
+            }
+            if (times.tsa().isPresent()) {
+                create(certs.resolve("tsa-ca.pem"), pem(times.tsaCa().orElseThrow()), "rw-------");
+                create(certs.resolve("tsa.pem"), pem(times.tsa().get()), "rw-------");
+            }
             create(work.resolve("VERIFY.sh"), fill("VERIFY.sh", Map.of("@DOCK_POLICY@", Role.DOCK.policyOid(),
-                    "@RECEIPT_SIGNER_POLICY@", Role.RECEIPT_SIGNER.policyOid(), "@FOOTAGE@", footage)), "rwx------");
+                    "@RECEIPT_SIGNER_POLICY@", Role.RECEIPT_SIGNER.policyOid(), "@FOOTAGE@", footage,
+                    "@MANIFEST_TOKEN@", times.has(times.manifestToken()), "@RECEIPT_TOKEN@", times.has(times.receiptToken()),
+                    "@AUDIT_ROWS@", audit.isPresent() ? "yes" : "no")),
+                    "rwx------");
             if (audit.isPresent()) {
                 Path dir = Files.createDirectory(work.resolve("audit"),
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -119,8 +135,8 @@ final class CourtPacket {
                 create(dir.resolve("checkpoint.p7s"), audit.get().checkpointSignature(), "rw-------");
                 FileTrees.fsyncDirectory(dir);
             }
-            create(work.resolve("README.txt"), readme(m, r, footage, audit), "rw-------");
-            create(work.resolve("timeline.html"), timeline(m, r, footage, manifest, dock, signer, audit), "rw-------");
+            create(work.resolve("README.txt"), readme(m, r, footage, times, audit), "rw-------");
+            create(work.resolve("timeline.html"), timeline(m, r, footage, manifest, dock, signer, times, audit), "rw-------");
             FileTrees.fsyncDirectory(certs);
             FileTrees.fsyncDirectory(work);
             Files.move(work, out, StandardCopyOption.ATOMIC_MOVE);
@@ -154,11 +170,15 @@ final class CourtPacket {
         return SAFE_EXTENSION.matcher(ext).matches() ? ext : "";
     }
 
-    private static byte[] readme(Manifest m, Receipt r, String footage, Optional<PacketAudit.Extract> audit) throws IOException {
+    private static byte[] readme(Manifest m, Receipt r, String footage, PacketTimestamps times, Optional<PacketAudit.Extract> audit)
+            throws IOException {
         return fill("README.txt", Map.ofEntries(
                 Map.entry("@DOCK_CLOCK@", PacketStory.dockClock(m)),
                 Map.entry("@CAMERA_CLOCK@", PacketStory.cameraClock(m)),
                 Map.entry("@AUDIT@", PacketStory.auditText(audit)),
+                Map.entry("@MANIFEST_TIME@", times.when(times.manifestTime())),
+                Map.entry("@RECEIPT_TIME@", times.when(times.receiptTime())),
+                Map.entry("@TSA@", times.tsa().map(t -> SafeText.escape(t.getSubjectX500Principal().getName())).orElse("none")),
                 Map.entry("@CAMERA@", SafeText.escape(m.cameraId())),
                 Map.entry("@OFFICER@", m.officerId() == null ? "none recorded" : SafeText.escape(m.officerId())),
                 Map.entry("@DOCK@", SafeText.escape(m.dockId())),
@@ -175,11 +195,16 @@ final class CourtPacket {
 
     /** The custody steps as a static page (no script; every value from outside HTML-escaped). */
     private static byte[] timeline(Manifest m, Receipt r, String footage, byte[] manifest, X509Certificate dock,
-                                   X509Certificate signer, Optional<PacketAudit.Extract> audit) throws IOException {
+                                   X509Certificate signer, PacketTimestamps times, Optional<PacketAudit.Extract> audit)
+            throws IOException {
         return fill("timeline.html", Map.ofEntries(
                 Map.entry("@DOCK_CLOCK@", html(PacketStory.dockClock(m))),
                 Map.entry("@CAMERA_CLOCK@", html(PacketStory.cameraClock(m))),
                 Map.entry("@WIPED@", PacketStory.wipedStep(audit, CourtPacket::html)),
+                Map.entry("@STAMPED_CLASS@", times.manifestToken().isPresent() && times.receiptToken().isPresent() ? "" : " class=\"missing\""),
+                Map.entry("@MANIFEST_TIME@", times.when(times.manifestTime())),
+                Map.entry("@RECEIPT_TIME@", times.when(times.receiptTime())),
+                Map.entry("@TSA@", times.tsa().map(t -> html(t.getSubjectX500Principal().getName())).orElse("none")),
                 Map.entry("@FOOTAGE@", html(footage)),
                 Map.entry("@SHA256@", m.file().sha256()),
                 Map.entry("@MTIME@", m.file().mtime().toString()),

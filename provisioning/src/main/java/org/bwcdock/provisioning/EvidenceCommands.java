@@ -183,6 +183,10 @@ final class EvidenceCommands {
                 + "this file and the dock's signed checkpoint that covers them")
         Path audit;
 
+        @Option(names = "--tsa-ca", description = "the time-stamping authority's CA certificate(s) (PEM); required when the evidence "
+                + "holds RFC 3161 timestamps (manifest.tsr, receipt.tsr)")
+        Path tsaCa;
+
         @Spec
         CommandSpec spec;
 
@@ -198,7 +202,8 @@ final class EvidenceCommands {
             try {
                 String sha = CourtPacket.write(new CourtPacket.Sources(dir, PemFiles.readPrivateKey(recipient.key),
                         PemFiles.readCertificates(recipient.cert).get(0), PemFiles.readCertificates(recipient.ca),
-                        PemFiles.readCertificates(receiptSigner), java.util.Optional.ofNullable(audit)), out);
+                        PemFiles.readCertificates(receiptSigner), tsaCa == null ? List.of() : PemFiles.readCertificates(tsaCa),
+                        java.util.Optional.ofNullable(audit)), out);
                 spec.commandLine().getOut().println(out + ": court packet written; footage SHA-256 " + sha
                         + "; check it with: sh " + out.resolve("VERIFY.sh"));
                 return 0;

@@ -27,6 +27,7 @@ final class ControlConsole {
               record BAY|SERIAL MB   the camera records a new video of MB megabytes (1..2000)
               badge BAY|SERIAL       tap that camera's officer's badge on the reader
               network off|on         cut or restore the dock's network (receiver and broker)
+              tsa off|on             take the time-stamping authority down or up (custody goes on; tokens follow)
               stick                  plug a USB memory stick into a spare port (the dock refuses it)
               receiver restart       stop the evidence receiver and start it again on the same store
               status                 every bay, the receiver's evidence count, the network, the dashboard's address
@@ -104,6 +105,7 @@ final class ControlConsole {
                 case "record" -> record(w);
                 case "badge" -> badge(camera(w));
                 case "network" -> network(w);
+                case "tsa" -> tsa(w);
                 case "stick" -> {
                     sandbox.site().plugStick();
                     out.println("ok: a USB memory stick (0781:5581) plugged into port " + Site.SPARE_PORT + "; the dock should refuse it");
@@ -196,12 +198,23 @@ final class ControlConsole {
         out.println("ok: network " + (up ? "restored" : "cut: the receiver and the broker are unreachable"));
     }
 
+    private void tsa(List<String> w) {
+        if (w.size() != 2 || !(w.get(1).equals("on") || w.get(1).equals("off"))) {
+            throw new IllegalArgumentException("usage: tsa off|on");
+        }
+        boolean up = w.get(1).equals("on");
+        sandbox.site().tsa().down(!up);
+        out.println("ok: tsa " + (up ? "up: missing timestamps are fetched and attached within " + Site.TSA_RETRY.toSeconds() + " s"
+                : "down: receipts say the manifest's timestamp is missing; uploads and wipes go on"));
+    }
+
     private void status() throws IOException {
         for (BayView r : sandbox.rows()) {
             out.println(LiveView.plain(r));
         }
         out.println("receiver: " + sandbox.site().receiver().evidenceCount() + " evidence files; network "
-                + (sandbox.site().networkUp() ? "up" : "cut") + "; MQTT messages seen " + sandbox.site().office().messages());
+                + (sandbox.site().networkUp() ? "up" : "cut") + "; MQTT messages seen " + sandbox.site().office().messages()
+                + "; tsa " + (sandbox.site().tsa().isDown() ? "down" : "up"));
         out.println("fleet dashboard: " + sandbox.site().dashboardPage());
     }
 }

@@ -210,9 +210,31 @@ public final class Sandbox implements AutoCloseable {
                 r.evidenceAtReceiver(), r.camerasWiped(), r.auditOk() ? "verifies" : "BROKEN"));
         view.message("sandbox: the back office saw " + r.mqttMessages() + " MQTT messages; retained bay states: "
                 + site.office().retainedBays());
+        view.message(trustedTime());
         view.message(ok ? "sandbox: shift end complete: every bay safe to take"
                 : "sandbox: FAILED: not every bay is safe within " + LIMIT.toSeconds() + " s");
         return r;
+    }
+
+    /** How many stored manifests and receipts carry an RFC 3161 token, and how to check one with openssl. */
+    private String trustedTime() throws IOException {
+        Path evidence = site.receiverStore().resolve("evidence");
+        int dirs = 0;
+        int manifests = 0;
+        int receipts = 0;
+        Path last = null;
+        try (var all = Files.list(evidence)) {
+            for (Path d : all.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().endsWith(".tmp")).sorted().toList()) {
+                dirs++;
+                manifests += Files.exists(d.resolve("manifest.tsr")) ? 1 : 0;
+                receipts += Files.exists(d.resolve("receipt.tsr")) ? 1 : 0;
+                last = d;
+            }
+        }
+        return "sandbox: trusted time: " + manifests + " of " + dirs + " manifests and " + receipts + " of " + dirs
+                + " receipts carry an RFC 3161 token from the sandbox TSA (" + site.tsa().url() + ")"
+                + (last == null ? "" : "; check one: openssl ts -verify -in " + last.resolve("manifest.tsr") + " -data "
+                + last.resolve("manifest.p7s") + " -CAfile " + site.tsa().caFile());
     }
 
     /** Plugs the camera in; its bay's simulated gauge reads the camera's charge, as the real cell would. */

@@ -1,6 +1,7 @@
 package org.bwcdock.sandbox;
 
 import org.bwcdock.testing.FaultProxy;
+import org.bwcdock.testing.TimestampServer;
 import org.bwcdock.agent.usb.SimulatedUsb;
 import org.bwcdock.fleet.DashboardServer;
 import org.bwcdock.receiver.EvidenceReceiver;
@@ -17,7 +18,8 @@ import java.util.Optional;
 
 /**
  * Everything around one dock, on loopback: the agency PKI (made with the provisioning CLI), HiveMQ
- * CE, the reference evidence receiver, a {@link FaultProxy} in front of each server, cameras with
+ * CE, the reference evidence receiver, the agency's RFC 3161 TSA ({@link TimestampServer}, with its own
+ * root as a TSA provider's would be), a {@link FaultProxy} in front of each server, cameras with
  * footage, the simulated USB bus and a back office subscribed to the dock's MQTT tree. The agent
  * itself is not part of it: the sandbox runs one in-process, crash tests fork one.
  */
@@ -57,10 +59,13 @@ public final class Site implements AutoCloseable {
     private final BackOffice office;
     private final FleetAccess fleetAccess;
     private final DashboardServer dashboard;
+    private final TimestampServer tsa;
     private EvidenceReceiver receiver;
 
     private Site(Path work, AgencyPki pki, SandboxBroker broker, FaultProxy brokerProxy, EvidenceReceiver receiver,
-                 FaultProxy receiverProxy, SimulatedUsb usb, BackOffice office, FleetAccess fleetAccess, DashboardServer dashboard) {
+                 FaultProxy receiverProxy, SimulatedUsb usb, BackOffice office, FleetAccess fleetAccess, DashboardServer dashboard,
+                 TimestampServer tsa) {
+        this.tsa = tsa;
         this.work = work;
         this.pki = pki;
         this.broker = broker;
@@ -90,30 +95,38 @@ public final class Site implements AutoCloseable {
         EvidenceReceiver receiver = null;
         FaultProxy receiverProxy = null;
         DashboardServer dashboard = null;
+        TimestampServer tsa = null;
         try {
+            tsa = TimestampServer.start(work.resolve("tsa"), "Sandbox");
             FleetAccess fleet = FleetAccess.prepare(work.resolve("pki"), pki);
             broker = SandboxBroker.start(Files.createDirectories(work.resolve("hivemq")), fleet.webSocket());
             brokerProxy = new FaultProxy("broker", broker.port());
-            receiver = startReceiver(work, pki);
+            receiver = startReceiver(work, pki, tsa);
             receiverProxy = new FaultProxy("receiver", receiver.port());
             dashboard = fleet.serve(broker.webSocketUri());
             BackOffice office = BackOffice.connect(broker.uri(), DOCK_ID);
-            return new Site(work, pki, broker, brokerProxy, receiver, receiverProxy, usb, office, fleet, dashboard);
+            return new Site(work, pki, broker, brokerProxy, receiver, receiverProxy, usb, office, fleet, dashboard, tsa);
         } catch (Exception | Error e) {
-            closeAll(dashboard, receiverProxy, receiver, brokerProxy, broker);
+            closeAll(dashboard, receiverProxy, receiver, brokerProxy, broker, tsa);
             throw e;
         }
     }
 
-    private static EvidenceReceiver startReceiver(Path work, AgencyPki pki) throws IOException {
-        return startReceiver(work, pki, pki.keys().resolve("receipt-signer.pem"), pki.keys().resolve("receipt-signer.key"));
+    private static EvidenceReceiver startReceiver(Path work, AgencyPki pki, TimestampServer tsa) throws IOException {
+        return startReceiver(work, pki, pki.keys().resolve("receipt-signer.pem"), pki.keys().resolve("receipt-signer.key"), tsa);
     }
 
-    private static EvidenceReceiver startReceiver(Path work, AgencyPki pki, Path receiptCert, Path receiptKey) throws IOException {
+    /** How often the sandbox's dock and receiver ask again for a timestamp the TSA did not give (short: a demo). */
+    public static final Duration TSA_RETRY = Duration.ofSeconds(2);
+
+    private static EvidenceReceiver startReceiver(Path work, AgencyPki pki, Path receiptCert, Path receiptKey, TimestampServer tsa)
+            throws IOException {
         Path keys = pki.keys();
         return EvidenceReceiver.start(new ReceiverSettings(new InetSocketAddress("127.0.0.1", 0), work.resolve("receiver"),
                 keys.resolve("evidence-receiver-chain.pem"), keys.resolve("evidence-receiver.key"), pki.caCert(),
-                receiptCert, receiptKey, Duration.ofDays(1), 1L << 32, Faults.NONE, Optional.of(pki.crl())));
+                receiptCert, receiptKey, Duration.ofDays(1), 1L << 32, Faults.NONE, Optional.of(pki.crl()))
+                .withTsa(new ReceiverSettings.Timestamping(new org.bwcdock.format.tsa.TsaSettings(tsa.url(), List.of(tsa.ca()),
+                        Optional.of(TimestampServer.POLICY), Duration.ofSeconds(5), Optional.empty()), TSA_RETRY)));
     }
 
     /**
@@ -206,12 +219,20 @@ public final class Site implements AutoCloseable {
                 receiptSigners = "%s"
                 crl = "%s"
 
+                [evidence.tsa]
+                url = "%s"
+                caCertificates = "%s"
+                policy = "%s"
+                timeout = "5s"
+                retryInterval = "%ds"
+
                 [badges]
                 %s
                 """.formatted(DOCK_ID, o.hardware(), dir.resolve("state"), dock.resolve("dock.crt"), dock.resolve("dock.key"),
                 dir.resolve("state/spool"), o.spoolQuota(), o.partSize(), work.resolve("sys"), work.resolve("dev"),
                 work.resolve("cameras"), o.cameraReadRate(), bays, USB_IDS, brokerProxy.port(), receiverProxy.port(), pki.caCert(),
-                keys.resolve("evidence-recipient.pem"), pki.caCert(), pki.crl(), badges);
+                keys.resolve("evidence-recipient.pem"), pki.caCert(), pki.crl(), tsa.url(), tsa.caFile(), TimestampServer.POLICY,
+                TSA_RETRY.toSeconds(), badges);
         return Files.writeString(dir.resolve("agent.toml"), toml);
     }
 
@@ -258,14 +279,14 @@ public final class Site implements AutoCloseable {
     /** Stops the receiver and starts it again on the same store (a new port; the proxy follows). */
     public synchronized void restartReceiver() throws IOException {
         receiver.close();
-        receiver = startReceiver(work, pki);
+        receiver = startReceiver(work, pki, tsa);
         receiverProxy.retarget(receiver.port());
     }
 
     /** As {@link #restartReceiver()}, signing receipts with another key: what a dock must not believe. */
     public synchronized void restartReceiver(Path receiptCert, Path receiptKey) throws IOException {
         receiver.close();
-        receiver = startReceiver(work, pki, receiptCert, receiptKey);
+        receiver = startReceiver(work, pki, receiptCert, receiptKey, tsa);
         receiverProxy.retarget(receiver.port());
     }
 
@@ -307,6 +328,11 @@ public final class Site implements AutoCloseable {
         return office;
     }
 
+    /** The agency's time-stamping authority: {@code tsa().down(true)} is a TSA outage. */
+    public TimestampServer tsa() {
+        return tsa;
+    }
+
     public AgencyPki pki() {
         return pki;
     }
@@ -323,7 +349,7 @@ public final class Site implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        closeAll(dashboard, office, receiverProxy, receiver, brokerProxy, broker);
+        closeAll(dashboard, office, receiverProxy, receiver, brokerProxy, broker, tsa);
     }
 
     /** Closes each, in order, even when one fails; rethrows the first failure. */

@@ -75,7 +75,10 @@ class ControlConsoleTest {
             send(in, "badge 1");
             await(lines, seen, l -> l.startsWith("ok: officer-1042 taps badge 04a1b2c3"), 10);
 
-            // New footage while the network is cut: ingested, but not receipted until it is back.
+            // New footage while the network is cut: ingested, but not receipted until it is back
+            // (and the TSA down meanwhile: receipted all the same).
+            send(in, "tsa off");
+            await(lines, seen, l -> l.startsWith("ok: tsa down"), 10);
             send(in, "network off");
             await(lines, seen, l -> l.startsWith("ok: network cut"), 10);
             send(in, "undock 2");
@@ -98,6 +101,9 @@ class ControlConsoleTest {
             send(in, "status");
             status = await(lines, seen, l -> l.startsWith("receiver: "), 10);
             assertTrue(status.contains("13 evidence files; network up"), status);
+            assertTrue(status.contains("; tsa down"), status);
+            send(in, "tsa on");
+            await(lines, seen, l -> l.startsWith("ok: tsa up"), 10);
 
             // Ctrl-C.
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();

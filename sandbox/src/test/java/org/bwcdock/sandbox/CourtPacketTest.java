@@ -43,7 +43,8 @@ class CourtPacketTest {
     private static final List<String> TOOLS = List.of("sh", "openssl", "sha256sum", "grep", "sed", "cut", "wc", "cmp", "mkdir",
             "rm", "dirname", "cat");
     private static final List<String> ARTEFACTS = List.of("manifest.json", "manifest.p7s", "receipt.p7s", "certs/agency-ca.pem",
-            "certs/dock.pem", "certs/receipt-signer.pem", "audit/rows.tsv", "audit/checkpoint.json", "audit/checkpoint.p7s");
+            "certs/dock.pem", "certs/receipt-signer.pem", "manifest.tsr", "receipt.tsr", "certs/tsa-ca.pem", "certs/tsa.pem",
+            "audit/rows.tsv", "audit/checkpoint.json", "audit/checkpoint.p7s");
 
     @Test
     void verifiesWithOpensslAloneAndNamesEveryAlteredArtefact(@TempDir Path work) throws Exception {
@@ -61,6 +62,12 @@ class CourtPacketTest {
         Path packet = work.resolve("packets/one");
         Files.createDirectories(packet.getParent());
         refusesARewrittenAuditExport(work, evidence.getFileName().toString(), audit);
+        StringWriter noTsaCa = new StringWriter();
+        String[] all = args(work, evidence.getFileName().toString(), packet, audit);
+        String[] withoutTsaCa = java.util.Arrays.copyOf(all, all.length - 2); // --tsa-ca comes last
+        assertEquals(1, Main.run(new PrintWriter(new StringWriter()), new PrintWriter(noTsaCa, true), Map.of(), Clock.systemUTC(),
+                withoutTsaCa), "timestamps that cannot be checked make no packet");
+        assertTrue(noTsaCa.toString().contains("--tsa-ca"), noTsaCa.toString());
         String out = packet(work, evidence.getFileName().toString(), packet, audit);
         assertTrue(out.contains("court packet written"), out);
         assertTrue(run(work, evidence.getFileName().toString(), packet, audit).code() != 0, "a packet is never overwritten");
@@ -80,6 +87,9 @@ class CourtPacketTest {
         Result ok = verify(packet, bin);
         assertEquals(0, ok.code(), ok.output());
         assertTrue(ok.output().contains("VERIFIED: " + footage.getFileName()), ok.output());
+        assertTrue(ok.output().contains("ok: manifest.tsr: the dock's signed manifest existed at "), ok.output());
+        assertTrue(ok.output().contains("ok: receipt.tsr: the evidence server's receipt existed at "), ok.output());
+        assertTrue(ok.output().contains("manifest timestamped ") && ok.output().contains("receipt timestamped "), ok.output());
         assertTrue(ok.output().contains("rows about this file, chained unbroken to row"), ok.output());
         assertTrue(ok.output().contains("its audit rows chained to the dock's signed checkpoint"), ok.output());
         String rows = Files.readString(packet.resolve("audit/rows.tsv"));
@@ -99,6 +109,22 @@ class CourtPacketTest {
             assertEquals(1, r.code(), artefact + " altered, yet: " + r.output());
             assertTrue(r.output().contains("FAILED: " + artefact + ":"), artefact + " altered: " + r.output());
         }
+        // A token or the audit rows removed from the packet are caught too, not taken for "never there".
+        for (String token : List.of("manifest.tsr", "receipt.tsr", "audit")) {
+            Path copy = work.resolve("removed").resolve(token);
+            copyTree(packet, copy);
+            org.bwcdock.format.io.FileTrees.delete(copy.resolve(token));
+            Result r = verify(copy, bin);
+            assertEquals(1, r.code(), token + " removed, yet: " + r.output());
+            assertTrue(r.output().contains("FAILED: " + token + ": missing"), token + " removed: " + r.output());
+        }
+        // A token of the right TSA for other bytes: the receipt's token put in place of the manifest's.
+        Path swapped = work.resolve("swapped");
+        copyTree(packet, swapped);
+        Files.copy(packet.resolve("receipt.tsr"), swapped.resolve("manifest.tsr"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Result r = verify(swapped, bin);
+        assertEquals(1, r.code(), r.output());
+        assertTrue(r.output().contains("FAILED: manifest.tsr: not a valid timestamp of manifest.p7s"), r.output());
     }
 
     /** The timeline page in headless Chromium: a screenshot kept, the key facts on the rendered page, no console error. */
@@ -114,7 +140,8 @@ class CourtPacketTest {
                     "Docked at dock " + manifest.path("dockId").asText() + ", bay " + manifest.path("bay").asInt(),
                     manifest.path("officerId").asText(), manifest.path("file").path("sha256").asText(),
                     manifest.path("file").path("path").asText(), "receipted", footage.getFileName().toString(),
-                    "Wiped from the camera, after the receipt", "dock clock", "camera clock")) {
+                    "Wiped from the camera, after the receipt", "dock clock", "camera clock",
+                    "Timestamped by an independent time-stamping authority", "CN=Sandbox TSA")) {
                 assertTrue(page.contains(fact), "the timeline page does not show \"" + fact + "\":\n" + page);
             }
             String console = Browsers.consoleLog(browser);
@@ -165,7 +192,7 @@ class CourtPacketTest {
         return new String[] {"evidence", "packet", "--store", work.resolve("receiver").toString(), "--id", id,
                 "--key", keys.resolve("evidence-recipient.key").toString(), "--cert", keys.resolve("evidence-recipient.pem").toString(),
                 "--ca", work.resolve("pki/ca/ca.pem").toString(), "--receipt-signer", keys.resolve("receipt-signer.pem").toString(),
-                "--audit", audit.toString(), "--out", out.toString()};
+                "--audit", audit.toString(), "--out", out.toString(), "--tsa-ca", work.resolve("tsa/tsa-ca.pem").toString()};
     }
 
     /** A directory holding links to the allowed tools only: no java, no bwcdock. */

@@ -66,7 +66,8 @@ public record AgentConfig(
         s.append("mqtt: ").append(mqtt.map(m -> m.brokers().toString()).orElse("not configured (telemetry off)")).append('\n');
         s.append("evidence: ").append(evidence.sink().name().toLowerCase(java.util.Locale.ROOT)).append(" to ")
                 .append(evidence.url()).append(", ").append(evidence.recipients().size())
-                .append(" recipient(s)\n");
+                .append(" recipient(s)").append(evidence.tsa().map(t -> ", manifests timestamped by " + t.url()).orElse(""))
+                .append('\n');
         s.append("policy: wipe after receipt ").append(policy.wipeAfterReceipt() ? "yes" : "no")
                 .append(", badge hand-out at >= ").append(policy.minimumBatteryPercent()).append("% battery\n");
         s.append("badges: ").append(badges.size()).append(" known");
@@ -201,13 +202,31 @@ public record AgentConfig(
      * @param receiptSigners the agency CA(s) whose receipt-signer certificates may sign receipts
      * @param bandwidthBytesPerSecond 0 = unlimited
      * @param trust the certificates read from those files, checked for their roles, pins and the CRL
+     * @param tsa {@code [evidence.tsa]}: the agency TSA that timestamps each manifest; empty: no trusted time
      */
     public record Evidence(EvidenceSink sink, URI url, Optional<Path> trustAnchors, List<Path> recipients, Path receiptSigners,
                            long bandwidthBytesPerSecond, int concurrency, TrustSettings trust,
-                           List<org.bwcdock.agent.upload.UploadWindow> windows) {
+                           List<org.bwcdock.agent.upload.UploadWindow> windows, Optional<Tsa> tsa) {
         public Evidence {
             recipients = List.copyOf(recipients);
             windows = List.copyOf(windows);
+        }
+    }
+
+    /**
+     * {@code [evidence.tsa]} (docs/manifest.md, "Timestamps").
+     *
+     * @param url the TSA's RFC 3161 endpoint (https; http only to loopback)
+     * @param caCertificates the TSA's CA certificate(s), read and checked at load
+     * @param policy the TSA policy OID to ask for and insist on; empty: the TSA's default
+     * @param timeout a TSA slower than this counts as down for that attempt
+     * @param retryInterval how often tokens still missing are asked for again and sent to the receiver
+     * @param trustAnchors for an https TSA: the CA of its TLS certificate; empty: the JDK's trust store
+     */
+    public record Tsa(URI url, List<java.security.cert.X509Certificate> caCertificates, Optional<String> policy, Duration timeout,
+                      Duration retryInterval, Optional<Path> trustAnchors) {
+        public Tsa {
+            caCertificates = List.copyOf(caCertificates);
         }
     }
 

@@ -229,8 +229,48 @@ public final class ConfigLoader {
         int concurrency = t.integer("concurrency", 1, 16).map(Long::intValue).orElse(Defaults.UPLOAD_CONCURRENCY);
         TrustSettings trust = TrustSettings.read(t, recipients, signers, (key, v) -> values.readableFile(t, key, v));
         List<UploadWindow> windows = windows(t);
+        Optional<AgentConfig.Tsa> tsa = t.table("tsa").map(this::tsa);
         t.rejectUnknownKeys();
-        return new Evidence(sink, url, anchors, recipients, signers, bandwidth, concurrency, trust, windows);
+        return new Evidence(sink, url, anchors, recipients, signers, bandwidth, concurrency, trust, windows, tsa);
+    }
+
+    /** {@code [evidence.tsa]}: url and caCertificates required; the CA file must hold certificates. */
+    private AgentConfig.Tsa tsa(Table t) {
+        URI url = t.requiredString("url").flatMap(v -> {
+            try {
+                URI u = new URI(v);
+                Optional<String> problem = org.bwcdock.format.tsa.TsaSettings.urlProblem(u);
+                problem.ifPresent(p -> t.problem("url", p));
+                return problem.isPresent() ? Optional.empty() : Optional.of(u);
+            } catch (java.net.URISyntaxException e) {
+                t.problem("url", quote(v) + " is not a URL: " + e.getReason());
+                return Optional.empty();
+            }
+        }).orElse(null);
+        Path caFile = t.requiredString("caCertificates").map(v -> values.readableFile(t, "caCertificates", v)).orElse(null);
+        List<java.security.cert.X509Certificate> cas = List.of();
+        if (caFile != null && Files.isRegularFile(caFile) && Files.isReadable(caFile)) {
+            try {
+                cas = org.bwcdock.format.pki.PemFiles.readCertificates(caFile);
+                if (cas.isEmpty()) {
+                    t.problem("caCertificates", caFile + " holds no certificate");
+                }
+            } catch (IOException e) {
+                t.problem("caCertificates", caFile + ": " + e.getMessage());
+            }
+        }
+        Optional<String> policy = t.string("policy").flatMap(v -> {
+            Optional<String> problem = org.bwcdock.format.tsa.TsaSettings.policyProblem(v);
+            problem.ifPresent(p -> t.problem("policy", p));
+            return problem.isPresent() ? Optional.empty() : Optional.of(v);
+        });
+        Duration timeout = t.string("timeout").flatMap(v -> duration(t, "timeout", v, Duration.ofSeconds(1), Duration.ofMinutes(2)))
+                .orElse(org.bwcdock.format.tsa.TsaSettings.DEFAULT_TIMEOUT);
+        Duration retry = t.string("retryInterval").flatMap(v -> duration(t, "retryInterval", v, Duration.ofMillis(100), Duration.ofDays(1)))
+                .orElse(Defaults.TSA_RETRY_INTERVAL);
+        Optional<Path> anchors = t.string("trustAnchors").map(v -> values.readableFile(t, "trustAnchors", v));
+        t.rejectUnknownKeys();
+        return new AgentConfig.Tsa(url, cas, policy, timeout, retry, anchors);
     }
 
     /** {@code [[evidence.windows]]}: daily spans of the dock's local time with their own rate; "0" closes uploads. */

@@ -79,4 +79,6 @@ public final class Defaults {
     public static AgentConfig.Policy policy() {
         return new AgentConfig.Policy(WIPE_AFTER_RECEIPT, MINIMUM_BATTERY_PERCENT);
     }
+    /** How often a missing manifest timestamp is asked for again ([evidence.tsa] retryInterval). */
+    public static final Duration TSA_RETRY_INTERVAL = Duration.ofMinutes(5);
 }

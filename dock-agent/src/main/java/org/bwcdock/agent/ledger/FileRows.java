@@ -195,7 +195,23 @@ final class FileRows {
         }
     }
 
-    /** {@code column} is one of ours (receipt, manifest, manifest_signature), never a caller's string. */
+    static void setManifestTimestamp(Connection c, long fileId, byte[] tsr) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE evidence_files SET manifest_tsr = ? WHERE id = ?")) {
+            p.setBytes(1, tsr);
+            p.setLong(2, fileId);
+            p.executeUpdate();
+        }
+    }
+
+    static void setManifestTimestampState(Connection c, long fileId, String state) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE evidence_files SET manifest_tsr_state = ? WHERE id = ?")) {
+            p.setString(1, state);
+            p.setLong(2, fileId);
+            p.executeUpdate();
+        }
+    }
+
+    /** {@code column} is one of ours (receipt, manifest, manifest_signature, manifest_tsr), never a caller's string. */
     static Optional<byte[]> blob(Connection c, String column, long fileId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT " + column + " FROM evidence_files WHERE id = ?")) {
             p.setLong(1, fileId);

@@ -15,7 +15,7 @@ import org.bwcdock.agent.events.EventClass;
  * ({@link EvidenceFiles}, {@link Outbox}, {@link Cameras}, {@link Assignments}, {@link AuditLog});
  * the composition root and the bays, which orchestrate, hold the whole.
  */
-public interface Ledger extends Cameras, EvidenceFiles, Assignments, Outbox, AuditLog, AutoCloseable {
+public interface Ledger extends Cameras, EvidenceFiles, ManifestTimestamps, Assignments, Outbox, AuditLog, AutoCloseable {
     /**
      * Adds someone to tell, after each commit, that the outbox grew or a file became INGESTED (so the
      * publisher and the uploader wake at once instead of polling). Called on the committing thread,

@@ -86,6 +86,12 @@ final class Schema {
             // Audit rows hashed as text (AuditRows, scheme 2); the rows before keep the scheme they were written in.
             """
             ALTER TABLE audit ADD COLUMN scheme INTEGER NOT NULL DEFAULT 1;
+            """,
+            // RFC 3161: the TSA's response on the manifest signature, and whether the receiver holds it
+            // (NULL: not yet; 'delivered'; 'refused': the receiver will not take it, nothing more is sent).
+            """
+            ALTER TABLE evidence_files ADD COLUMN manifest_tsr BLOB;
+            ALTER TABLE evidence_files ADD COLUMN manifest_tsr_state TEXT;
             """);
 
     private Schema() {

@@ -319,6 +319,51 @@ final class SqliteLedger implements Ledger {
         return blob("manifest_signature", fileId);
     }
 
+    // ---- manifest timestamps (RFC 3161) ------------------------------------------------------
+
+    @Override
+    public void recordManifestTimestamp(long fileId, byte[] tsr, String detail) {
+        tx("record the manifest timestamp of file " + fileId, c -> {
+            FileRows.setManifestTimestamp(c, fileId, tsr);
+            audit(c, "agent", "manifest-timestamped", fileSubject(c, fileId), detail);
+            return null;
+        });
+    }
+
+    @Override
+    public void recordManifestTimestampMissing(long fileId, String reason) {
+        tx("record the missing manifest timestamp of file " + fileId, c -> {
+            audit(c, "agent", "manifest-timestamp-missing", fileSubject(c, fileId), reason);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<byte[]> manifestTimestamp(long fileId) {
+        return blob("manifest_tsr", fileId);
+    }
+
+    @Override
+    public void settleManifestTimestamp(long fileId, boolean delivered, String detail) {
+        tx("settle the manifest timestamp of file " + fileId, c -> {
+            FileRows.setManifestTimestampState(c, fileId, delivered ? "delivered" : "refused");
+            audit(c, "agent", delivered ? "manifest-timestamp-delivered" : "manifest-timestamp-refused", fileSubject(c, fileId), detail);
+            return null;
+        });
+    }
+
+    @Override
+    public List<EvidenceFile> awaitingManifestTimestamp() {
+        return tx("list files awaiting their manifest timestamp", c -> FileRows.select(c,
+                "manifest_tsr_state IS NULL AND receipt IS NOT NULL AND state IN ('RECEIPTED', 'RELEASED')"));
+    }
+
+    /** The subject of a file's audit rows, as in its state changes: {@code camera:path}. */
+    private static String fileSubject(Connection c, long fileId) throws SQLException {
+        String[] who = FileRows.describe(c, fileId);
+        return who[0] + ":" + who[1];
+    }
+
     private Optional<byte[]> blob(String column, long fileId) {
         return tx("read " + column + " of file " + fileId, c -> FileRows.blob(c, column, fileId));
     }

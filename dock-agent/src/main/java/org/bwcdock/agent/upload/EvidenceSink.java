@@ -14,9 +14,15 @@ public interface EvidenceSink extends AutoCloseable {
     record Part(int index, Path file, long length, String sha256, String uploadUrl) {
     }
 
-    record Delivery(long fileId, String where, List<Part> parts, byte[] manifest, byte[] signature, String plaintextSha256) {
+    /** @param manifestTimestamp the TSA's response on {@code signature}, sent with the commit if there is one */
+    record Delivery(long fileId, String where, List<Part> parts, byte[] manifest, byte[] signature, String plaintextSha256,
+                    java.util.Optional<byte[]> manifestTimestamp) {
         public Delivery {
             parts = List.copyOf(parts);
+        }
+
+        public Delivery(long fileId, String where, List<Part> parts, byte[] manifest, byte[] signature, String plaintextSha256) {
+            this(fileId, where, parts, manifest, signature, plaintextSha256, java.util.Optional.empty());
         }
     }
 
@@ -33,6 +39,15 @@ public interface EvidenceSink extends AutoCloseable {
      * @throws BadReceiptException the server answered with a receipt that must not count
      */
     byte[] deliver(Delivery delivery, Listener listener) throws UploadException, BadReceiptException, InterruptedException;
+
+    /**
+     * Hands the receiver a manifest token the dock got after the commit (docs/evidence-upload.md,
+     * "Timestamps"): {@code POST /timestamp}.
+     *
+     * @return empty when the receiver holds it now; otherwise why it will not take it (asking again is useless)
+     * @throws UploadException the receiver could not be asked now (try again later)
+     */
+    java.util.Optional<String> attachManifestTimestamp(String evidenceId, byte[] tsr) throws UploadException, InterruptedException;
 
     /** Bytes per second for all uploads together; 0 = unlimited. Takes effect at once. */
     void bandwidth(long bytesPerSecond);

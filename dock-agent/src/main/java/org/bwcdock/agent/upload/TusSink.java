@@ -3,6 +3,7 @@ package org.bwcdock.agent.upload;
 import org.bwcdock.format.Receipts;
 import org.bwcdock.format.Receipt;
 import org.bwcdock.format.CommitRequest;
+import org.bwcdock.format.SafeText;
 import org.bwcdock.format.BadReceiptException;
 import org.bwcdock.agent.system.Backoff;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ final class TusSink implements EvidenceSink {
     private final Throttle throttle;
     private final URI uploads;
     private final URI commit;
+    private final URI timestamp;
     private volatile Boolean checksums;
     private final PatchWriter patches;
 
@@ -54,6 +56,7 @@ final class TusSink implements EvidenceSink {
         String base = settings.base().toString().endsWith("/") ? settings.base().toString() : settings.base() + "/";
         this.uploads = URI.create(base + "uploads");
         this.commit = URI.create(base + "commit");
+        this.timestamp = URI.create(base + "timestamp");
     }
 
     @Override
@@ -305,7 +308,8 @@ final class TusSink implements EvidenceSink {
     private byte[] commitAndVerify(Delivery d, List<String> urls)
             throws IOException, InterruptedException, Retry, UploadException, BadReceiptException {
         byte[] body = new CommitRequest(d.manifest(), d.signature(),
-                urls.stream().map(u -> URI.create(absolute(u)).getPath()).toList(), settings.auditCheckpoints().get()).encode();
+                urls.stream().map(u -> URI.create(absolute(u)).getPath()).toList(), settings.auditCheckpoints().get(),
+                d.manifestTimestamp()).encode();
         HttpResponse<byte[]> r = http.send(request(HttpRequest.newBuilder(commit)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))), HttpResponse.BodyHandlers.ofByteArray());
@@ -324,6 +328,26 @@ final class TusSink implements EvidenceSink {
         Receipts.check(content, d.manifest(), d.plaintextSha256(), hashes);
         log.info("{}: receipted as evidence {}", d.where(), content.evidenceId());
         return receipt;
+    }
+
+    @Override
+    public java.util.Optional<String> attachManifestTimestamp(String evidenceId, byte[] tsr) throws UploadException, InterruptedException {
+        String body = "{\"evidenceId\":\"" + evidenceId + "\",\"manifestTimestamp\":\"" + Base64.getEncoder().encodeToString(tsr) + "\"}";
+        HttpResponse<String> r;
+        try {
+            r = send(HttpRequest.newBuilder(timestamp).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+        } catch (IOException e) {
+            throw new UploadException("evidence " + evidenceId + ": timestamp not sent: " + e, true, e);
+        }
+        if (r.statusCode() == 204 || r.statusCode() == 200) {
+            return java.util.Optional.empty();
+        }
+        String why = "receiver answered " + r.statusCode() + ": " + SafeText.escape(r.body().strip());
+        if (r.statusCode() >= 500 && r.statusCode() != 501 || r.statusCode() == 429) {
+            throw new UploadException("evidence " + evidenceId + ": timestamp not taken now (" + why + ")", true, null);
+        }
+        return java.util.Optional.of(why);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {

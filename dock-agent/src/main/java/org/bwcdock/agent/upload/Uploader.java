@@ -46,6 +46,7 @@ public final class Uploader implements AutoCloseable {
     /** Flags from the back office, newest last; bounded, the oldest goes first (they only reorder). */
     private final Set<Flag> flags = Collections.synchronizedSet(new LinkedHashSet<>());
     private final Predicate<String> onHold;
+    private final ManifestStamper stamper;
     private volatile boolean running = true;
     /** The wait after a delivery that failed but may succeed later; every worker shares it (one server). */
     private final Backoff serverTrouble = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(2));
@@ -57,7 +58,14 @@ public final class Uploader implements AutoCloseable {
     /** @param onHold whether a camera is on legal hold: its evidence goes in the first lane */
     public Uploader(EvidenceFiles files, Spool spool, EvidenceSink sink, int concurrency, UploadListener listener,
                     Predicate<String> onHold) {
+        this(files, spool, sink, concurrency, listener, onHold, null);
+    }
+
+    /** @param stamper timestamps each manifest before its commit; null: none (tests of the upload alone) */
+    public Uploader(EvidenceFiles files, Spool spool, EvidenceSink sink, int concurrency, UploadListener listener,
+                    Predicate<String> onHold, ManifestStamper stamper) {
         this.onHold = onHold;
+        this.stamper = stamper;
         this.files = files;
         this.spool = spool;
         this.sink = sink;
@@ -173,8 +181,10 @@ public final class Uploader implements AutoCloseable {
         // Manifest and signature from the ledger, where ingest recorded them in one transaction.
         byte[] signature = files.manifestSignature(f.id()).orElseThrow(
                 () -> new IllegalStateException("file " + f.id() + " has a manifest but no signature in the files"));
+        // Asked for before the commit; without one (the TSA down) the commit goes ahead and it follows later.
+        java.util.Optional<byte[]> token = stamper == null ? java.util.Optional.empty() : stamper.forCommit(f, signature);
         try {
-            byte[] receipt = sink.deliver(new EvidenceSink.Delivery(f.id(), where, parts, manifest, signature, f.plaintextSha256()),
+            byte[] receipt = sink.deliver(new EvidenceSink.Delivery(f.id(), where, parts, manifest, signature, f.plaintextSha256(), token),
                     new EvidenceSink.Listener() {
                         @Override
                         public void partCreated(int index, String url) {
@@ -192,6 +202,9 @@ public final class Uploader implements AutoCloseable {
                     });
             files.transition(f.id(), FileState.UPLOADING, FileState.UPLOADED, null);
             files.recordReceipt(f.id(), receipt);
+            if (stamper != null) {
+                stamper.receipted(f.id(), receipt);
+            }
             try {
                 spool.deleteAll(f.id());
             } catch (IOException e) {

@@ -65,6 +65,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theTsaLoadsWithItsCaAndDefaults() throws Exception {
+        AgentConfig c = ConfigLoader.load(write(VALID
+                + "\n[evidence.tsa]\nurl = \"https://tsa.example/tsa\"\ncaCertificates = \"ca.pem\"\npolicy = \"1.2.3.4\"\n"));
+        AgentConfig.Tsa tsa = c.evidence().tsa().orElseThrow();
+        assertEquals("https://tsa.example/tsa", tsa.url().toString());
+        assertEquals(1, tsa.caCertificates().size());
+        assertEquals(java.util.Optional.of("1.2.3.4"), tsa.policy());
+        assertEquals(Defaults.TSA_RETRY_INTERVAL, tsa.retryInterval());
+        assertTrue(ConfigLoader.load(write(VALID)).evidence().tsa().isEmpty(), "no [evidence.tsa]: no trusted time");
+    }
+
+    @Test
     void mqttIsOptionalEvidenceIsNot() throws Exception {
         String noMqtt = VALID.replace("[mqtt]\nbrokers = [\"ssl://mqtt.example:8883\"]\ntrustAnchors = \"ca.pem\"\n", "");
         AgentConfig c = ConfigLoader.load(write(noMqtt));

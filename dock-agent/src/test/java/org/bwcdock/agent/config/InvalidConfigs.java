@@ -126,6 +126,20 @@ public final class InvalidConfigs {
                         "mqtt.brokers: \"tcp://mqtt.example:1883\" is not encrypted: use ssl://"),
                 Arguments.of("plain http off loopback", VALID.replace("https://evidence.example", "http://evidence.example"),
                         "evidence.url: \"http://evidence.example/uploads/\" is not encrypted: use https://"),
+                Arguments.of("tsa over plain http off loopback", VALID
+                                + "\n[evidence.tsa]\nurl = \"http://tsa.example/tsa\"\ncaCertificates = \"ca.pem\"\n",
+                        "evidence.tsa.url: \"http://tsa.example/tsa\": plain http is allowed only to a loopback address; use https"),
+                Arguments.of("tsa without its CA", VALID + "\n[evidence.tsa]\nurl = \"https://tsa.example/tsa\"\n",
+                        "evidence.tsa.caCertificates: missing (required)"),
+                Arguments.of("tsa CA file missing", VALID
+                                + "\n[evidence.tsa]\nurl = \"https://tsa.example/tsa\"\ncaCertificates = \"tsa-ca.pem\"\n",
+                        "evidence.tsa.caCertificates: %DIR%/tsa-ca.pem does not exist"),
+                Arguments.of("tsa policy that is no OID", VALID
+                                + "\n[evidence.tsa]\nurl = \"https://tsa.example/tsa\"\ncaCertificates = \"ca.pem\"\npolicy = \"gold\"\n",
+                        "evidence.tsa.policy: \"gold\" is not an OID"),
+                Arguments.of("tsa retry interval that is no duration", VALID
+                                + "\n[evidence.tsa]\nurl = \"https://tsa.example/tsa\"\ncaCertificates = \"ca.pem\"\nretryInterval = \"soon\"\n",
+                        "evidence.tsa.retryInterval: \"soon\" is not a duration"),
                 Arguments.of("missing recipient file", VALID.replace("recipients = [\"recipient.pem\"]", "recipients = [\"nobody.pem\"]"),
                         "evidence.recipients: " + "%DIR%/nobody.pem does not exist"),
                 Arguments.of("command clock skew over 15 minutes", VALID.replace("[mqtt]", "[mqtt]\ncommandClockSkew = \"1h\""),

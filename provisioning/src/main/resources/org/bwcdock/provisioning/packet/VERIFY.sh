@@ -9,6 +9,11 @@ cd "$(dirname "$0")" || exit 2
 DOCK_POLICY='@DOCK_POLICY@'
 RECEIPT_SIGNER_POLICY='@RECEIPT_SIGNER_POLICY@'
 FOOTAGE='@FOOTAGE@'
+# Whether this packet was made with each RFC 3161 token: a token deleted afterwards is then caught.
+MANIFEST_TOKEN='@MANIFEST_TOKEN@'
+RECEIPT_TOKEN='@RECEIPT_TOKEN@'
+# Whether this packet was made with the dock's audit rows (so that removing them fails).
+AUDIT_ROWS='@AUDIT_ROWS@'
 
 fail() {
     echo "FAILED: $1: $2"
@@ -93,11 +98,67 @@ ok manifest.json "signed by dock $dock_id, the manifest the receipt names"
 [ "$(sha "$FOOTAGE")" = "$manifest_footage" ] || fail "$FOOTAGE" "its SHA-256 is not the one the dock signed (altered)"
 ok "$FOOTAGE" "SHA-256 $manifest_footage, as the dock read it and the evidence server receipted it"
 
-# 7. The dock's audit rows about this file (when the packet has them): every row recomputes, each
+# 7. Trusted time: RFC 3161 tokens from an independent time-stamping authority (TSA). Each token
+# binds the SHA-256 of one file to the TSA's clock: manifest.tsr the dock's signature (so the
+# manifest and its signature existed then), receipt.tsr the receipt. openssl checks the token's
+# signature, that it is for exactly that file, and that its signer is a time-stamping certificate
+# of the TSA's CA.
+stamped=""
+if [ "$MANIFEST_TOKEN" = yes ] || [ "$RECEIPT_TOKEN" = yes ]; then
+    tsa_ca=certs/tsa-ca.pem
+    tsa=certs/tsa.pem
+    openssl x509 -in "$tsa_ca" -noout 2>/dev/null || fail "$tsa_ca" "not a readable certificate"
+    openssl verify -no_check_time -check_ss_sig -CAfile "$tsa_ca" "$tsa_ca" >/dev/null 2>&1 \
+        || fail "$tsa_ca" "its own signature does not verify (altered)"
+    tfp=$(openssl x509 -in "$tsa_ca" -noout -fingerprint -sha256 | sed 's/^[^=]*=//')
+    ok "$tsa_ca" "the TSA's CA, SHA-256 fingerprint $tfp (compare it with the one the TSA publishes)"
+    openssl verify -no_check_time -purpose timestampsign -CAfile "$tsa_ca" "$tsa" >/dev/null 2>&1 \
+        || fail "$tsa" "not a time-stamping certificate of the TSA's CA (or altered)"
+    ok "$tsa" "$(openssl x509 -in "$tsa" -noout -subject 2>/dev/null | sed 's/^subject=//'), the TSA, issued by its CA"
+fi
+# stamp TOKEN FILE: the token verifies for FILE with the certificate it carries, and that
+# certificate is certs/tsa.pem, intact; or the script stops naming the token.
+stamp() {
+    openssl ts -verify -in "$1" -data "$2" -CAfile "$tsa_ca" >/dev/null 2>&1 \
+        || fail "$1" "not a valid timestamp of $2 by the TSA (altered, or for other data)"
+    openssl ts -reply -in "$1" -token_out -out "$tmp/token.der" >/dev/null 2>&1 || fail "$1" "holds no token"
+    openssl pkcs7 -inform DER -in "$tmp/token.der" -print_certs -out "$tmp/token-certs.pem" >/dev/null 2>&1 \
+        || fail "$1" "its certificates cannot be read (altered)"
+    openssl verify -no_check_time -CAfile "$tsa_ca" "$tmp/token-certs.pem" >/dev/null 2>&1 \
+        || fail "$1" "the TSA certificate it carries does not verify (altered)"
+    grep -v -- '-----' "$tsa" > "$tmp/tsa-body"
+    [ "$(grep -c -x -F -f "$tmp/tsa-body" "$tmp/token-certs.pem")" -eq "$(wc -l < "$tmp/tsa-body")" ] \
+        || fail "$1" "signed by another TSA certificate than $tsa"
+}
+# stamp_time TOKEN: the TSA's time in it.
+stamp_time() {
+    openssl ts -reply -in "$1" -text 2>/dev/null | grep '^Time stamp: ' | sed 's/^Time stamp: //'
+}
+if [ "$MANIFEST_TOKEN" = yes ]; then
+    [ -f manifest.tsr ] || fail manifest.tsr "missing"
+    stamp manifest.tsr manifest.p7s
+    t=$(stamp_time manifest.tsr)
+    ok manifest.tsr "the dock's signed manifest existed at $t (TSA clock)"
+    stamped="; manifest timestamped $t"
+else
+    echo "note: manifest.tsr: the manifest has no trusted timestamp (the TSA had not answered when this packet was made)"
+fi
+if [ "$RECEIPT_TOKEN" = yes ]; then
+    [ -f receipt.tsr ] || fail receipt.tsr "missing"
+    stamp receipt.tsr receipt.p7s
+    t=$(stamp_time receipt.tsr)
+    ok receipt.tsr "the evidence server's receipt existed at $t (TSA clock)"
+    stamped="$stamped; receipt timestamped $t"
+else
+    echo "note: receipt.tsr: the receipt has no trusted timestamp (the TSA had not answered when this packet was made)"
+fi
+
+# 8. The dock's audit rows about this file (when the packet has them): every row recomputes, each
 # links to the one before, the manifest names one of them, and the chain reaches the row the dock
 # signed in its checkpoint. Rows of other cases show only their fields' hash (docs/manifest.md).
 audit_note="no audit rows in this packet"
-if [ -e audit ]; then
+if [ "$AUDIT_ROWS" = yes ]; then
+    [ -d audit ] || fail audit "missing (the packet was made with the dock's audit rows)"
     rows=audit/rows.tsv
     [ -f "$rows" ] || fail "$rows" "missing"
     # First the signature over its own attributes (catches an altered .p7s), then over the content.
@@ -148,4 +209,4 @@ if [ -e audit ]; then
     audit_note="its audit rows chained to the dock's signed checkpoint"
 fi
 
-echo "VERIFIED: $FOOTAGE is the file dock $dock_id read from camera $(field manifest.json cameraId), received by the evidence server at $received; $audit_note"
+echo "VERIFIED: $FOOTAGE is the file dock $dock_id read from camera $(field manifest.json cameraId), received by the evidence server at $received$stamped; $audit_note"
