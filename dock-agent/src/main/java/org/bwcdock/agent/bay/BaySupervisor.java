@@ -15,6 +15,7 @@ import org.bwcdock.agent.ledger.CameraRecord;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.ledger.PartRecord;
 import org.bwcdock.agent.usb.UsbDevice;
 import org.bwcdock.agent.volume.CameraVolume;
 import org.bwcdock.agent.volume.FootageFile;
@@ -199,6 +200,7 @@ final class BaySupervisor implements AutoCloseable {
         for (Skipped s : listing.refused()) {
             refusals.listed(cameraId, s.relativePath(), s.reason());
         }
+        discardStaleParts();
         long total = listing.files().stream().mapToLong(FootageFile::size).sum();
         long before = 0;
         int found = listing.files().size();
@@ -224,7 +226,11 @@ final class BaySupervisor implements AutoCloseable {
                 return; // already ingested (or further): read once, never twice
             }
         }
-        ledger.transition(id, FileState.DISCOVERED, FileState.INGESTING, null);
+        // Parts an interrupted ingest left durable (and maybe uploaded) are kept; the rest is read again.
+        List<PartRecord> kept = ingestor.keepable(ledger.parts(id));
+        ledger.discardParts(id, kept.size());
+        ledger.transition(id, FileState.DISCOVERED, FileState.INGESTING, kept.isEmpty() ? null
+                : "resumed after " + kept.size() + " durable part(s)");
         IngestRequest req = new IngestRequest(id, cameraId, bay, officer, f.relativePath(), null, f.size(),
                 f.mtimeMillis(), ledger.auditHead());
         IngestSource source = new IngestSource() {
@@ -239,7 +245,12 @@ final class BaySupervisor implements AutoCloseable {
             }
         };
         try {
-            IngestResult r = ingestor.ingest(req, source, new IngestListener() {
+            IngestResult r = ingestor.ingest(req, kept, source, new IngestListener() {
+                @Override
+                public void partDurable(PartRecord part) {
+                    ledger.recordPart(id, part); // the uploader may send it now, while later parts are read
+                }
+
                 @Override
                 public void progress(long done, long size) {
                     update(v -> v.withIngest(before + done, total));
@@ -253,7 +264,8 @@ final class BaySupervisor implements AutoCloseable {
             });
             ledger.recordIngest(id, r.plaintextSha256(), r.parts(), r.manifestJson(), r.manifestSignature());
         } catch (InterruptedException e) {
-            ledger.transition(id, FileState.INGESTING, FileState.DISCOVERED, "camera removed during ingest; parts discarded");
+            ledger.transition(id, FileState.INGESTING, FileState.DISCOVERED,
+                    "ingest cancelled (camera removed or agent stopping); its durable parts are kept to resume");
             throw e;
         } catch (IngestException e) {
             if (e.refused()) {
@@ -263,6 +275,23 @@ final class BaySupervisor implements AutoCloseable {
             FileState to = e.retryable() ? FileState.FAILED : FileState.QUARANTINED;
             ledger.transition(id, FileState.INGESTING, to, e.getMessage());
             log.warn("{} ({})", e.getMessage(), to);
+        }
+    }
+
+    /**
+     * Parts kept from an interrupted ingest of a file that is no longer on the camera as it was (other
+     * size or mtime, or gone): that ingest will never resume, so its parts leave the spool.
+     */
+    private void discardStaleParts() throws IOException {
+        for (EvidenceFile ef : ledger.filesOf(cameraId)) {
+            boolean listed = listing.files().stream().anyMatch(f -> f.relativePath().equals(ef.relativePath())
+                    && f.size() == ef.size() && f.mtimeMillis() == ef.mtimeMillis());
+            if (ef.state() == FileState.DISCOVERED && !listed && !ledger.parts(ef.id()).isEmpty()) {
+                ingestor.discard(ef.id());
+                ledger.discardParts(ef.id(), 0);
+                log.info("camera {} bay {}: {}: changed since its ingest was interrupted; its kept parts discarded",
+                        cameraId, bay, ef.relativePath());
+            }
         }
     }
 

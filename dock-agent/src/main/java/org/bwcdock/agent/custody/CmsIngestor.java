@@ -28,6 +28,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.Set;
+import java.util.ArrayList;
+import java.util.stream.Collectors;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Two threads per ingest, so that hashing and encrypting overlap on two cores: the caller's thread
@@ -62,12 +71,22 @@ final class CmsIngestor implements Ingestor {
     }
 
     @Override
-    public IngestResult ingest(IngestRequest req, IngestSource source, IngestListener listener)
+    public IngestResult ingest(IngestRequest req, List<PartRecord> kept, IngestSource source, IngestListener listener)
             throws IngestException, InterruptedException {
+        int total = partCount(req);
+        for (int i = 0; i < kept.size(); i++) {
+            if (kept.get(i).index() != i || i >= total) {
+                throw new IllegalArgumentException(req.where() + ": kept parts are not a prefix of the file's " + total + " part(s)");
+            }
+        }
+        Set<String> keep = kept.stream().map(PartRecord::spoolFile).collect(Collectors.toSet());
         try {
-            spool.deleteAll(req.fileId());
+            spool.deleteAllExcept(req.fileId(), keep);
         } catch (IOException e) {
             throw new IngestException(req.where() + ": cannot clear old spool parts: " + e.getMessage(), true, e);
+        }
+        if (!kept.isEmpty()) {
+            log.info("{}: resuming an interrupted ingest after {} durable part(s) of {}", req.where(), kept.size(), total);
         }
         long started = settings.clock().millis();
         BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
@@ -75,24 +94,34 @@ final class CmsIngestor implements Ingestor {
         for (int i = 0; i < BUFFERS; i++) {
             free.add(new byte[CHUNK]);
         }
+        Set<String> durable = ConcurrentHashMap.newKeySet();
+        durable.addAll(keep);
         // The encrypt task may not have started when an ingest fails early: whoever flips "claimed"
         // first decides whether the task runs, so the abort path never waits for a task that never ran.
-        java.util.concurrent.CountDownLatch writerDone = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
-        Future<List<PartRecord>> writer = encryptors.submit(() -> {
-            if (!claimed.compareAndSet(false, true)) {
-                return List.of();
-            }
-            try {
-                return new PartWriter(req, settings, spool, recipients, random, syncers, listener).write(work, free);
-            } finally {
-                writerDone.countDown();
-            }
-        });
+        CountDownLatch writerDone = new CountDownLatch(1);
+        AtomicBoolean claimed = new AtomicBoolean();
+        Future<List<PartRecord>> writer = kept.size() == total ? CompletableFuture.completedFuture(List.of())
+                : encryptors.submit(() -> {
+                    if (!claimed.compareAndSet(false, true)) {
+                        return List.of();
+                    }
+                    try {
+                        return new PartWriter(req, settings, spool, recipients, random, syncers, listener, kept.size(), durable)
+                                .write(work, free);
+                    } finally {
+                        writerDone.countDown();
+                    }
+                });
+        if (kept.size() == total) {
+            claimed.set(true);
+            writerDone.countDown();
+        }
         boolean ok = false;
+        boolean cancelled = false;
         try {
-            String sha256 = readAndHash(req, source, work, free, writer, listener);
-            List<PartRecord> parts = await(req, writer);
+            String sha256 = readAndHash(req, kept, source, work, free, writer, listener);
+            List<PartRecord> parts = new ArrayList<>(kept);
+            parts.addAll(await(req, writer));
             byte[] manifest = manifest(req, sha256, parts, started);
             byte[] signature = ManifestSignatures.sign(manifest, settings.signingKey(), settings.signingChain());
             durable(Spool.manifestName(req.fileId()), manifest);
@@ -101,7 +130,11 @@ final class CmsIngestor implements Ingestor {
             log.info("{}: ingested {} bytes in {} part(s), sha256 {}", req.where(), req.size(), parts.size(), sha256);
             return new IngestResult(sha256, parts, manifest, signature);
         } catch (InterruptedIOException e) {
+            cancelled = true;
             throw interrupted(req);
+        } catch (InterruptedException e) {
+            cancelled = true;
+            throw e;
         } catch (IOException e) {
             throw new IngestException(req.where() + ": " + e.getMessage(), true, e);
         } finally {
@@ -114,12 +147,39 @@ final class CmsIngestor implements Ingestor {
                 work.offer(Chunk.ABORT);
                 // The encrypt thread may be committing a part right now: let it stop before deleting.
                 awaitEvenIfInterrupted(writerDone, req);
-                discard(req);
+                // Cancelled: the parts told durable stay for a resumed ingest. Failed: nothing stays.
+                discard(req, cancelled ? Set.copyOf(durable) : Set.of());
             }
         }
     }
 
-    private String readAndHash(IngestRequest req, IngestSource source, BlockingQueue<Chunk> work,
+    private int partCount(IngestRequest req) {
+        return (int) Math.max(1, (req.size() + settings.partSize() - 1) / settings.partSize());
+    }
+
+    @Override
+    public List<PartRecord> keepable(List<PartRecord> recorded) {
+        List<PartRecord> out = new ArrayList<>();
+        for (PartRecord p : recorded) {
+            Path f = spool.resolve(p.spoolFile());
+            try {
+                if (p.index() != out.size() || !Files.isRegularFile(f) || Files.size(f) != p.ciphertextLength()) {
+                    break;
+                }
+            } catch (IOException e) {
+                break;
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    @Override
+    public void discard(long fileId) throws IOException {
+        spool.deleteAll(fileId);
+    }
+
+    private String readAndHash(IngestRequest req, List<PartRecord> kept, IngestSource source, BlockingQueue<Chunk> work,
                                BlockingQueue<byte[]> free, Future<List<PartRecord>> writer, IngestListener listener)
             throws IOException, InterruptedException, IngestException {
         MessageDigest whole = sha256();
@@ -131,8 +191,10 @@ final class CmsIngestor implements Ingestor {
         try (InputStream in = open(req, source)) {
             int index = 0;
             long inPart = 0;
+            byte[] rehash = kept.isEmpty() ? null : new byte[CHUNK];
             do {
-                byte[] buf = takeBuffer(free, writer, req);
+                boolean keptPart = index < kept.size();
+                byte[] buf = keptPart ? rehash : takeBuffer(free, writer, req);
                 int want = (int) Math.min(CHUNK, Math.min(partSize - inPart, size - done));
                 int got = readFully(in, buf, want, req, done);
                 if (got < want) {
@@ -144,7 +206,15 @@ final class CmsIngestor implements Ingestor {
                 done += got;
                 inPart += got;
                 boolean last = inPart == partSize || done == size;
-                work.put(new Chunk(buf, got, index, inPart - got, last, last ? hex(part.digest()) : null));
+                String partSha = last ? hex(part.digest()) : null;
+                if (keptPart) {
+                    if (last && !partSha.equals(kept.get(index).plaintextSha256())) {
+                        throw new FileChangedException(req.where() + ": part " + index + " read again differs from the part"
+                                + " kept from the interrupted ingest (the file changed)");
+                    }
+                } else {
+                    work.put(new Chunk(buf, got, index, inPart - got, last, partSha));
+                }
                 if (last) {
                     index++;
                     inPart = 0;
@@ -239,7 +309,7 @@ final class CmsIngestor implements Ingestor {
     }
 
     /** A cancelled ingest must still clean up: wait for the encrypt thread, then restore the interrupt. */
-    private static void awaitEvenIfInterrupted(java.util.concurrent.CountDownLatch done, IngestRequest req) {
+    private static void awaitEvenIfInterrupted(CountDownLatch done, IngestRequest req) {
         boolean interrupted = Thread.interrupted();
         try {
             if (!done.await(30, TimeUnit.SECONDS)) {
@@ -254,9 +324,9 @@ final class CmsIngestor implements Ingestor {
         }
     }
 
-    private void discard(IngestRequest req) {
+    private void discard(IngestRequest req, Set<String> keep) {
         try {
-            spool.deleteAll(req.fileId());
+            spool.deleteAllExcept(req.fileId(), keep);
         } catch (IOException e) {
             log.warn("{}: could not remove partial spool files: {}", req.where(), e.getMessage());
         }

@@ -39,9 +39,15 @@ final class PartWriter {
     private final SecureRandom random;
     private final ExecutorService syncers;
     private final IngestListener listener;
+    /** The first part this writer writes: those before it were kept from an interrupted ingest. */
+    private final int first;
+    /** Names of the parts told durable, in order; read by the ingest when it is cancelled. */
+    private final java.util.Set<String> durable;
 
     PartWriter(IngestRequest req, CustodySettings settings, Spool spool, Recipients recipients, SecureRandom random,
-               ExecutorService syncers, IngestListener listener) {
+               ExecutorService syncers, IngestListener listener, int first, java.util.Set<String> durable) {
+        this.first = first;
+        this.durable = durable;
         this.req = req;
         this.settings = settings;
         this.spool = spool;
@@ -60,6 +66,8 @@ final class PartWriter {
         DigestOutputStream counted = null;
         long reserved = 0;
         long unclaimed = 0; // room admitted for the whole file that no part has taken yet
+        boolean admitted = false;
+        Future<PartRecord> previous = null;
         try {
             while (true) {
                 Chunk c = work.take();
@@ -67,8 +75,9 @@ final class PartWriter {
                     throw new InterruptedException("ingest aborted");
                 }
                 if (cms == null) {
-                    if (c.part() == 0) {
+                    if (!admitted) {
                         unclaimed = admit();
+                        admitted = true;
                     }
                     reserved = partLength(c.part()) + PART_OVERHEAD;
                     unclaimed -= reserved;
@@ -81,7 +90,8 @@ final class PartWriter {
                 if (c.lastOfPart()) {
                     cms.close();
                     counted.flush();
-                    committed.add(commitLater(c, pending, CmsIngestor.hex(counted.getMessageDigest().digest()), reserved));
+                    previous = commitLater(c, pending, CmsIngestor.hex(counted.getMessageDigest().digest()), reserved, previous);
+                    committed.add(previous);
                     pending = null;
                     reserved = 0;
                     cms = null;
@@ -118,7 +128,7 @@ final class PartWriter {
     private long admit() throws InterruptedException, IngestException {
         long room = 0;
         int parts = (int) Math.max(1, (req.size() + settings.partSize() - 1) / settings.partSize());
-        for (int i = 0; i < parts; i++) {
+        for (int i = first; i < parts; i++) {
             room += partLength(i) + PART_OVERHEAD;
         }
         if (!spool.admit(req.cameraId(), req.fileId(), room, settings.spoolWait(), listener::waitingForSpool)) {
@@ -128,17 +138,29 @@ final class PartWriter {
         return room;
     }
 
-    private Future<PartRecord> commitLater(Chunk last, Spool.Pending pending, String cipherSha256, long reserved) {
+    /**
+     * Commits the part on a sync thread, then tells the listener once every earlier part was told:
+     * parts are reported in index order, so the ledger's parts of an unfinished file are always a prefix.
+     */
+    private Future<PartRecord> commitLater(Chunk last, Spool.Pending pending, String cipherSha256, long reserved,
+                                           Future<PartRecord> previous) {
         return syncers.submit(() -> {
+            PartRecord part;
             try (pending) {
                 long length = pending.commit();
                 spool.release(reserved - length);
-                return new PartRecord(last.part(), (long) last.part() * settings.partSize(), partLength(last.part()),
+                part = new PartRecord(last.part(), (long) last.part() * settings.partSize(), partLength(last.part()),
                         last.partSha256(), cipherSha256, length, Spool.partName(req.fileId(), last.part()), null, 0);
             } catch (IOException | RuntimeException e) {
                 spool.release(reserved);
                 throw e;
             }
+            if (previous != null) {
+                previous.get(); // fails this one too if an earlier part failed: nothing is told out of order
+            }
+            listener.partDurable(part);
+            durable.add(part.spoolFile());
+            return part;
         });
     }
 

@@ -63,7 +63,7 @@ class CrashLoopTest {
     private static final long WIPE_POLL_MILLIS = 2;
 
     /** Where a kill is aimed. */
-    enum Phase { INGEST, UPLOAD, WIPE }
+    enum Phase { INGEST, UPLOAD, WIPE, PART_BOUNDARY }
 
     @Test
     void killNineDuringIngestUploadAndWipeLosesNothingAndDuplicatesNothing(@TempDir Path work) throws Exception {
@@ -108,6 +108,8 @@ class CrashLoopTest {
         private long partsChecked;
         private int deadlineKills;
         private int tempFilesLeft;
+        /** Kills after which a file still INGESTING had a part the server had confirmed bytes of. */
+        private int overlapSeen;
 
         Loop(Site site, Path work, Random random) throws IOException {
             this.site = site;
@@ -115,7 +117,10 @@ class CrashLoopTest {
             this.random = random;
             Path dock = work.resolve("dock");
             // The crash loop forks the agent as a dock runs it (its Main), where no simulated chips exist: no hardware.
-            this.config = site.writeAgentConfig(dock, Site.AgentOptions.DEFAULT.withSpool("2 GiB", "4 MiB").withBays(4, "none"));
+            // Cameras read at 40 MB/s: a file of three parts takes a few hundred ms, so parts upload while later ones
+            // are read (issue #21) and the kills aimed at a part boundary find files half-ingested, half-uploaded.
+            this.config = site.writeAgentConfig(dock, Site.AgentOptions.DEFAULT.withSpool("2 GiB", "4 MiB").withBays(4, "none")
+                    .withCameraReadRate("40 MB"));
             this.ledgerFile = dock.resolve("state/ledger.db");
             this.ledger = new CrashLedger(ledgerFile);
             this.spool = dock.resolve("state/spool");
@@ -135,7 +140,7 @@ class CrashLoopTest {
             }
             for (iteration = 1; iteration <= ITERATIONS; iteration++) {
                 Phase target = Phase.values()[(iteration - 1) % Phase.values().length];
-                if ((target == Phase.INGEST && iteration > 1) || !anyFootageLeft()) {
+                if (((target == Phase.INGEST || target == Phase.PART_BOUNDARY) && iteration > 1) || !anyFootageLeft()) {
                     feed();
                 }
                 long startSeq = ledger.auditHead();
@@ -155,8 +160,10 @@ class CrashLoopTest {
             System.out.printf("crash loop: %d iterations in %.0f s, final run and checks %.0f s (seed %d)%n", ITERATIONS,
                     loopSeconds, (System.nanoTime() - t1) / 1e9, SEED);
             System.out.printf("crash loop: kills aimed at ingest %d (mid-ingest %d), upload %d (mid-upload %d), wipe %d"
-                            + " (mid-wipe %d); %d at the aim deadline%n", aimed.get(Phase.INGEST), hit.get(Phase.INGEST),
-                    aimed.get(Phase.UPLOAD), hit.get(Phase.UPLOAD), aimed.get(Phase.WIPE), hit.get(Phase.WIPE), deadlineKills);
+                            + " (mid-wipe %d), a part boundary %d (between parts %d, with a part of an ingesting file at the"
+                            + " server %d); %d at the aim deadline%n", aimed.get(Phase.INGEST), hit.get(Phase.INGEST),
+                    aimed.get(Phase.UPLOAD), hit.get(Phase.UPLOAD), aimed.get(Phase.WIPE), hit.get(Phase.WIPE),
+                    aimed.get(Phase.PART_BOUNDARY), hit.get(Phase.PART_BOUNDARY), overlapSeen, deadlineKills);
             System.out.printf("crash loop: %d files, %.1f MB of footage, each once at the receiver; after the kills %d spool"
                     + " parts decrypted and %d temp files left for the next start%n", expected.size(), bytes / 1e6, partsChecked,
                     tempFilesLeft);
@@ -271,6 +278,7 @@ class CrashLoopTest {
                 Thread.sleep(delay); // picks the moment; nothing waits on it
             }
             killAgent();
+            overlapSeen += ledger.partsUploadedWhileIngesting() > 0 ? 1 : 0;
             boolean interrupted = interrupted(target, startSeq);
             if (interrupted) {
                 hit.merge(target, 1, Integer::sum);
@@ -350,6 +358,7 @@ class CrashLoopTest {
                     case INGEST -> ledger.ingestingSince(startSeq) ? 150 : -1;
                     case UPLOAD -> ledger.uploadingSince(startSeq, marksAtStart) ? 300 : -1;
                     case WIPE -> ledger.wipingSince(startSeq) ? 10 : -1;
+                    case PART_BOUNDARY -> ledger.atPartBoundarySince(startSeq) ? 60 : -1;
                 };
             } catch (SQLException e) {
                 return -1; // the agent is still making the ledger
@@ -362,6 +371,7 @@ class CrashLoopTest {
                 case INGEST -> ledger.ingestingSince(startSeq);
                 case UPLOAD -> ledger.uploading();
                 case WIPE -> ledger.wipingSince(startSeq);
+                case PART_BOUNDARY -> ledger.atPartBoundarySince(startSeq);
             };
         }
 
