@@ -219,7 +219,8 @@ public final class DockAgent implements AutoCloseable {
 
     private CustodySettings custodySettings() {
         return new CustodySettings(config.dockId(), config.spool().partSizeBytes(), credentials.recipients,
-                credentials.signingKey, credentials.signingChain, Version.current(), Defaults.SPOOL_WAIT, clock);
+                credentials.signingKey, credentials.signingChain, Version.current(), Defaults.SPOOL_WAIT, clock,
+                config.spool().encryptThreads());
     }
 
     /** The one place a sink's config value meets its class. */

@@ -24,7 +24,10 @@ final class CrashLedger {
     private static final String INGESTING = """
             SELECT count(*) FROM evidence_files f WHERE f.state = 'INGESTING' AND EXISTS (SELECT 1 FROM audit a
               WHERE a.seq > ? AND a.action = 'file-ingesting' AND a.subject = f.camera_id || ':' || f.relative_path)""";
-    private static final String UPLOADING = "SELECT count(*) FROM evidence_files WHERE state IN ('UPLOADING', 'UPLOADED')";
+    /** Uploading: a file past INGESTED not yet receipted, or a part of a file still INGESTING on its way (issue #21). */
+    private static final String UPLOADING = """
+            SELECT count(*) FROM evidence_files f WHERE f.state IN ('UPLOADING', 'UPLOADED') OR (f.state = 'INGESTING'
+              AND EXISTS (SELECT 1 FROM parts p WHERE p.file_id = f.id AND p.upload_url IS NOT NULL AND p.uploaded_at IS NULL))""";
     private static final String UPLOAD_STEPS = """
             SELECT count(*) FROM audit WHERE seq > ? AND action IN ('file-uploading', 'file-uploaded', 'file-receipted')""";
     /** Moves whenever an upload makes progress or gets a URL. */
