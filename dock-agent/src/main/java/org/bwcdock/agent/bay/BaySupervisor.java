@@ -71,6 +71,7 @@ final class BaySupervisor implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService thread;
     private final Refusals refusals;
+    private final KeptParts keptParts;
     private final Object viewLock = new Object();
     /** Written only under {@link #viewLock}; read without it (an immutable snapshot). */
     private volatile BayView view;
@@ -95,6 +96,7 @@ final class BaySupervisor implements AutoCloseable {
         this.clock = clock;
         this.view = BayView.empty(bay);
         this.refusals = new Refusals(ledger, bay);
+        this.keptParts = new KeptParts(ledger, ingestor, bay);
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "bwcdock-bay-" + bay));
     }
 
@@ -200,7 +202,7 @@ final class BaySupervisor implements AutoCloseable {
         for (Skipped s : listing.refused()) {
             refusals.listed(cameraId, s.relativePath(), s.reason());
         }
-        discardStaleParts();
+        keptParts.discardStale(cameraId, listing.files());
         long total = listing.files().stream().mapToLong(FootageFile::size).sum();
         long before = 0;
         int found = listing.files().size();
@@ -227,8 +229,7 @@ final class BaySupervisor implements AutoCloseable {
             }
         }
         // Parts an interrupted ingest left durable (and maybe uploaded) are kept; the rest is read again.
-        List<PartRecord> kept = ingestor.keepable(ledger.parts(id));
-        ledger.discardParts(id, kept.size());
+        List<PartRecord> kept = keptParts.forResume(id);
         ledger.transition(id, FileState.DISCOVERED, FileState.INGESTING, kept.isEmpty() ? null
                 : "resumed after " + kept.size() + " durable part(s)");
         IngestRequest req = new IngestRequest(id, cameraId, bay, officer, f.relativePath(), null, f.size(),
@@ -275,23 +276,6 @@ final class BaySupervisor implements AutoCloseable {
             FileState to = e.retryable() ? FileState.FAILED : FileState.QUARANTINED;
             ledger.transition(id, FileState.INGESTING, to, e.getMessage());
             log.warn("{} ({})", e.getMessage(), to);
-        }
-    }
-
-    /**
-     * Parts kept from an interrupted ingest of a file that is no longer on the camera as it was (other
-     * size or mtime, or gone): that ingest will never resume, so its parts leave the spool.
-     */
-    private void discardStaleParts() throws IOException {
-        for (EvidenceFile ef : ledger.filesOf(cameraId)) {
-            boolean listed = listing.files().stream().anyMatch(f -> f.relativePath().equals(ef.relativePath())
-                    && f.size() == ef.size() && f.mtimeMillis() == ef.mtimeMillis());
-            if (ef.state() == FileState.DISCOVERED && !listed && !ledger.parts(ef.id()).isEmpty()) {
-                ingestor.discard(ef.id());
-                ledger.discardParts(ef.id(), 0);
-                log.info("camera {} bay {}: {}: changed since its ingest was interrupted; its kept parts discarded",
-                        cameraId, bay, ef.relativePath());
-            }
         }
     }
 
