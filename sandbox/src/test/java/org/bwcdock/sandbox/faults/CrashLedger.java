@@ -46,6 +46,9 @@ final class CrashLedger {
             SELECT count(*) FROM evidence_files f WHERE f.state = 'INGESTING' AND EXISTS (SELECT 1 FROM parts p
               WHERE p.file_id = f.id) AND EXISTS (SELECT 1 FROM audit a WHERE a.seq > ? AND a.action = 'file-ingesting'
               AND a.subject = f.camera_id || ':' || f.relative_path)""";
+    /** As {@link #AT_PART_BOUNDARY}, and the server has confirmed bytes of one of its parts: mid-ingest, mid-upload. */
+    private static final String UPLOADED_AT_PART_BOUNDARY = AT_PART_BOUNDARY.replace("WHERE p.file_id = f.id)",
+            "WHERE p.file_id = f.id AND p.confirmed_offset > 0)");
     /** Parts of files still INGESTING that the server confirmed something of: upload overlapping the ingest. */
     private static final String UPLOADED_WHILE_INGESTING = """
             SELECT count(*) FROM parts p JOIN evidence_files f ON f.id = p.file_id
@@ -80,6 +83,10 @@ final class CrashLedger {
 
     boolean atPartBoundarySince(long seq) throws SQLException {
         return count(AT_PART_BOUNDARY, seq) > 0;
+    }
+
+    boolean uploadedAtPartBoundarySince(long seq) throws SQLException {
+        return count(UPLOADED_AT_PART_BOUNDARY, seq) > 0;
     }
 
     long partsUploadedWhileIngesting() throws SQLException {
