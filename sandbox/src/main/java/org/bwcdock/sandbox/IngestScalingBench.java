@@ -31,7 +31,8 @@ import java.util.SplittableRandom;
  * in its own JVM, pinned with {@code taskset} to 1 or 2 CPUs (and told so with
  * {@code -XX:ActiveProcessorCount}); the variants alternate round by round and the medians are
  * printed with the 2-core / 1-core ratio. The spool is in memory where /dev/shm has room, so the
- * figure is the CPU's, not the disk's. Called from {@link Bench}; its own class so as not to mix with
+ * figure is the CPU's, not the disk's. Parts of {@value #PART_MIB} MiB: small enough against the
+ * read-ahead that one file's parts can be encrypted side by side ({@code encryptThreads} = the cores). Called from {@link Bench}; its own class so as not to mix with
  * the other rows there.
  */
 final class IngestScalingBench {
@@ -39,13 +40,15 @@ final class IngestScalingBench {
     static final List<String> PI4_FLAGS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-UseAES", "-XX:-UseAESIntrinsics",
             "-XX:-UseSHA", "-XX:-UseSHA256Intrinsics");
 
+    static final int PART_MIB = 8;
+
     private IngestScalingBench() {
     }
 
-    /** @param quick one round of 8 MiB: only that it runs (CI); otherwise five rounds of {@code size} */
+    /** @param quick one round of 16 MiB: only that it runs (CI); otherwise five rounds of {@code size} */
     static void run(Path work, long size, boolean quick) throws Exception {
         int rounds = quick ? 1 : Bench.ROUNDS;
-        long bytes = quick ? 8L << 20 : size;
+        long bytes = quick ? 16L << 20 : size;
         int cpus = Math.min(2, Runtime.getRuntime().availableProcessors());
         Path dir = Files.createDirectories(work.resolve("scaling"));
         Path file = dir.resolve("footage.bin");
@@ -77,7 +80,7 @@ final class IngestScalingBench {
                 FileTrees.delete(spool);
             }
         }
-        System.out.printf("ingest scaling (%d MiB, %d round(s), medians; spool %s):%n", bytes >> 20, rounds,
+        System.out.printf("ingest scaling (%d MiB in %d MiB parts, %d round(s), medians; spool %s):%n", bytes >> 20, PART_MIB, rounds,
                 spool.startsWith("/dev/shm") ? "in memory" : "on disk");
         times.forEach((k, v) -> System.out.printf("  %-42s %8.1f MB/s%n", k, bytes / Bench.median(v) / 1e6));
         if (cpus == 2) {
@@ -110,7 +113,7 @@ final class IngestScalingBench {
         public static void main(String[] a) throws Exception {
             Path file = Path.of(a[0]);
             long size = Long.parseLong(a[5]);
-            var settings = new CustodySettings("bench-dock", 64 << 20, PemFiles.readCertificates(Path.of(a[4])),
+            var settings = new CustodySettings("bench-dock", PART_MIB << 20, PemFiles.readCertificates(Path.of(a[4])),
                     org.bwcdock.format.pki.PemFiles.readPrivateKey(Path.of(a[3])), PemFiles.readCertificates(Path.of(a[2])), "bench",
                     Duration.ofMinutes(1), Clock.systemUTC());
             try (Spool spool = Spools.open(Path.of(a[1]), Long.MAX_VALUE); Ingestor ingestor = Ingestors.create(settings, spool)) {
