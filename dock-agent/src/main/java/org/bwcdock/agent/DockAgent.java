@@ -158,6 +158,11 @@ public final class DockAgent implements AutoCloseable {
                         u.poke();
                     }
                 }
+
+                @Override
+                public void partSpooled() {
+                    ingested(); // a part of a file still being read can go already
+                }
             });
             recoverInterruptedIngests();
             removeReceiptedFromSpool();
@@ -194,13 +199,18 @@ public final class DockAgent implements AutoCloseable {
         }
     }
 
-    /** A crash during ingest leaves a file INGESTING with partial parts: discard them, ingest again on the next dock. */
-    private void recoverInterruptedIngests() throws IOException {
+    /**
+     * A crash during ingest leaves a file INGESTING: its parts recorded in the ledger are durable and
+     * stay (some may be uploaded already); the ingest resumes after them when the camera is docked.
+     * Anything else of it in the spool (a part being written, a manifest) is removed then.
+     */
+    private void recoverInterruptedIngests() {
         for (EvidenceFile f : ledger.filesIn(FileState.INGESTING)) {
-            spool.deleteAll(f.id());
-            ledger.transition(f.id(), FileState.INGESTING, FileState.DISCOVERED, "agent restarted during ingest; parts discarded");
-            log.info("camera {}: {}: interrupted ingest discarded; it starts again when the camera is docked",
-                    f.cameraId(), f.relativePath());
+            int kept = ledger.parts(f.id()).size();
+            ledger.transition(f.id(), FileState.INGESTING, FileState.DISCOVERED,
+                    "agent restarted during ingest; " + kept + " durable part(s) kept to resume");
+            log.info("camera {}: {}: interrupted ingest; it resumes after {} durable part(s) when the camera is docked",
+                    f.cameraId(), f.relativePath(), kept);
         }
     }
 
@@ -221,7 +231,8 @@ public final class DockAgent implements AutoCloseable {
 
     private CustodySettings custodySettings() {
         return new CustodySettings(config.dockId(), config.spool().partSizeBytes(), credentials.recipients,
-                credentials.signingKey, credentials.signingChain, Version.current(), Defaults.SPOOL_WAIT, clock);
+                credentials.signingKey, credentials.signingChain, Version.current(), Defaults.SPOOL_WAIT, clock,
+                config.spool().encryptThreads());
     }
 
     /** The one place a sink's config value meets its class. */

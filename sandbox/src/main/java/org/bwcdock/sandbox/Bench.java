@@ -46,12 +46,14 @@ public final class Bench {
         boolean scale = true;
         boolean start = true;
         Optional<Path> jfr = Optional.empty();
+        boolean quick = false;
         int startRounds = ROUNDS;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--size-mib" -> mib = Long.parseLong(args[++i]);
                     case "--quick" -> {
+                        quick = true;
                         mib = 64;
                         bays = List.of(1, 2);
                         sizesMib = List.of(16L);
@@ -73,6 +75,7 @@ public final class Bench {
         boolean ok = true;
         try {
             CpuFloor.Floor floor = run(work, mib << 20);
+            IngestScalingBench.run(work, Math.min(mib, 256) << 20, quick); // issue #21.2: cores × AES/SHA instructions
             if (scale) {
                 List<ScaleBench.Scenario> scenarios = scenarios(bays, sizesMib);
                 ScaleBench.requireDisk(work, scenarios);

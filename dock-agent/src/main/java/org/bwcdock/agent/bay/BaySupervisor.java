@@ -16,6 +16,7 @@ import org.bwcdock.agent.ledger.CameraRecord;
 import org.bwcdock.agent.ledger.EvidenceFile;
 import org.bwcdock.agent.ledger.FileState;
 import org.bwcdock.agent.ledger.Ledger;
+import org.bwcdock.agent.ledger.PartRecord;
 import org.bwcdock.agent.system.ClockSync;
 import org.bwcdock.agent.usb.UsbDevice;
 import org.bwcdock.agent.volume.CameraVolume;
@@ -74,6 +75,7 @@ final class BaySupervisor implements AutoCloseable {
     private final ClockSync clockSync;
     private final ExecutorService thread;
     private final Refusals refusals;
+    private final KeptParts keptParts;
     private final Object viewLock = new Object();
     /** Written only under {@link #viewLock}; read without it (an immutable snapshot). */
     private volatile BayView view;
@@ -100,6 +102,7 @@ final class BaySupervisor implements AutoCloseable {
         this.clockSync = clockSync;
         this.view = BayView.empty(bay);
         this.refusals = new Refusals(ledger, bay);
+        this.keptParts = new KeptParts(ledger, ingestor, bay);
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "bwcdock-bay-" + bay));
     }
 
@@ -206,6 +209,7 @@ final class BaySupervisor implements AutoCloseable {
         for (Skipped s : listing.refused()) {
             refusals.listed(cameraId, s.relativePath(), s.reason());
         }
+        keptParts.discardStale(cameraId, listing.files());
         cameraClock = measureClock(policy, info, infoReadAt, at);
         long total = listing.files().stream().mapToLong(FootageFile::size).sum();
         long before = 0;
@@ -246,7 +250,10 @@ final class BaySupervisor implements AutoCloseable {
                 return; // already ingested (or further): read once, never twice
             }
         }
-        ledger.transition(id, FileState.DISCOVERED, FileState.INGESTING, null);
+        // Parts an interrupted ingest left durable (and maybe uploaded) are kept; the rest is read again.
+        List<PartRecord> kept = keptParts.forResume(id);
+        ledger.transition(id, FileState.DISCOVERED, FileState.INGESTING, kept.isEmpty() ? null
+                : "resumed after " + kept.size() + " durable part(s)");
         IngestRequest req = new IngestRequest(id, cameraId, bay, officer, f.relativePath(), null, f.size(),
                 f.mtimeMillis(), ledger.auditHead(), new Manifest.ClockEvidence(clockSync.read(), cameraClock));
         IngestSource source = new IngestSource() {
@@ -261,7 +268,12 @@ final class BaySupervisor implements AutoCloseable {
             }
         };
         try {
-            IngestResult r = ingestor.ingest(req, source, new IngestListener() {
+            IngestResult r = ingestor.ingest(req, kept, source, new IngestListener() {
+                @Override
+                public void partDurable(PartRecord part) {
+                    ledger.recordPart(id, part); // the uploader may send it now, while later parts are read
+                }
+
                 @Override
                 public void progress(long done, long size) {
                     update(v -> v.withIngest(before + done, total));
@@ -275,7 +287,8 @@ final class BaySupervisor implements AutoCloseable {
             });
             ledger.recordIngest(id, r.plaintextSha256(), r.parts(), r.manifestJson(), r.manifestSignature());
         } catch (InterruptedException e) {
-            ledger.transition(id, FileState.INGESTING, FileState.DISCOVERED, "camera removed during ingest; parts discarded");
+            ledger.transition(id, FileState.INGESTING, FileState.DISCOVERED,
+                    "ingest cancelled (camera removed or agent stopping); its durable parts are kept to resume");
             throw e;
         } catch (IngestException e) {
             if (e.refused()) {

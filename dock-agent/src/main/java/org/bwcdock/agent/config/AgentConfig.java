@@ -51,7 +51,8 @@ public record AgentConfig(
                 .append(", state in ").append(stateDirectory).append('\n');
         s.append("identity: ").append(identity.certificate()).append(" (key ").append(identity.privateKey()).append(")\n");
         s.append("spool: ").append(spool.directory()).append(", quota ").append(spool.quotaBytes())
-                .append(" bytes, parts of ").append(spool.partSizeBytes()).append(" bytes\n");
+                .append(" bytes, parts of ").append(spool.partSizeBytes()).append(" bytes, encrypted on up to ")
+                .append(spool.encryptThreads()).append(" thread(s)\n");
         for (Bay b : bays) {
             s.append("bay ").append(b.number()).append(": USB port ").append(b.usbPort())
                     .append(b.leds().map(l -> ", LEDs on GPIO " + l.green() + "/" + l.amber() + "/" + l.red()).orElse(""))
@@ -93,8 +94,10 @@ public record AgentConfig(
     /**
      * @param cameraShareBytes what one camera may hold while another holds or waits for room; empty:
      *                         the quota divided by the number of bays
+     * @param encryptThreads how many parts of one file may be encrypted at once, each on its own thread
      */
-    public record Spool(Path directory, long quotaBytes, int partSizeBytes, java.util.OptionalLong cameraShareBytes) {
+    public record Spool(Path directory, long quotaBytes, int partSizeBytes, java.util.OptionalLong cameraShareBytes,
+                        int encryptThreads) {
         /** The share in force for a dock of {@code bays} bays. */
         public long cameraShare(int bays) {
             return cameraShareBytes.orElse(quotaBytes / Math.max(1, bays));

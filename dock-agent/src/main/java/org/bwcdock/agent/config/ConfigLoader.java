@@ -160,8 +160,11 @@ public final class ConfigLoader {
         if (quota > 0 && share.isPresent() && share.getAsLong() > quota) {
             t.problem("cameraShare", share.getAsLong() + " bytes is larger than spool.quota (" + quota + " bytes)");
         }
+        // The parts of one file encrypted at once, each on its own thread (issue #21); default: one per processor.
+        int threads = t.integer("encryptThreads", 1, org.bwcdock.agent.custody.CustodySettings.MAX_ENCRYPT_THREADS)
+                .map(Long::intValue).orElse(org.bwcdock.agent.custody.CustodySettings.defaultEncryptThreads());
         t.rejectUnknownKeys();
-        return new Spool(dir, quota, (int) part, share);
+        return new Spool(dir, quota, (int) part, share, threads);
     }
 
     private Usb usb(Table t) {

@@ -12,41 +12,48 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
- * Two threads per ingest, so that hashing and encrypting overlap on two cores: the caller's thread
- * reads the camera and computes the whole-file and per-part SHA-256; an encrypt thread runs
- * AES-GCM, the ciphertext SHA-256 and the durable spool write. They share a small pool of 64 KiB
- * buffers, so memory stays constant whatever the file size.
+ * One ingest: the caller's thread reads the camera once, in order, and computes the whole-file SHA-256;
+ * the parts are encrypted on up to {@link CustodySettings#encryptThreads()} encrypt threads at once
+ * (each part's SHA-256, AES-GCM, ciphertext SHA-256 and spool write on one thread) and committed on
+ * sync threads ({@link PartDispatch}). Buffers are 64 KiB, a fixed pool per ingest plus what the
+ * dock-wide {@link ReadAhead} lends, so memory stays bounded whatever the file size.
  */
 final class CmsIngestor implements Ingestor {
     private static final Logger log = LoggerFactory.getLogger(CmsIngestor.class);
     /** JCE's fast path wants at most 64 KiB per update (NOTES.md). */
     static final int CHUNK = 64 * 1024;
-    private static final int BUFFERS = 32;
+    /** Each ingest's own buffers: 2 MiB. */
+    static final int BUFFERS = 32;
+    /** What all ingests together may borrow beyond their own (8 MiB), when parts are encrypted on several threads. */
+    static final int READ_AHEAD_BUFFERS = 128;
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final CustodySettings settings;
     private final Spool spool;
     private final SecureRandom random = new SecureRandom();
     private final Recipients recipients;
-        private final ExecutorService encryptors;
+    private final ReadAhead readAhead = new ReadAhead(READ_AHEAD_BUFFERS);
+    private final ExecutorService encryptors;
     private final ExecutorService syncers;
     private final Thread warmUp;
 
@@ -62,37 +69,34 @@ final class CmsIngestor implements Ingestor {
     }
 
     @Override
-    public IngestResult ingest(IngestRequest req, IngestSource source, IngestListener listener)
+    public IngestResult ingest(IngestRequest req, List<PartRecord> kept, IngestSource source, IngestListener listener)
             throws IngestException, InterruptedException {
+        int total = partCount(req, settings);
+        for (int i = 0; i < kept.size(); i++) {
+            if (kept.get(i).index() != i || i >= total) {
+                throw new IllegalArgumentException(req.where() + ": kept parts are not a prefix of the file's " + total + " part(s)");
+            }
+        }
+        Set<String> keep = kept.stream().map(PartRecord::spoolFile).collect(Collectors.toSet());
         try {
-            spool.deleteAll(req.fileId());
+            spool.deleteAllExcept(req.fileId(), keep);
         } catch (IOException e) {
             throw new IngestException(req.where() + ": cannot clear old spool parts: " + e.getMessage(), true, e);
         }
-        long started = settings.clock().millis();
-        BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
-        BlockingQueue<Chunk> work = new ArrayBlockingQueue<>(BUFFERS + 1);
-        for (int i = 0; i < BUFFERS; i++) {
-            free.add(new byte[CHUNK]);
+        if (!kept.isEmpty()) {
+            log.info("{}: resuming an interrupted ingest after {} durable part(s) of {}", req.where(), kept.size(), total);
         }
-        // The encrypt task may not have started when an ingest fails early: whoever flips "claimed"
-        // first decides whether the task runs, so the abort path never waits for a task that never ran.
-        java.util.concurrent.CountDownLatch writerDone = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
-        Future<List<PartRecord>> writer = encryptors.submit(() -> {
-            if (!claimed.compareAndSet(false, true)) {
-                return List.of();
-            }
-            try {
-                return new PartWriter(req, settings, spool, recipients, random, syncers, listener).write(work, free);
-            } finally {
-                writerDone.countDown();
-            }
-        });
+        long started = settings.clock().millis();
+        Set<String> durable = ConcurrentHashMap.newKeySet();
+        durable.addAll(keep);
+        PartDispatch dispatch = new PartDispatch(req, settings, spool, recipients, random, encryptors, syncers, listener,
+                readAhead, kept.size(), durable);
         boolean ok = false;
+        boolean cancelled = false;
         try {
-            String sha256 = readAndHash(req, source, work, free, writer, listener);
-            List<PartRecord> parts = await(req, writer);
+            String sha256 = readAndHash(req, kept, source, dispatch, listener);
+            List<PartRecord> parts = new ArrayList<>(kept);
+            parts.addAll(dispatch.finish());
             byte[] manifest = manifest(req, sha256, parts, started);
             byte[] signature = ManifestSignatures.sign(manifest, settings.signingKey(), settings.signingChain());
             durable(Spool.manifestName(req.fileId()), manifest);
@@ -101,29 +105,54 @@ final class CmsIngestor implements Ingestor {
             log.info("{}: ingested {} bytes in {} part(s), sha256 {}", req.where(), req.size(), parts.size(), sha256);
             return new IngestResult(sha256, parts, manifest, signature);
         } catch (InterruptedIOException e) {
+            cancelled = true;
             throw interrupted(req);
+        } catch (InterruptedException e) {
+            cancelled = true;
+            throw e;
         } catch (IOException e) {
             throw new IngestException(req.where() + ": " + e.getMessage(), true, e);
         } finally {
             if (!ok) {
-                if (claimed.compareAndSet(false, true)) {
-                    writerDone.countDown(); // the task never started and now never will
-                }
-                writer.cancel(true);
-                work.clear();
-                work.offer(Chunk.ABORT);
-                // The encrypt thread may be committing a part right now: let it stop before deleting.
-                awaitEvenIfInterrupted(writerDone, req);
-                discard(req);
+                // Encrypt and sync threads may be writing or committing parts right now: stop them before deleting.
+                dispatch.abort();
+                // Cancelled: the parts told durable stay for a resumed ingest. Failed: nothing stays.
+                discard(req, cancelled ? Set.copyOf(durable) : Set.of());
             }
+            dispatch.close();
         }
     }
 
-    private String readAndHash(IngestRequest req, IngestSource source, BlockingQueue<Chunk> work,
-                               BlockingQueue<byte[]> free, Future<List<PartRecord>> writer, IngestListener listener)
-            throws IOException, InterruptedException, IngestException {
+    static int partCount(IngestRequest req, CustodySettings settings) {
+        return (int) Math.max(1, (req.size() + settings.partSize() - 1) / settings.partSize());
+    }
+
+    @Override
+    public List<PartRecord> keepable(List<PartRecord> recorded) {
+        List<PartRecord> out = new ArrayList<>();
+        for (PartRecord p : recorded) {
+            Path f = spool.resolve(p.spoolFile());
+            try {
+                if (p.index() != out.size() || !Files.isRegularFile(f) || Files.size(f) != p.ciphertextLength()) {
+                    break;
+                }
+            } catch (IOException e) {
+                break;
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    @Override
+    public void discard(long fileId) throws IOException {
+        spool.deleteAll(fileId);
+    }
+
+    private String readAndHash(IngestRequest req, List<PartRecord> kept, IngestSource source, PartDispatch dispatch,
+                               IngestListener listener) throws IOException, InterruptedException, IngestException {
         MessageDigest whole = sha256();
-        MessageDigest part = sha256();
+        MessageDigest keptPart = sha256(); // only for parts kept from an interrupted ingest: the others hash their own
         int partSize = settings.partSize();
         long size = req.size();
         long done = 0;
@@ -132,7 +161,7 @@ final class CmsIngestor implements Ingestor {
             int index = 0;
             long inPart = 0;
             do {
-                byte[] buf = takeBuffer(free, writer, req);
+                byte[] buf = dispatch.buffer();
                 int want = (int) Math.min(CHUNK, Math.min(partSize - inPart, size - done));
                 int got = readFully(in, buf, want, req, done);
                 if (got < want) {
@@ -140,11 +169,19 @@ final class CmsIngestor implements Ingestor {
                             + " of " + size + " (it changed while being read)");
                 }
                 whole.update(buf, 0, got);
-                part.update(buf, 0, got);
                 done += got;
                 inPart += got;
                 boolean last = inPart == partSize || done == size;
-                work.put(new Chunk(buf, got, index, inPart - got, last, last ? hex(part.digest()) : null));
+                if (index < kept.size()) {
+                    keptPart.update(buf, 0, got);
+                    dispatch.recycle(buf);
+                    if (last && !hex(keptPart.digest()).equals(kept.get(index).plaintextSha256())) {
+                        throw new FileChangedException(req.where() + ": part " + index + " read again differs from the part"
+                                + " kept from the interrupted ingest (the file changed)");
+                    }
+                } else {
+                    dispatch.put(new Chunk(buf, got, index, last));
+                }
                 if (last) {
                     index++;
                     inPart = 0;
@@ -185,37 +222,6 @@ final class CmsIngestor implements Ingestor {
         }
     }
 
-    /** Waits for a free buffer; if the encrypt thread failed meanwhile, surfaces its error instead. */
-    private static byte[] takeBuffer(BlockingQueue<byte[]> free, Future<List<PartRecord>> writer, IngestRequest req)
-            throws InterruptedException, IOException, IngestException {
-        while (true) {
-            byte[] b = free.poll(200, TimeUnit.MILLISECONDS);
-            if (b != null) {
-                return b;
-            }
-            if (writer.isDone()) {
-                await(req, writer);
-                throw new IOException("encrypt thread stopped early");
-            }
-        }
-    }
-
-    private static List<PartRecord> await(IngestRequest req, Future<List<PartRecord>> writer)
-            throws IngestException, InterruptedException, IOException {
-        try {
-            return writer.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IngestException ie) {
-                throw ie;
-            }
-            if (cause instanceof InterruptedException) {
-                throw interrupted(req);
-            }
-            throw new IOException("encrypting failed: " + cause.getMessage(), cause);
-        }
-    }
-
     private byte[] manifest(IngestRequest req, String sha256, List<PartRecord> parts, long started) throws IOException {
         List<Manifest.Part> list = parts.stream().map(p -> new Manifest.Part(p.index(), p.offset(), p.length(),
                 p.plaintextSha256(), p.ciphertextSha256(), p.ciphertextLength())).toList();
@@ -238,25 +244,9 @@ final class CmsIngestor implements Ingestor {
         }
     }
 
-    /** A cancelled ingest must still clean up: wait for the encrypt thread, then restore the interrupt. */
-    private static void awaitEvenIfInterrupted(java.util.concurrent.CountDownLatch done, IngestRequest req) {
-        boolean interrupted = Thread.interrupted();
+    private void discard(IngestRequest req, Set<String> keep) {
         try {
-            if (!done.await(30, TimeUnit.SECONDS)) {
-                log.warn("{}: encrypt thread did not stop within 30 s", req.where());
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void discard(IngestRequest req) {
-        try {
-            spool.deleteAll(req.fileId());
+            spool.deleteAllExcept(req.fileId(), keep);
         } catch (IOException e) {
             log.warn("{}: could not remove partial spool files: {}", req.where(), e.getMessage());
         }

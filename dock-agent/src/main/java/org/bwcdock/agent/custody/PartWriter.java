@@ -3,143 +3,72 @@ package org.bwcdock.agent.custody;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataStreamGenerator;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.RecipientInfoGenerator;
-import org.bwcdock.agent.ledger.PartRecord;
 import org.bwcdock.agent.spool.Spool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
- * The encrypt thread's half of one ingest: takes the plaintext chunks in order, writes each part
- * as CMS AuthEnvelopedData (AES-256-GCM) into the spool while hashing the ciphertext, and hands
- * each finished part to a sync thread, so that the fsync of part k overlaps the encryption of
- * part k+1. Spool room for the whole file is admitted before the first byte is written.
+ * One part on one encrypt thread: takes the part's plaintext chunks in order, hashes them (the
+ * part's SHA-256), writes CMS AuthEnvelopedData (AES-256-GCM) into a pending spool file while hashing
+ * the ciphertext, and gives every buffer back as soon as it is encrypted. Several parts of one file
+ * run at once on different threads ({@link PartDispatch}); the commit (fsync) is not done here.
  */
 final class PartWriter {
-    private static final Logger log = LoggerFactory.getLogger(PartWriter.class);
-    /** CMS framing + recipient infos + tag, on top of the plaintext length. */
-    private static final int PART_OVERHEAD = 16 * 1024;
-
     private final IngestRequest req;
-    private final CustodySettings settings;
     private final Spool spool;
     private final Recipients recipients;
     private final SecureRandom random;
-    private final ExecutorService syncers;
-    private final IngestListener listener;
+    private final int index;
 
-    PartWriter(IngestRequest req, CustodySettings settings, Spool spool, Recipients recipients, SecureRandom random,
-               ExecutorService syncers, IngestListener listener) {
+    /** What an encrypted part leaves for its commit. */
+    record Written(int index, Spool.Pending pending, String plaintextSha256, String ciphertextSha256) {
+    }
+
+    PartWriter(IngestRequest req, Spool spool, Recipients recipients, SecureRandom random, int index) {
         this.req = req;
-        this.settings = settings;
         this.spool = spool;
         this.recipients = recipients;
         this.random = random;
-        this.syncers = syncers;
-        this.listener = listener;
+        this.index = index;
     }
 
-    List<PartRecord> write(BlockingQueue<Chunk> work, BlockingQueue<byte[]> free) throws Exception {
-        // fsync of a 64 MiB part takes tens of milliseconds; it runs on a sync thread while the next
-        // part is already being encrypted, so the disk and the CPU work at the same time.
-        List<Future<PartRecord>> committed = new ArrayList<>();
-        Spool.Pending pending = null;
-        OutputStream cms = null;
-        DigestOutputStream counted = null;
-        long reserved = 0;
-        long unclaimed = 0; // room admitted for the whole file that no part has taken yet
+    /** @throws InterruptedException on {@link Chunk#ABORT}: the pending file is removed */
+    Written write(BlockingQueue<Chunk> chunks, BlockingQueue<byte[]> free) throws IOException, InterruptedException {
+        MessageDigest plain = CmsIngestor.sha256();
+        Spool.Pending pending = spool.create(Spool.partName(req.fileId(), index));
+        boolean done = false;
         try {
+            DigestOutputStream counted = new DigestOutputStream(new BufferedOutputStream(pending.stream(), 256 * 1024),
+                    CmsIngestor.sha256());
+            OutputStream cms = openCms(counted);
             while (true) {
-                Chunk c = work.take();
+                Chunk c = chunks.take();
                 if (c == Chunk.ABORT) {
                     throw new InterruptedException("ingest aborted");
                 }
-                if (cms == null) {
-                    if (c.part() == 0) {
-                        unclaimed = admit();
-                    }
-                    reserved = partLength(c.part()) + PART_OVERHEAD;
-                    unclaimed -= reserved;
-                    pending = spool.create(Spool.partName(req.fileId(), c.part()));
-                    counted = new DigestOutputStream(new BufferedOutputStream(pending.stream(), 256 * 1024), CmsIngestor.sha256());
-                    cms = openCms(counted);
-                }
+                plain.update(c.buffer(), 0, c.length());
                 cms.write(c.buffer(), 0, c.length());
                 free.put(c.buffer());
                 if (c.lastOfPart()) {
                     cms.close();
                     counted.flush();
-                    committed.add(commitLater(c, pending, CmsIngestor.hex(counted.getMessageDigest().digest()), reserved));
-                    pending = null;
-                    reserved = 0;
-                    cms = null;
-                    if ((long) c.part() * settings.partSize() + partLength(c.part()) >= req.size()) {
-                        List<PartRecord> parts = new ArrayList<>();
-                        for (Future<PartRecord> f : committed) {
-                            parts.add(f.get());
-                        }
-                        return parts;
-                    }
+                    done = true;
+                    return new Written(index, pending, CmsIngestor.hex(plain.digest()),
+                            CmsIngestor.hex(counted.getMessageDigest().digest()));
                 }
             }
         } finally {
-            if (pending != null) {
-                pending.close();
-            }
-            if (reserved > 0) {
-                spool.release(reserved);
-            }
-            if (unclaimed > 0) {
-                spool.release(unclaimed);
-            }
-            for (Future<PartRecord> f : committed) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    log.debug("{}: part commit failed during abort: {}", req.where(), e.getCause().toString());
-                }
+            if (!done) {
+                pending.close(); // removes the temp file
             }
         }
-    }
-
-    /** Spool room for every part of the file, admitted before the first part is written ({@link Spool#admit}). */
-    private long admit() throws InterruptedException, IngestException {
-        long room = 0;
-        int parts = (int) Math.max(1, (req.size() + settings.partSize() - 1) / settings.partSize());
-        for (int i = 0; i < parts; i++) {
-            room += partLength(i) + PART_OVERHEAD;
-        }
-        if (!spool.admit(req.cameraId(), req.fileId(), room, settings.spoolWait(), listener::waitingForSpool)) {
-            throw new IngestException(req.where() + ": spool stayed full for " + settings.spoolWait()
-                    + "; will retry", true, null);
-        }
-        return room;
-    }
-
-    private Future<PartRecord> commitLater(Chunk last, Spool.Pending pending, String cipherSha256, long reserved) {
-        return syncers.submit(() -> {
-            try (pending) {
-                long length = pending.commit();
-                spool.release(reserved - length);
-                return new PartRecord(last.part(), (long) last.part() * settings.partSize(), partLength(last.part()),
-                        last.partSha256(), cipherSha256, length, Spool.partName(req.fileId(), last.part()), null, 0);
-            } catch (IOException | RuntimeException e) {
-                spool.release(reserved);
-                throw e;
-            }
-        });
     }
 
     private OutputStream openCms(OutputStream out) throws IOException {
@@ -153,10 +82,5 @@ final class PartWriter {
         } catch (GeneralSecurityException | CMSException e) {
             throw new IOException("cannot start CMS encryption: " + e.getMessage(), e);
         }
-    }
-
-    private long partLength(int index) {
-        long offset = (long) index * settings.partSize();
-        return Math.min(settings.partSize(), req.size() - offset);
     }
 }

@@ -36,6 +36,22 @@ public interface EvidenceFiles {
      */
     void recordIngest(long fileId, String plaintextSha256, List<PartRecord> parts, byte[] manifest, byte[] manifestSignature);
 
+    /**
+     * One part of a file still INGESTING, durable in the spool: recorded at once so that its upload
+     * can start while later parts are read, and a restart keeps it. Parts are recorded in index order.
+     * Throws {@link IllegalTransitionException} if the file is not INGESTING.
+     */
+    void recordPart(long fileId, PartRecord part);
+
+    /**
+     * Forgets the parts of a file not yet INGESTED from index {@code fromIndex} on (their spool files
+     * are gone or will not be used); how many. A file that failed its ingest loses its parts with the move.
+     */
+    int discardParts(long fileId, int fromIndex);
+
+    /** Files still INGESTING with a recorded part the server does not hold all of yet, oldest first. */
+    List<EvidenceFile> ingestingWithPartsToUpload();
+
     /** Parts of the file, by index. */
     List<PartRecord> parts(long fileId);
 

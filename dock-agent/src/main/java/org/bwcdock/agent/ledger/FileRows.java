@@ -122,28 +122,71 @@ final class FileRows {
         }
     }
 
-    static void replaceParts(Connection c, long fileId, List<PartRecord> parts) throws SQLException {
-        try (PreparedStatement del = c.prepareStatement("DELETE FROM parts WHERE file_id = ?")) {
-            del.setLong(1, fileId);
-            del.executeUpdate();
-        }
-        try (PreparedStatement p = c.prepareStatement("""
-                INSERT INTO parts(file_id, idx, offset, length, plaintext_sha256, ciphertext_sha256,
-                  ciphertext_length, spool_file, upload_url, confirmed_offset) VALUES (?,?,?,?,?,?,?,?,?,?)""")) {
-            for (PartRecord part : parts) {
-                p.setLong(1, fileId);
-                p.setInt(2, part.index());
-                p.setLong(3, part.offset());
-                p.setLong(4, part.length());
-                p.setString(5, part.plaintextSha256());
-                p.setString(6, part.ciphertextSha256());
-                p.setLong(7, part.ciphertextLength());
-                p.setString(8, part.spoolFile());
-                p.setString(9, part.uploadUrl());
-                p.setLong(10, part.confirmedOffset());
-                p.addBatch();
+    /**
+     * The file's parts become exactly {@code parts}. Where a part was recorded before with the same
+     * ciphertext (a part recorded while ingesting), its upload URL and confirmed offset stay.
+     */
+    static void replaceParts(Connection c, long fileId, List<PartRecord> parts, long now) throws SQLException {
+        java.util.Map<Integer, PartRecord> before = new java.util.HashMap<>();
+        java.util.Map<Integer, Long[]> times = new java.util.HashMap<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT idx, ciphertext_sha256, upload_url, confirmed_offset, spooled_at, uploaded_at FROM parts WHERE file_id = ?")) {
+            p.setLong(1, fileId);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    before.put(r.getInt(1), new PartRecord(r.getInt(1), 0, 0, null, r.getString(2), 0, null, r.getString(3), r.getLong(4)));
+                    times.put(r.getInt(1), new Long[] {nullableLong(r, 5), nullableLong(r, 6)});
+                }
             }
-            p.executeBatch();
+        }
+        deleteParts(c, fileId, 0);
+        for (PartRecord part : parts) {
+            PartRecord old = before.get(part.index());
+            boolean same = old != null && old.ciphertextSha256().equals(part.ciphertextSha256());
+            Long[] t = same ? times.get(part.index()) : new Long[] {now, null};
+            insertPart(c, fileId, same && part.uploadUrl() == null
+                    ? withUpload(part, old.uploadUrl(), old.confirmedOffset()) : part, t[0] == null ? now : t[0], t[1]);
+        }
+    }
+
+    private static Long nullableLong(ResultSet r, int column) throws SQLException {
+        long v = r.getLong(column);
+        return r.wasNull() ? null : v;
+    }
+
+    private static PartRecord withUpload(PartRecord p, String url, long confirmed) {
+        return new PartRecord(p.index(), p.offset(), p.length(), p.plaintextSha256(), p.ciphertextSha256(),
+                p.ciphertextLength(), p.spoolFile(), url, confirmed);
+    }
+
+    /** One part, durable in the spool, recorded while its file is still being ingested (replacing a row at its index). */
+    static void insertPart(Connection c, long fileId, PartRecord part, long spooledAt, Long uploadedAt) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("""
+                INSERT OR REPLACE INTO parts(file_id, idx, offset, length, plaintext_sha256, ciphertext_sha256,
+                  ciphertext_length, spool_file, upload_url, confirmed_offset, spooled_at, uploaded_at)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""")) {
+            p.setLong(1, fileId);
+            p.setInt(2, part.index());
+            p.setLong(3, part.offset());
+            p.setLong(4, part.length());
+            p.setString(5, part.plaintextSha256());
+            p.setString(6, part.ciphertextSha256());
+            p.setLong(7, part.ciphertextLength());
+            p.setString(8, part.spoolFile());
+            p.setString(9, part.uploadUrl());
+            p.setLong(10, part.confirmedOffset());
+            p.setLong(11, spooledAt);
+            p.setObject(12, uploadedAt);
+            p.executeUpdate();
+        }
+    }
+
+    /** Removes the file's parts from index {@code from} on; how many. */
+    static int deleteParts(Connection c, long fileId, int from) throws SQLException {
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM parts WHERE file_id = ? AND idx >= ?")) {
+            del.setLong(1, fileId);
+            del.setInt(2, from);
+            return del.executeUpdate();
         }
     }
 
@@ -175,16 +218,28 @@ final class FileRows {
         return out;
     }
 
-    /** False when the file has no such part. */
-    static boolean setPartUpload(Connection c, long fileId, int partIndex, String uploadUrl, long confirmedOffset) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(
-                "UPDATE parts SET upload_url = ?, confirmed_offset = ? WHERE file_id = ? AND idx = ?")) {
+    /** False when the file has no such part. Once the server holds all of it, the part is marked uploaded. */
+    static boolean setPartUpload(Connection c, long fileId, int partIndex, String uploadUrl, long confirmedOffset, long now)
+            throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("""
+                UPDATE parts SET upload_url = ?, confirmed_offset = ?,
+                  uploaded_at = CASE WHEN ? IS NOT NULL AND ? >= ciphertext_length THEN coalesce(uploaded_at, ?) END
+                WHERE file_id = ? AND idx = ?""")) {
             p.setString(1, uploadUrl);
             p.setLong(2, confirmedOffset);
-            p.setLong(3, fileId);
-            p.setInt(4, partIndex);
+            p.setString(3, uploadUrl);
+            p.setLong(4, confirmedOffset);
+            p.setLong(5, now);
+            p.setLong(6, fileId);
+            p.setInt(7, partIndex);
             return p.executeUpdate() > 0;
         }
+    }
+
+    /** Files in {@code state} with a recorded part the server does not hold all of yet, by id. */
+    static List<EvidenceFile> withPartsToUpload(Connection c, FileState state) throws SQLException {
+        return select(c, "state = ? AND EXISTS (SELECT 1 FROM parts p WHERE p.file_id = evidence_files.id AND p.uploaded_at IS NULL)",
+                state.name());
     }
 
     static void setReceipt(Connection c, long fileId, byte[] receipt) throws SQLException {

@@ -9,4 +9,8 @@ public interface LedgerListener {
     /** A file became INGESTED: there is something to upload. */
     default void ingested() {
     }
+
+    /** A part of a file still being ingested became durable: it can be uploaded already. */
+    default void partSpooled() {
+    }
 }

@@ -92,6 +92,14 @@ final class Schema {
             """
             ALTER TABLE evidence_files ADD COLUMN manifest_tsr BLOB;
             ALTER TABLE evidence_files ADD COLUMN manifest_tsr_state TEXT;
+            """,
+            // Parts are recorded one by one while the file is INGESTING (each once durable in the spool), so
+            // uploads start before the ingest ends and a restart resumes after the parts already there.
+            // spooled_at: when the part became durable; uploaded_at: when the server confirmed all of it.
+            """
+            ALTER TABLE parts ADD COLUMN spooled_at INTEGER;
+            ALTER TABLE parts ADD COLUMN uploaded_at INTEGER;
+            CREATE INDEX parts_to_upload ON parts(file_id) WHERE uploaded_at IS NULL;
             """);
 
     private Schema() {

@@ -48,6 +48,7 @@ final class SqliteLedger implements Ledger {
     /** What the running transaction did that listeners wait for; told after its commit (guarded by this). */
     private boolean appendedInTx;
     private boolean ingestedInTx;
+    private boolean partInTx;
 
     private SqliteLedger(Connection db, Path file, Clock clock, int outboxCapacity) {
         this.db = db;
@@ -106,6 +107,7 @@ final class SqliteLedger implements Ledger {
             db.setAutoCommit(false);
             appendedInTx = false;
             ingestedInTx = false;
+            partInTx = false;
             try {
                 T result = work.run(db);
                 db.commit();
@@ -130,6 +132,9 @@ final class SqliteLedger implements Ledger {
                 }
                 if (ingestedInTx) {
                     l.ingested();
+                }
+                if (partInTx) {
+                    l.partSpooled();
                 }
             } catch (RuntimeException e) {
                 log.warn("ledger listener failed: {}", e.toString()); // the commit stands; the poll still finds it
@@ -257,6 +262,9 @@ final class SqliteLedger implements Ledger {
             throw new IllegalTransitionException("file " + fileId + " (camera " + who[0] + ", " + who[1] + ") is "
                     + who[2] + ", not " + from + "; refused " + from + " → " + to);
         }
+        if (from == FileState.INGESTING && to != FileState.INGESTED && to != FileState.DISCOVERED) {
+            FileRows.deleteParts(c, fileId, 0); // a failed ingest discards its spool parts; an interrupted one keeps them
+        }
         stateChanged(c, fileId, who[0], who[1], from, to, reason);
     }
 
@@ -273,11 +281,43 @@ final class SqliteLedger implements Ledger {
     public void recordIngest(long fileId, String plaintextSha256, List<PartRecord> parts, byte[] manifest,
                              byte[] manifestSignature) {
         tx("record ingest of file " + fileId, c -> {
-            FileRows.replaceParts(c, fileId, parts);
+            FileRows.replaceParts(c, fileId, parts, now());
             FileRows.setIngest(c, fileId, plaintextSha256, manifest, manifestSignature);
             move(c, fileId, FileState.INGESTING, FileState.INGESTED, null);
             return null;
         });
+    }
+
+    @Override
+    public void recordPart(long fileId, PartRecord part) {
+        tx("record part " + part.index() + " of file " + fileId, c -> {
+            String[] who = FileRows.describe(c, fileId);
+            if (!FileState.INGESTING.name().equals(who[2])) {
+                throw new IllegalTransitionException("file " + fileId + " (camera " + who[0] + ", " + who[1] + ") is "
+                        + who[2] + ", not INGESTING; part " + part.index() + " not recorded");
+            }
+            FileRows.insertPart(c, fileId, part, now(), null);
+            partInTx = true;
+            return null;
+        });
+    }
+
+    @Override
+    public int discardParts(long fileId, int fromIndex) {
+        return tx("discard parts of file " + fileId, c -> {
+            String[] who = FileRows.describe(c, fileId);
+            FileState state = FileState.valueOf(who[2]);
+            if (state != FileState.INGESTING && state != FileState.DISCOVERED) {
+                throw new IllegalTransitionException("file " + fileId + " (camera " + who[0] + ", " + who[1] + ") is "
+                        + state + ": its parts are kept until its receipt");
+            }
+            return FileRows.deleteParts(c, fileId, fromIndex);
+        });
+    }
+
+    @Override
+    public List<EvidenceFile> ingestingWithPartsToUpload() {
+        return tx("list files ingesting with parts to upload", c -> FileRows.withPartsToUpload(c, FileState.INGESTING));
     }
 
     @Override
@@ -288,7 +328,7 @@ final class SqliteLedger implements Ledger {
     @Override
     public void recordPartUpload(long fileId, int partIndex, String uploadUrl, long confirmedOffset) {
         tx("record upload of part " + partIndex + " of file " + fileId, c -> {
-            if (!FileRows.setPartUpload(c, fileId, partIndex, uploadUrl, confirmedOffset)) {
+            if (!FileRows.setPartUpload(c, fileId, partIndex, uploadUrl, confirmedOffset, now())) {
                 throw new LedgerException("file " + fileId + " has no part " + partIndex);
             }
             return null;

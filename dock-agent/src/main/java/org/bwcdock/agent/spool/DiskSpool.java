@@ -200,13 +200,18 @@ final class DiskSpool implements Spool {
 
     @Override
     public void deleteAll(long fileId) throws IOException {
+        deleteAllExcept(fileId, java.util.Set.of());
+    }
+
+    @Override
+    public void deleteAllExcept(long fileId, java.util.Set<String> keep) throws IOException {
         String prefix = "f" + fileId + "-p";
         String manifest = "f" + fileId + ".manifest.";
         long freed = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String n = f.getFileName().toString();
-                if (n.startsWith(prefix) || n.startsWith(manifest)) {
+                if ((n.startsWith(prefix) || n.startsWith(manifest)) && !keep.contains(n)) {
                     long size = Files.size(f);
                     Files.delete(f);
                     if (!n.endsWith(TMP)) {

@@ -63,6 +63,12 @@ public interface Spool extends AutoCloseable {
     /** Deletes every spool file of evidence file {@code fileId} (after its receipt, or an aborted ingest). */
     void deleteAll(long fileId) throws IOException;
 
+    /**
+     * Like {@link #deleteAll}, but keeps the spool files named in {@code keep}: the durable parts an
+     * interrupted ingest left, which a resumed ingest reuses.
+     */
+    void deleteAllExcept(long fileId, java.util.Set<String> keep) throws IOException;
+
     /** The evidence files that have anything in the spool (parts, manifest, signature; not temp files), by id. */
     java.util.SortedSet<Long> fileIds() throws IOException;
 

@@ -49,6 +49,15 @@ public interface EvidenceSink extends AutoCloseable {
      */
     java.util.Optional<String> attachManifestTimestamp(String evidenceId, byte[] tsr) throws UploadException, InterruptedException;
 
+    /**
+     * Uploads one part before its file can be committed (the file is still being ingested; the
+     * commit comes later with {@link #deliver}, which finds the part complete). One attempt: the caller
+     * retries later. Resumes from {@code part.uploadUrl()} if the server still has it.
+     *
+     * @throws UploadException the part is not (all) at the server; retryable or not, as it says
+     */
+    void sendPart(String where, Part part, Listener listener) throws UploadException, InterruptedException;
+
     /** Bytes per second for all uploads together; 0 = unlimited. Takes effect at once. */
     void bandwidth(long bytesPerSecond);
 

@@ -104,7 +104,7 @@ final class TusSink implements EvidenceSink {
                     }
                 }
                 for (Part p : d.parts()) {
-                    sendPart(d, p, urls, listener, mayBeCommitted);
+                    sendPart(d.where(), p, urls, listener, mayBeCommitted);
                     deadline += throttle.awaitOpen();
                 }
                 return commitAndVerify(d, urls);
@@ -123,6 +123,21 @@ final class TusSink implements EvidenceSink {
                 log.warn("{}: {}; retrying with backoff", d.where(), e.getMessage());
                 backoff.pause(); // interrupted when the uploader closes
             }
+        }
+    }
+
+    @Override
+    public void sendPart(String where, Part p, Listener listener) throws UploadException, InterruptedException {
+        List<String> urls = new ArrayList<>(java.util.Collections.nCopies(p.index() + 1, (String) null));
+        urls.set(p.index(), p.uploadUrl());
+        try {
+            throttle.awaitOpen();
+            sendPart(where, p, urls, listener, false);
+        } catch (Vanished v) {
+            throw new IllegalStateException("a part sent ahead of its commit cannot have been committed", v);
+        } catch (Retry | IOException e) {
+            throw new UploadException(where + ": part " + p.index() + ": " + (e.getMessage() == null ? e : e.getMessage()),
+                    !tlsRefused(e), e);
         }
     }
 
@@ -149,7 +164,7 @@ final class TusSink implements EvidenceSink {
      *
      * @throws Vanished if {@code mayBeCommitted} and the server no longer knows the part's upload
      */
-    private void sendPart(Delivery d, Part p, List<String> urls, Listener listener, boolean mayBeCommitted)
+    private void sendPart(String where, Part p, List<String> urls, Listener listener, boolean mayBeCommitted)
             throws Retry, IOException, UploadException, InterruptedException, Vanished {
         long offset = -1;
         String url = urls.get(p.index());
@@ -172,7 +187,7 @@ final class TusSink implements EvidenceSink {
                 }
             }
             if (offset > p.length()) {
-                throw new UploadException(d.where() + ": part " + p.index() + ": server claims offset " + offset
+                throw new UploadException(where + ": part " + p.index() + ": server claims offset " + offset
                         + " beyond the part's " + p.length() + " bytes", false, null);
             }
             listener.partProgress(p.index(), offset);
@@ -185,7 +200,7 @@ final class TusSink implements EvidenceSink {
                 case 204 -> {
                     long confirmed = r.longHeader("Upload-Offset").orElse(-1L);
                     if (confirmed != offset + n) {
-                        throw new UploadException(d.where() + ": part " + p.index() + ": server confirmed offset " + confirmed
+                        throw new UploadException(where + ": part " + p.index() + ": server confirmed offset " + confirmed
                                 + " after " + n + " bytes at " + offset, false, null);
                     }
                     offset = confirmed;
@@ -193,10 +208,10 @@ final class TusSink implements EvidenceSink {
                 case 409 -> offset = -1;                // out of step: ask where the server is
                 case 460 -> {
                     if (offset == 0 && n == p.length() && !HexFormat.of().formatHex(sha256(p, 0, n)).equals(p.sha256())) {
-                        throw new UploadException(d.where() + ": part " + p.index() + ": the spool file no longer has the "
+                        throw new UploadException(where + ": part " + p.index() + ": the spool file no longer has the "
                                 + "SHA-256 recorded at ingest (" + p.file() + " is damaged)", false, null);
                     }
-                    log.warn("{}: part {}: checksum mismatch at {}; sending the chunk again", d.where(), p.index(), offset);
+                    log.warn("{}: part {}: checksum mismatch at {}; sending the chunk again", where, p.index(), offset);
                 }
                 case 404, 410 -> {
                     url = null;
@@ -207,7 +222,7 @@ final class TusSink implements EvidenceSink {
                     if (r.status() >= 500) {
                         throw new Retry("PATCH " + url + ": " + r.status());
                     }
-                    throw new UploadException(d.where() + ": part " + p.index() + ": PATCH answered " + r.status()
+                    throw new UploadException(where + ": part " + p.index() + ": PATCH answered " + r.status()
                             + ": " + r.body().strip(), false, null);
                 }
             }

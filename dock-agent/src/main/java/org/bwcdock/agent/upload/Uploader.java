@@ -30,6 +30,9 @@ import java.util.function.Predicate;
  * cameras on legal hold first, then files and cameras the back office flagged ({@code cmd/prioritise}),
  * then the rest; oldest first within a lane. Every step is recorded in the ledger before the next, so
  * a restart resumes: UPLOADING files continue from their stored upload URLs and offsets.
+ *
+ * <p>A file still being ingested is uploaded part by part as each becomes durable ({@link PartsAhead});
+ * its commit waits for INGESTED, when the whole-file hash and the signed manifest exist.
  */
 public final class Uploader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Uploader.class);
@@ -50,6 +53,7 @@ public final class Uploader implements AutoCloseable {
     private volatile boolean running = true;
     /** The wait after a delivery that failed but may succeed later; every worker shares it (one server). */
     private final Backoff serverTrouble = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(2));
+    private final PartsAhead ahead;
 
     /** A flagged camera ({@code path} null) or one file of it. */
     private record Flag(String cameraId, String path) {
@@ -70,6 +74,7 @@ public final class Uploader implements AutoCloseable {
         this.spool = spool;
         this.sink = sink;
         this.listener = listener;
+        this.ahead = new PartsAhead(files, spool, sink);
         for (int i = 1; i <= concurrency; i++) {
             workers.add(new Thread(this::work, "bwcdock-upload-" + i));
         }
@@ -134,7 +139,9 @@ public final class Uploader implements AutoCloseable {
     }
 
     private synchronized EvidenceFile claim() {
-        List<EvidenceFile> waiting = files.filesIn(FileState.INGESTED, FileState.UPLOADING, FileState.UPLOADED).stream()
+        List<EvidenceFile> waiting = java.util.stream.Stream.concat(
+                        files.filesIn(FileState.INGESTED, FileState.UPLOADING, FileState.UPLOADED).stream(),
+                        files.ingestingWithPartsToUpload().stream())
                 .filter(f -> !inFlight.contains(f.id())).toList();
         if (waiting.isEmpty()) {
             return null;
@@ -163,6 +170,14 @@ public final class Uploader implements AutoCloseable {
 
     private void upload(EvidenceFile f) throws InterruptedException {
         String where = "camera " + f.cameraId() + ": " + f.relativePath();
+        if (f.state() == FileState.INGESTING) {
+            if (ahead.sendReadyParts(f, where)) {
+                serverTrouble.reset();
+            } else {
+                serverTrouble.pause();
+            }
+            return;
+        }
         if (f.state() == FileState.INGESTED) {
             files.transition(f.id(), FileState.INGESTED, FileState.UPLOADING, null);
         } else if (f.state() == FileState.UPLOADED) {

@@ -92,32 +92,50 @@ class DockPipelineTest {
         assertTrue(agent.ledger().verifyAudit().ok());
     }
 
+    /**
+     * Issue #21: parts are recorded one by one as they become durable, so a camera pulled mid-ingest
+     * leaves those parts in the spool and the ledger; at the next dock the ingest resumes after them:
+     * they are read again for the whole-file hash but neither encrypted nor written again.
+     */
     @Test
-    void cameraRemovedMidIngestDiscardsPartsAndStartsAgainNextTime() throws Exception {
+    void cameraRemovedMidIngestKeepsDurablePartsAndResumesAfterThem() throws Exception {
         Path dcim = camera("CAM0002", 0, 0);
         try (OutputStream out = Files.newOutputStream(dcim.resolve("LONG.MP4"))) {
             byte[] b = new byte[1 << 20];
             for (int i = 0; i < 300; i++) {
+                b[0] = (byte) i;
                 out.write(b);
             }
         }
         usb.plug("1-1.1", "2a3b", "0001", "CAM0002");
-        await("ingest under way", () -> files("CAM0002").stream().anyMatch(f -> f.state() == FileState.INGESTING));
+        await("some parts durable", () -> files("CAM0002").stream().anyMatch(f -> f.state() == FileState.INGESTING
+                && agent.ledger().parts(f.id()).size() >= 3));
         usb.unplug("1-1.1");
         await("ingest undone", () -> files("CAM0002").stream().allMatch(f -> f.state() == FileState.DISCOVERED));
         long id = files("CAM0002").get(0).id();
-        await("partial parts gone", () -> {
-            try (var s = Files.list(dir.resolve("state/spool"))) {
-                return s.noneMatch(p -> p.getFileName().toString().startsWith("f" + id + "-"));
-            } catch (Exception e) {
-                return false;
+        var kept = agent.ledger().parts(id);
+        assertTrue(kept.size() >= 3 && kept.size() < 300, "parts kept: " + kept.size());
+        java.util.Map<String, Object> before = new java.util.HashMap<>();
+        try (var s = Files.list(dir.resolve("state/spool"))) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith("f" + id + "-")).toList()) {
+                before.put(p.getFileName().toString(), Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
             }
-        });
+        }
+        assertEquals(kept.stream().map(org.bwcdock.agent.ledger.PartRecord::spoolFile).collect(java.util.stream.Collectors.toSet()),
+                before.keySet(), "the spool holds exactly the parts the ledger kept (nothing half-written)");
         assertTrue(agent.ledger().pendingEvents(1000).stream().anyMatch(e -> e.type().equals("evidence-state")
-                && e.payloadJson().contains("camera removed during ingest")));
+                && e.payloadJson().contains("durable parts are kept")));
 
         usb.plug("1-1.1", "2a3b", "0001", "CAM0002");
-        await("ingested from scratch", () -> ingested(files("CAM0002").get(0)));
+        await("ingested", () -> ingested(files("CAM0002").get(0)));
         assertEquals(300, agent.ledger().parts(id).size());
+        for (var p : kept) {
+            Path f = dir.resolve("state/spool").resolve(p.spoolFile());
+            assertEquals(before.get(p.spoolFile()), Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                    p.spoolFile() + " was written again");
+            assertEquals(p.ciphertextSha256(), agent.ledger().parts(id).get(p.index()).ciphertextSha256());
+        }
+        assertTrue(agent.ledger().pendingEvents(1000).stream().anyMatch(e -> e.type().equals("evidence-state")
+                && e.payloadJson().contains("resumed after " + kept.size() + " durable part(s)")));
     }
 }

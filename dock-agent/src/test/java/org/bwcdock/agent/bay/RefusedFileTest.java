@@ -87,7 +87,8 @@ class RefusedFileTest {
     /** Reads the file as the real ingestor would, but refuses LOCKED.MP4 and fails FLAKY.MP4 the way it would. */
     private static final class FakeIngestor implements Ingestor {
         @Override
-        public IngestResult ingest(IngestRequest req, IngestSource source, IngestListener listener) throws IngestException {
+        public IngestResult ingest(IngestRequest req, List<org.bwcdock.agent.ledger.PartRecord> kept, IngestSource source,
+                                   IngestListener listener) throws IngestException {
             String where = "camera " + req.cameraId() + " bay " + req.bay() + ": " + req.relativePath();
             if (req.relativePath().endsWith("LOCKED.MP4")) {
                 throw IngestException.refused(where + ": cannot be read: permission denied", null);
@@ -100,6 +101,15 @@ class RefusedFileTest {
             } catch (IOException e) {
                 throw new IngestException(where + ": " + e.getMessage(), true, e);
             }
+        }
+
+        @Override
+        public List<org.bwcdock.agent.ledger.PartRecord> keepable(List<org.bwcdock.agent.ledger.PartRecord> recorded) {
+            return List.of();
+        }
+
+        @Override
+        public void discard(long fileId) {
         }
 
         @Override

@@ -40,6 +40,7 @@ class ConfigLoaderTest {
         assertEquals(AgentConfig.Hardware.PI4J, c.hardware());
         assertEquals(dir.resolve("state"), c.stateDirectory());
         assertEquals(8 << 20, c.spool().partSizeBytes());
+        assertEquals(Math.min(64, Runtime.getRuntime().availableProcessors()), c.spool().encryptThreads(), "default: one per processor");
         assertEquals(1L << 30, c.spool().quotaBytes());
         assertEquals(2, c.bays().size());
         assertEquals("1-1.2", c.bays().get(1).usbPort());

@@ -20,6 +20,12 @@ final class CustodyFixture implements AutoCloseable {
     final Ingestor ingestor;
 
     CustodyFixture(Path dir, int partSize, long quota, List<String> recipients) throws Exception {
+        this(dir, partSize, quota, recipients, CustodySettings.defaultEncryptThreads(), java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param wrap puts something between the ingestor and the real spool (a slow or failing disk) */
+    CustodyFixture(Path dir, int partSize, long quota, List<String> recipients, int encryptThreads,
+                   java.util.function.UnaryOperator<Spool> wrap) throws Exception {
         pki = new ThrowawayPki(Files.createDirectories(dir.resolve("pki")));
         dock = pki.issue("dock-test-01", ThrowawayPki.Kind.EC, ThrowawayPki.Use.CLIENT);
         rsaRecipient = pki.issue("evidence-rsa", ThrowawayPki.Kind.RSA, ThrowawayPki.Use.RECIPIENT);
@@ -27,7 +33,7 @@ final class CustodyFixture implements AutoCloseable {
         spool = Spools.open(dir.resolve("spool"), quota);
         var certs = recipients.stream().map(r -> r.equals("rsa") ? rsaRecipient.certificate() : ecRecipient.certificate()).toList();
         ingestor = Ingestors.create(new CustodySettings("dock-test-01", partSize, certs, dock.key(), pki.chain(dock),
-                "test", Duration.ofSeconds(30), Clock.systemUTC()), spool);
+                "test", Duration.ofSeconds(30), Clock.systemUTC(), encryptThreads), wrap.apply(spool));
     }
 
     static IngestRequest request(long fileId, byte[] data) {

@@ -21,10 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An officer pulls the camera out while a big file is being ingested: the partial parts are
- * discarded (nothing of that file is left in the spool, not even a temporary), the file goes back
- * to DISCOVERED, the back office hears of it, and on the next dock the file is ingested from
- * scratch and goes all the way to its receipt and release.
+ * An officer pulls the camera out while a big file is being ingested: the parts already durable stay
+ * in the spool and the ledger (issue #21: recorded one by one, maybe uploading already), nothing else
+ * of that file is left (no temporary, no manifest), the file goes back to DISCOVERED, the back office
+ * hears of it, and on the next dock the ingest resumes after the kept parts and the file goes all the
+ * way to its receipt and release.
  */
 @Timeout(150)
 class CameraRemovedTest {
@@ -39,7 +40,7 @@ class CameraRemovedTest {
             .withCameraReadRate("64 MB");
 
     @Test
-    void undockedMidIngestDiscardsThePartsAndIngestsAgainOnTheNextDock(@TempDir Path work) throws Exception {
+    void undockedMidIngestKeepsTheDurablePartsAndResumesOnTheNextDock(@TempDir Path work) throws Exception {
         try (Shift shift = Shift.start(work, ONE_BAY, Clock.systemUTC())) {
             Site site = shift.site();
             Site.Camera camera = shift.cameras().get(0);
@@ -69,18 +70,23 @@ class CameraRemovedTest {
             EvidenceFile cut = file(shift, camera, bigPath);
             assertEquals(FileState.DISCOVERED, cut.state(), "the big file after the undock: " + shift.describe());
             List<String> leftovers = shift.spoolFiles().stream().filter(n -> n.startsWith("f" + id[0] + "-") || n.startsWith("f" + id[0] + "."))
-                    .toList();
-            assertEquals(List.of(), leftovers, "spool files of the interrupted ingest");
+                    .sorted().toList();
+            List<String> kept = shift.agent().ledger().parts(id[0]).stream().map(org.bwcdock.agent.ledger.PartRecord::spoolFile)
+                    .sorted().toList();
+            assertFalse(kept.isEmpty(), "no durable part kept in the ledger");
+            assertEquals(kept, leftovers, "spool files of the interrupted ingest: exactly its durable parts");
             assertTrue(shift.spoolFiles().stream().noneMatch(n -> n.endsWith(".tmp")), "temporaries left: " + shift.spoolFiles());
 
             site.dock(camera);
             shift.awaitReleased(before.size());
-            assertEquals(id[0], file(shift, camera, bigPath).id(), "the same ledger row, ingested again");
+            assertEquals(id[0], file(shift, camera, bigPath).id(), "the same ledger row, its ingest resumed");
             List<String> history = shift.auditOf(subject).stream().map(a -> a.substring(0, a.indexOf(':'))).toList();
             assertEquals(List.of("file-discovered", "file-ingesting", "file-discovered", "file-ingesting", "file-ingested",
                     "file-uploading", "file-uploaded", "file-receipted", "file-released"), history, "audit of " + subject
                     + ": " + shift.auditOf(subject));
-            assertTrue(shift.auditOf(subject).get(2).contains("camera removed during ingest"), shift.auditOf(subject).get(2));
+            assertTrue(shift.auditOf(subject).get(2).contains("camera removed"), shift.auditOf(subject).get(2));
+            assertTrue(shift.auditOf(subject).get(3).contains("resumed after " + kept.size() + " durable part(s)"),
+                    shift.auditOf(subject).get(3));
             shift.assertCustody(before, false); // hundreds of MB: copies counted, not decrypted
 
             // The back office heard of it: the undock, and the file going back to DISCOVERED with the reason.
@@ -90,7 +96,7 @@ class CameraRemovedTest {
             assertTrue(events.stream().anyMatch(e -> e.path("type").asText().equals("evidence-state")
                     && e.path("path").asText().equals(bigPath) && e.path("from").asText().equals("INGESTING")
                     && e.path("to").asText().equals("DISCOVERED")
-                    && e.path("reason").asText().contains("camera removed")), "no event for the discarded ingest");
+                    && e.path("reason").asText().contains("camera removed")), "no event for the interrupted ingest");
             assertFalse(events.stream().anyMatch(e -> e.path("type").asText().equals("bay-error")), "the undock was an error: "
                     + events);
         }

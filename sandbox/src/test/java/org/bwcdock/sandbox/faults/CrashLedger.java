@@ -24,7 +24,10 @@ final class CrashLedger {
     private static final String INGESTING = """
             SELECT count(*) FROM evidence_files f WHERE f.state = 'INGESTING' AND EXISTS (SELECT 1 FROM audit a
               WHERE a.seq > ? AND a.action = 'file-ingesting' AND a.subject = f.camera_id || ':' || f.relative_path)""";
-    private static final String UPLOADING = "SELECT count(*) FROM evidence_files WHERE state IN ('UPLOADING', 'UPLOADED')";
+    /** Uploading: a file past INGESTED not yet receipted, or a part of a file still INGESTING on its way (issue #21). */
+    private static final String UPLOADING = """
+            SELECT count(*) FROM evidence_files f WHERE f.state IN ('UPLOADING', 'UPLOADED') OR (f.state = 'INGESTING'
+              AND EXISTS (SELECT 1 FROM parts p WHERE p.file_id = f.id AND p.upload_url IS NOT NULL AND p.uploaded_at IS NULL))""";
     private static final String UPLOAD_STEPS = """
             SELECT count(*) FROM audit WHERE seq > ? AND action IN ('file-uploading', 'file-uploaded', 'file-receipted')""";
     /** Moves whenever an upload makes progress or gets a URL. */
@@ -34,6 +37,22 @@ final class CrashLedger {
             SELECT count(*) FROM evidence_files f JOIN audit w ON w.action = 'wipe-start' AND w.subject = f.camera_id
               AND w.seq > ? WHERE f.state = 'RECEIPTED' AND EXISTS (SELECT 1 FROM audit r WHERE r.action = 'file-receipted'
               AND r.subject = f.camera_id || ':' || f.relative_path AND r.seq < w.seq)""";
+
+    /**
+     * A file of this run INGESTING with parts already durable (recorded one by one since issue #21):
+     * a kill now lands between parts, with later parts still to read and earlier ones maybe uploading.
+     */
+    private static final String AT_PART_BOUNDARY = """
+            SELECT count(*) FROM evidence_files f WHERE f.state = 'INGESTING' AND EXISTS (SELECT 1 FROM parts p
+              WHERE p.file_id = f.id) AND EXISTS (SELECT 1 FROM audit a WHERE a.seq > ? AND a.action = 'file-ingesting'
+              AND a.subject = f.camera_id || ':' || f.relative_path)""";
+    /** As {@link #AT_PART_BOUNDARY}, and the server has confirmed bytes of one of its parts: mid-ingest, mid-upload. */
+    private static final String UPLOADED_AT_PART_BOUNDARY = AT_PART_BOUNDARY.replace("WHERE p.file_id = f.id)",
+            "WHERE p.file_id = f.id AND p.confirmed_offset > 0)");
+    /** Parts of files still INGESTING that the server confirmed something of: upload overlapping the ingest. */
+    private static final String UPLOADED_WHILE_INGESTING = """
+            SELECT count(*) FROM parts p JOIN evidence_files f ON f.id = p.file_id
+              WHERE f.state = 'INGESTING' AND p.confirmed_offset > 0""";
 
     private final Path file;
 
@@ -60,6 +79,18 @@ final class CrashLedger {
     /** Uploading, and uploads moved in this run: the uploader has picked up the work. */
     boolean uploadingSince(long seq, long marksAtStart) throws SQLException {
         return uploading() && (count(UPLOAD_STEPS, seq) > 0 || uploadMarks() != marksAtStart);
+    }
+
+    boolean atPartBoundarySince(long seq) throws SQLException {
+        return count(AT_PART_BOUNDARY, seq) > 0;
+    }
+
+    boolean uploadedAtPartBoundarySince(long seq) throws SQLException {
+        return count(UPLOADED_AT_PART_BOUNDARY, seq) > 0;
+    }
+
+    long partsUploadedWhileIngesting() throws SQLException {
+        return count(UPLOADED_WHILE_INGESTING);
     }
 
     boolean wipingSince(long seq) throws SQLException {

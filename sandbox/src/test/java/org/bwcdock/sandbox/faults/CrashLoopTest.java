@@ -63,7 +63,7 @@ class CrashLoopTest {
     private static final long WIPE_POLL_MILLIS = 2;
 
     /** Where a kill is aimed. */
-    enum Phase { INGEST, UPLOAD, WIPE }
+    enum Phase { INGEST, UPLOAD, WIPE, PART_BOUNDARY }
 
     @Test
     void killNineDuringIngestUploadAndWipeLosesNothingAndDuplicatesNothing(@TempDir Path work) throws Exception {
@@ -108,6 +108,8 @@ class CrashLoopTest {
         private long partsChecked;
         private int deadlineKills;
         private int tempFilesLeft;
+        /** Kills after which a file still INGESTING had a part the server had confirmed bytes of. */
+        private int overlapSeen;
 
         Loop(Site site, Path work, Random random) throws IOException {
             this.site = site;
@@ -115,7 +117,10 @@ class CrashLoopTest {
             this.random = random;
             Path dock = work.resolve("dock");
             // The crash loop forks the agent as a dock runs it (its Main), where no simulated chips exist: no hardware.
-            this.config = site.writeAgentConfig(dock, Site.AgentOptions.DEFAULT.withSpool("2 GiB", "4 MiB").withBays(4, "none"));
+            // Cameras read at 20 MB/s: a file of three parts takes about half a second, so parts upload while later
+            // ones are read (issue #21) and the kills aimed at a part boundary find files half-ingested, half-uploaded.
+            this.config = site.writeAgentConfig(dock, Site.AgentOptions.DEFAULT.withSpool("2 GiB", "4 MiB").withBays(4, "none")
+                    .withCameraReadRate("20 MB"));
             this.ledgerFile = dock.resolve("state/ledger.db");
             this.ledger = new CrashLedger(ledgerFile);
             this.spool = dock.resolve("state/spool");
@@ -130,13 +135,13 @@ class CrashLoopTest {
             long t0 = System.nanoTime();
             for (Site.Camera c : Site.CAMERAS) {
                 site.footage(c, new long[0]); // DEVICE.TXT and an empty DCIM/100
-                addFootage(c, 1 + random.nextInt(3));
+                addFootage(c, 1 + random.nextInt(3), false);
                 site.dock(c); // and docked for good: the sysfs tree outlives every agent
             }
             for (iteration = 1; iteration <= ITERATIONS; iteration++) {
                 Phase target = Phase.values()[(iteration - 1) % Phase.values().length];
-                if ((target == Phase.INGEST && iteration > 1) || !anyFootageLeft()) {
-                    feed();
+                if (((target == Phase.INGEST || target == Phase.PART_BOUNDARY) && iteration > 1) || !anyFootageLeft()) {
+                    feed(target == Phase.PART_BOUNDARY);
                 }
                 long startSeq = ledger.auditHead();
                 long marksAtStart = ledger.uploadMarks();
@@ -155,8 +160,10 @@ class CrashLoopTest {
             System.out.printf("crash loop: %d iterations in %.0f s, final run and checks %.0f s (seed %d)%n", ITERATIONS,
                     loopSeconds, (System.nanoTime() - t1) / 1e9, SEED);
             System.out.printf("crash loop: kills aimed at ingest %d (mid-ingest %d), upload %d (mid-upload %d), wipe %d"
-                            + " (mid-wipe %d); %d at the aim deadline%n", aimed.get(Phase.INGEST), hit.get(Phase.INGEST),
-                    aimed.get(Phase.UPLOAD), hit.get(Phase.UPLOAD), aimed.get(Phase.WIPE), hit.get(Phase.WIPE), deadlineKills);
+                            + " (mid-wipe %d), a part boundary %d (between parts %d, with a part of an ingesting file at the"
+                            + " server %d); %d at the aim deadline%n", aimed.get(Phase.INGEST), hit.get(Phase.INGEST),
+                    aimed.get(Phase.UPLOAD), hit.get(Phase.UPLOAD), aimed.get(Phase.WIPE), hit.get(Phase.WIPE),
+                    aimed.get(Phase.PART_BOUNDARY), hit.get(Phase.PART_BOUNDARY), overlapSeen, deadlineKills);
             System.out.printf("crash loop: %d files, %.1f MB of footage, each once at the receiver; after the kills %d spool"
                     + " parts decrypted and %d temp files left for the next start%n", expected.size(), bytes / 1e6, partsChecked,
                     tempFilesLeft);
@@ -184,22 +191,24 @@ class CrashLoopTest {
         // ---- footage ---------------------------------------------------------------------------
 
         /** New footage on one or two cameras, those already wiped first, while the dock is down. */
-        private void feed() throws IOException {
+        /** @param big files of two or three parts only: something for a kill between parts to hit */
+        private void feed(boolean big) throws IOException {
             List<Site.Camera> order = new ArrayList<>(Site.CAMERAS);
             Collections.shuffle(order, random);
             order.sort(Comparator.comparing(c -> !wiped(c)));
             int n = 1 + random.nextInt(2);
             for (Site.Camera c : order.subList(0, n)) {
-                addFootage(c, 1 + random.nextInt(3));
+                addFootage(c, 1 + random.nextInt(3), big);
             }
         }
 
-        /** Files with new names and random bytes: 0.2-1 MB (one part) or 1-12 MB (up to three 4 MiB parts). */
-        private void addFootage(Site.Camera c, int files) throws IOException {
+        /** Files with new names and random bytes: 0.2-1 MB (one part) or 1-12 MB (up to three 4 MiB parts); big: 6-12 MB. */
+        private void addFootage(Site.Camera c, int files, boolean big) throws IOException {
             Path dcim = site.volume(c).resolve("DCIM/100");
             byte[] buf = new byte[1 << 20];
             for (int i = 0; i < files; i++) {
-                long size = random.nextInt(10) < 4 ? 200_000 + random.nextInt(800_000) : 1_000_000 + random.nextInt(11_000_000);
+                long size = big ? 6_000_000 + random.nextInt(6_000_000)
+                        : random.nextInt(10) < 4 ? 200_000 + random.nextInt(800_000) : 1_000_000 + random.nextInt(11_000_000);
                 String relative = String.format("DCIM/100/CR%05d.MP4", nextFile++);
                 SplittableRandom content = new SplittableRandom(random.nextLong());
                 MessageDigest sha = Digests.sha256();
@@ -271,6 +280,7 @@ class CrashLoopTest {
                 Thread.sleep(delay); // picks the moment; nothing waits on it
             }
             killAgent();
+            overlapSeen += ledger.partsUploadedWhileIngesting() > 0 ? 1 : 0;
             boolean interrupted = interrupted(target, startSeq);
             if (interrupted) {
                 hit.merge(target, 1, Integer::sum);
@@ -350,6 +360,7 @@ class CrashLoopTest {
                     case INGEST -> ledger.ingestingSince(startSeq) ? 150 : -1;
                     case UPLOAD -> ledger.uploadingSince(startSeq, marksAtStart) ? 300 : -1;
                     case WIPE -> ledger.wipingSince(startSeq) ? 10 : -1;
+                    case PART_BOUNDARY -> atPartBoundary(startSeq) ? 60 : -1;
                 };
             } catch (SQLException e) {
                 return -1; // the agent is still making the ledger
@@ -362,7 +373,14 @@ class CrashLoopTest {
                 case INGEST -> ledger.ingestingSince(startSeq);
                 case UPLOAD -> ledger.uploading();
                 case WIPE -> ledger.wipingSince(startSeq);
+                case PART_BOUNDARY -> atPartBoundary(startSeq);
             };
+        }
+
+        /** Every other kill aimed at a part boundary waits for a part of the ingesting file to be at the server too. */
+        private boolean atPartBoundary(long startSeq) throws SQLException {
+            return aimed.get(Phase.PART_BOUNDARY) % 2 == 0 ? ledger.uploadedAtPartBoundarySince(startSeq)
+                    : ledger.atPartBoundarySince(startSeq);
         }
 
         /** The footage on the cameras now, by subject: names only, nothing read. */
