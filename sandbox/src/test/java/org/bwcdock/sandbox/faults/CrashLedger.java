@@ -17,7 +17,7 @@ import java.util.Map;
  * The dock's ledger as {@link CrashLoopTest} watches it: opened read-only for each question, while
  * the agent writes it or after it was killed, so that recovering the WAL stays the agent's job.
  * "Since" takes an audit sequence number read before the agent started: what happened in this run.
- * Before the agent first made the ledger, every answer is empty.
+ * Before the agent first made the ledger (file or tables), every answer is empty.
  */
 final class CrashLedger {
     /** A file INGESTING since a transition of this run (not one left over for the start-up recovery). */
@@ -108,6 +108,10 @@ final class CrashLedger {
             while (r.next()) {
                 states.put(Custody.subject(r.getString(1), r.getString(2)), r.getString(3));
             }
+        } catch (SQLException e) {
+            if (!notMadeYet(e)) {
+                throw e;
+            }
         }
         return states;
     }
@@ -123,7 +127,18 @@ final class CrashLedger {
             try (ResultSet r = p.executeQuery()) {
                 return r.next() ? r.getLong(1) : 0;
             }
+        } catch (SQLException e) {
+            if (notMadeYet(e)) {
+                return 0;
+            }
+            throw e;
         }
+    }
+
+    /** The file exists but the agent has not finished creating or migrating its tables yet. */
+    private static boolean notMadeYet(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("no such table") || m.contains("no such column");
     }
 
     private Connection open() throws SQLException {
