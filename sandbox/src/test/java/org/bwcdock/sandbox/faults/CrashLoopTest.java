@@ -54,7 +54,7 @@ class CrashLoopTest {
     private static final int ITERATIONS = Integer.getInteger("bwcdock.crash.iterations", 30);
     private static final long SEED = Long.getLong("bwcdock.crash.seed", System.nanoTime());
     /** What one iteration may take on a busy 2-core machine (about 5 s is usual), and the final run plus checks. */
-    private static final Duration PER_ITERATION = Duration.ofSeconds(12);
+    private static final Duration PER_ITERATION = Duration.ofSeconds(18);
     private static final Duration FINAL = Duration.ofSeconds(240);
     /** How long an iteration looks for its phase before it kills at whatever moment it is. */
     private static final Duration AIM = Duration.ofSeconds(15);
