@@ -110,7 +110,7 @@ class AuditCheckpointTest {
     }
 
     /** What an insider with the database would do after an edit: recompute every link and hash. */
-    private static void rechain(Path db) throws Exception {
+    static void rechain(Path db) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
             String prev = AuditChain.GENESIS;
             try (Statement s = c.createStatement();
