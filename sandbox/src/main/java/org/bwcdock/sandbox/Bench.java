@@ -74,14 +74,15 @@ public final class Bench {
         Path work = Files.createTempDirectory("bwcdock-bench-");
         boolean ok = true;
         try {
-            CpuFloor.Floor floor = run(work, mib << 20);
+            Baseline base = run(work, mib << 20);
             IngestScalingBench.run(work, Math.min(mib, 256) << 20, quick); // issue #21.2: cores × AES/SHA instructions
             if (scale) {
                 List<ScaleBench.Scenario> scenarios = scenarios(bays, sizesMib);
                 ScaleBench.requireDisk(work, scenarios);
                 List<ScaleBench.Result> results = ScaleBench.run(work, scenarios, jfr);
                 ok = ScaleBench.ok(results);
-                printAgainstFloor(results, floor);
+                printAgainstFloor(results, base.floor());
+                printTimeToSafe(results, base);
             }
             if (start) {
                 ScaleBench.startUp(work, startRounds);
@@ -175,7 +176,25 @@ public final class Bench {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    static CpuFloor.Floor run(Path work, long size) throws Exception {
+    /** What this run measured of the parts alone, for the whole agent's rows: the CPU floor, ingest and upload of {@code bytes}. */
+    record Baseline(CpuFloor.Floor floor, double ingestSeconds, double uploadSeconds, long bytes) {
+    }
+
+    /** Time to safe against the longer of ingest alone and upload alone, where this run measured both at that size. */
+    private static void printTimeToSafe(List<ScaleBench.Result> results, Baseline base) {
+        for (ScaleBench.Result r : results) {
+            if (r.failure() == null && r.s().bays() == 1 && r.s().fileBytes() == base.bytes()) {
+                double longer = Math.max(base.ingestSeconds(), base.uploadSeconds());
+                System.out.printf("%ntime to safe, 1 bay x %d MB: %.1f s docked to safe (from the agent's start %.1f s) against"
+                                + " max(ingest %.2f s, upload %.2f s) = %.2f s: %.2f x (target <= 1.2; the agent's start is not"
+                                + " in either)%n", r.s().fileBytes() / 1_000_000, r.totalSeconds() - r.firstIngestSeconds(),
+                        r.totalSeconds(), base.ingestSeconds(), base.uploadSeconds(), longer,
+                        (r.totalSeconds() - r.firstIngestSeconds()) / longer);
+            }
+        }
+    }
+
+    static Baseline run(Path work, long size) throws Exception {
         Path file = work.resolve("footage.mp4");
         System.out.printf("bench: writing %d MiB of random footage to %s%n", size >> 20, file);
         writeRandom(file, size);
@@ -257,7 +276,7 @@ public final class Bench {
                 CpuFloor.aesGcmSecondsPerGb(work), upload.curlCpuSecondsPerGb());
         System.out.printf("CPU floor per GB: SHA-256 %.2f s (x %d passes), AES-256-GCM %.2f s, curl upload %.2f s: %.2f s%n",
                 floor.sha256(), CpuFloor.HASH_PASSES, floor.aesGcm(), floor.curlUpload(), floor.total());
-        return floor;
+        return new Baseline(floor, ingest.median(), rows.get(4).median(), size);
     }
 
     private static double ingest(Path work, ThrowawayPki.Leaf dock, ThrowawayPki.Leaf recipient, Path file, long size)
