@@ -165,7 +165,7 @@ final class ScaleBench {
             Map<String, Long> m = parse(Files.readString(report));
             double online = site.office().firstOnline().map(t -> Duration.between(start, t).toMillis() / 1e3).orElse(-1.0);
             double firstIngest = firstAudit(ledger, "file-ingesting").map(at -> (at - start.toEpochMilli()) / 1e3).orElse(-1.0);
-            double firstUpload = firstAudit(ledger, "file-uploading").map(at -> (at - start.toEpochMilli()) / 1e3).orElse(-1.0);
+            double firstUpload = firstPartUploaded(ledger).map(at -> (at - start.toEpochMilli()) / 1e3).orElse(-1.0);
             return new Result(s, (releasedAt - t0) / 1e9, (ingestedAt - t0) / 1e9, m.get("cpuNanos") / 1e9, m.get("heapPeakSampled"),
                     m.get("heapPoolPeaks"), m.get("rssPeakKb"), online, firstIngest, firstUpload, null);
         }
@@ -190,7 +190,19 @@ final class ScaleBench {
         return states;
     }
 
-    /** When the ledger first recorded {@code action} (epoch ms): e.g. the first upload's first byte. */
+    /**
+     * When the server first confirmed a whole part (epoch ms). Parts go up while their file is still
+     * read, so the file's {@code file-uploading} row (the commit's) comes too late to say this.
+     */
+    private static java.util.Optional<Long> firstPartUploaded(Path ledger) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + ledger + "?mode=ro");
+             ResultSet rs = c.createStatement().executeQuery("SELECT min(uploaded_at) FROM parts")) {
+            long at = rs.next() ? rs.getLong(1) : 0;
+            return at > 0 ? java.util.Optional.of(at) : java.util.Optional.empty();
+        }
+    }
+
+    /** When the ledger first recorded {@code action} (epoch ms): e.g. the first ingest. */
     private static java.util.Optional<Long> firstAudit(Path ledger, String action) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + ledger + "?mode=ro");
              var q = c.prepareStatement("SELECT min(at) FROM audit WHERE action = ?")) {
@@ -215,9 +227,9 @@ final class ScaleBench {
             System.out.println();
             System.out.printf("scale: the agent in its own JVM (%s), all cameras docked before it starts, until every file is wiped%n", HEAP);
             System.out.printf("%4s %8s %8s %8s %8s %8s %8s %9s %9s %8s %8s %8s%n", "bays", "file MB", "total s", "ingest s", "ingest",
-                    "e2e", "CPU s/GB", "heap MB", "RSS MB", "online s", "1st in s", "1st up s");
+                    "e2e", "CPU s/GB", "heap MB", "RSS MB", "online s", "1st in s", "1st part");
             System.out.printf("%4s %8s %8s %8s %8s %8s %8s %9s %9s %8s %8s %8s%n", "", "", "", "", "MB/s", "MB/s", "", "peak", "peak", "", "",
-                    "");
+                    "up s");
         }
         Scenario s = r.s();
         if (r.failure() != null) {
