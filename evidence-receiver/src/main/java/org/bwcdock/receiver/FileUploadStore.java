@@ -31,6 +31,8 @@ final class FileUploadStore implements UploadStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
+    /** PATCH bodies wait here until their checksum passed; only then are they appended to {@link #bin}. */
+    private final StagedBodies bodies;
     private final Duration expiry;
     private final Clock clock;
     private final int maxOpenUploads;
@@ -46,6 +48,7 @@ final class FileUploadStore implements UploadStore {
 
     FileUploadStore(Path dir, Duration expiry, Clock clock, int maxOpenUploads, long maxBytesInFlight) throws IOException {
         this.dir = Files.createDirectories(dir);
+        this.bodies = new StagedBodies(this.dir);
         this.expiry = expiry;
         this.clock = clock;
         this.maxOpenUploads = maxOpenUploads;
@@ -187,29 +190,24 @@ final class FileUploadStore implements UploadStore {
         return dir.resolve(id + ".bin");
     }
 
-    /** Where a PATCH body waits until its checksum passed; only then is it appended to {@link #bin}. */
-    Path staging(String id) {
-        return dir.resolve(id + ".stage");
-    }
-
     @Override
     public WritableByteChannel stage(Upload u) throws IOException {
-        return FileChannel.open(staging(u.id()), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return bodies.open(u.id());
     }
 
     @Override
     public boolean hasStaged(Upload u) {
-        return Files.exists(staging(u.id()));
+        return bodies.has(u.id());
     }
 
     @Override
     public void discardStaged(Upload u) throws IOException {
-        Files.deleteIfExists(staging(u.id()));
+        bodies.discard(u.id());
     }
 
     @Override
     public void keepStaged(Upload u, long offset, long length) throws IOException {
-        Path staged = staging(u.id());
+        Path staged = bodies.file(u.id());
         if (offset == 0) {
             // The first bytes of an upload (a whole part, as the dock sends it): the staged file becomes
             // the upload, renamed rather than copied, so each byte is written once.
@@ -242,7 +240,7 @@ final class FileUploadStore implements UploadStore {
         if (Files.deleteIfExists(dir.resolve(u.id() + ".json"))) {
             usage.computeIfPresent(u.owner(), (k, now) -> now.uploads() <= 1 ? null : now.minus(u.length()));
         }
-        Files.deleteIfExists(staging(u.id()));
+        bodies.discard(u.id());
         Files.deleteIfExists(bin(u.id()));
         locks.remove(u.id());
     }

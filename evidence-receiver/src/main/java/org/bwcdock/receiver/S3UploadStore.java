@@ -59,7 +59,7 @@ final class S3UploadStore implements UploadStore {
     private final S3Client s3;
     private final String bucket;
     private final BucketObjects objects;
-    private final Path staging;
+    private final StagedBodies staging;
     private final Duration expiry;
     private final Clock clock;
     private final int maxOpenUploads;
@@ -81,7 +81,7 @@ final class S3UploadStore implements UploadStore {
         this.s3 = s3;
         this.bucket = bucket;
         this.objects = new BucketObjects(s3, bucket);
-        this.staging = Files.createDirectories(staging);
+        this.staging = new StagedBodies(Files.createDirectories(staging));
         this.expiry = expiry;
         this.clock = clock;
         this.maxOpenUploads = maxOpenUploads;
@@ -270,7 +270,7 @@ final class S3UploadStore implements UploadStore {
             throw new IOException("S3 bucket " + bucket + ": removing upload " + u.id() + ": " + e.getMessage(), e);
         }
         objects.delete(objects.list(prefix(u.owner(), u.id())).stream().map(S3Object::key).toList());
-        Files.deleteIfExists(staging(u.id()));
+        staging.discard(u.id());
         locks.remove(u.id());
         synchronized (complete) {
             complete.remove(u.id());
@@ -314,23 +314,19 @@ final class S3UploadStore implements UploadStore {
         return removed;
     }
 
-    private Path staging(String id) {
-        return staging.resolve(id + ".stage");
-    }
-
     @Override
     public WritableByteChannel stage(Upload u) throws IOException {
-        return FileChannel.open(staging(u.id()), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return staging.open(u.id());
     }
 
     @Override
     public boolean hasStaged(Upload u) {
-        return Files.exists(staging(u.id()));
+        return staging.has(u.id());
     }
 
     @Override
     public void discardStaged(Upload u) throws IOException {
-        Files.deleteIfExists(staging(u.id()));
+        staging.discard(u.id());
     }
 
     /**
@@ -341,7 +337,7 @@ final class S3UploadStore implements UploadStore {
      */
     @Override
     public void keepStaged(Upload u, long offset, long length) throws IOException {
-        Path staged = staging(u.id());
+        Path staged = staging.file(u.id());
         try {
             if (length == 0) {
                 return;
