@@ -45,6 +45,8 @@ final class FileUploadStore implements UploadStore {
      * uploads, so one slow dock never holds another up.
      */
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** SHA-256 (hex) of uploads that arrived whole in one PATCH, taken as they were staged. */
+    private final CompleteDigests<String> complete = new CompleteDigests<>();
 
     FileUploadStore(Path dir, Duration expiry, Clock clock, int maxOpenUploads, long maxBytesInFlight) throws IOException {
         this.dir = Files.createDirectories(dir);
@@ -175,9 +177,13 @@ final class FileUploadStore implements UploadStore {
         return Files.size(bin(u.id()));
     }
 
-    /** SHA-256 (hex) of the upload's bytes so far. */
+    /** SHA-256 (hex) of the upload's bytes so far: the one taken while they arrived, if they came whole in one PATCH. */
     @Override
     public String sha256(Upload u) throws IOException {
+        Optional<String> known = complete.get(u.id());
+        if (known.isPresent() && offset(u) == u.length()) {
+            return known.get();
+        }
         return org.bwcdock.format.pki.Digests.sha256Hex(bin(u.id()));
     }
 
@@ -206,7 +212,7 @@ final class FileUploadStore implements UploadStore {
     }
 
     @Override
-    public void keepStaged(Upload u, long offset, long length) throws IOException {
+    public void keepStaged(Upload u, long offset, long length, byte[] sha256) throws IOException {
         Path staged = bodies.file(u.id());
         if (offset == 0) {
             // The first bytes of an upload (a whole part, as the dock sends it): the staged file becomes
@@ -216,6 +222,9 @@ final class FileUploadStore implements UploadStore {
             }
             Files.move(staged, bin(u.id()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             fsyncDir();
+            if (length == u.length()) {
+                complete.put(u.id(), java.util.HexFormat.of().formatHex(sha256));
+            }
             return;
         }
         try (FileChannel in = FileChannel.open(staged, StandardOpenOption.READ);
@@ -242,6 +251,7 @@ final class FileUploadStore implements UploadStore {
         }
         bodies.discard(u.id());
         Files.deleteIfExists(bin(u.id()));
+        complete.forget(u.id());
         locks.remove(u.id());
     }
 

@@ -66,13 +66,8 @@ final class S3UploadStore implements UploadStore {
     private final long maxBytesInFlight;
     /** This receiver's PATCHes and commits on one upload; across receivers the chunk keys decide (see above). */
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    /** Digests of complete uploads, the most recent few hundred (see {@link #digests}). */
-    private final java.util.LinkedHashMap<String, ObjectDigests> complete = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, ObjectDigests> eldest) {
-            return size() > 512;
-        }
-    };
+    /** Digests of complete uploads (see {@link #digests}). */
+    private final CompleteDigests<ObjectDigests> complete = new CompleteDigests<>();
     /** One create at a time per dock in this receiver, so its limits hold exactly here (across receivers: docs). */
     private final ConcurrentHashMap<String, Object> creating = new ConcurrentHashMap<>();
 
@@ -207,25 +202,22 @@ final class S3UploadStore implements UploadStore {
     }
 
     /**
-     * Remembered once the upload is complete, when its bytes can no longer change: the commit hashes
-     * the upload and then copies it with these digests, and need not read it a third time.
+     * Remembered once the upload is complete, when its bytes can no longer change: taken from the
+     * chunk itself when one PATCH brought the whole upload to this receiver, else by reading it
+     * once. The commit hashes the upload and then copies it with these digests.
      */
     @Override
     public ObjectDigests digests(Upload u) throws IOException {
-        synchronized (complete) {
-            ObjectDigests known = complete.get(u.id());
-            if (known != null) {
-                return known;
-            }
+        Optional<ObjectDigests> known = complete.get(u.id());
+        if (known.isPresent()) {
+            return known.get();
         }
         ObjectDigests d;
         try (InputStream in = read(u)) {
             d = ObjectDigests.of(in);
         }
         if (d.length() == u.length()) {
-            synchronized (complete) {
-                complete.put(u.id(), d);
-            }
+            complete.put(u.id(), d);
         }
         return d;
     }
@@ -272,9 +264,7 @@ final class S3UploadStore implements UploadStore {
         objects.delete(objects.list(prefix(u.owner(), u.id())).stream().map(S3Object::key).toList());
         staging.discard(u.id());
         locks.remove(u.id());
-        synchronized (complete) {
-            complete.remove(u.id());
-        }
+        complete.forget(u.id());
     }
 
     /**
@@ -333,10 +323,11 @@ final class S3UploadStore implements UploadStore {
      * The staged bytes become the chunk at {@code offset}, unless some request (here or on another
      * receiver) stored one there first: then nothing is kept and the PATCH gets a 409. The chunk is
      * confirmed (length, checksum where the store reports one) before this returns, so the offset a
-     * listing shows only ever covers durable bytes.
+     * listing shows only ever covers durable bytes. The chunk's digests are taken here, MD5 as well
+     * for the PUT, so {@code sha256} is not needed.
      */
     @Override
-    public void keepStaged(Upload u, long offset, long length) throws IOException {
+    public void keepStaged(Upload u, long offset, long length, byte[] sha256) throws IOException {
         Path staged = staging.file(u.id());
         try {
             if (length == 0) {
@@ -365,6 +356,9 @@ final class S3UploadStore implements UploadStore {
             if (!objects.exists(infoKey(u))) {
                 s3.deleteObject(del -> del.bucket(bucket).key(key));
                 throw new Conflict("the upload was committed or removed while this PATCH was in flight; its bytes were not kept");
+            }
+            if (offset == 0 && length == u.length()) {
+                complete.put(u.id(), d); // the chunk is the whole upload: its digests (MD5 too, for the copy) are the upload's
             }
         } catch (SdkException e) {
             throw new IOException("S3 bucket " + bucket + ": storing offset " + offset + " of upload " + u.id() + ": " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package org.bwcdock.receiver;
 
 import org.bwcdock.format.SafeText;
+import org.bwcdock.format.pki.Digests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,7 +10,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -127,7 +127,6 @@ final class TusHandler {
             Http.text(x, 400, "Upload-Offset missing or not a number");
             return;
         }
-        MessageDigest digest = null;
         byte[] expected = null;
         String checksum = x.header("Upload-Checksum");
         if (checksum != null) {
@@ -138,12 +137,14 @@ final class TusHandler {
             }
             try {
                 expected = Base64.getDecoder().decode(parts[1]);
-                digest = MessageDigest.getInstance("SHA-256");
-            } catch (IllegalArgumentException | NoSuchAlgorithmException e) {
+            } catch (IllegalArgumentException e) {
                 Http.text(x, 400, "Upload-Checksum is not base64");
                 return;
             }
         }
+        // Every body is hashed as it is staged, checksum or not: a body that is a whole upload then
+        // needs no second pass at the commit (the store remembers its digest).
+        MessageDigest digest = Digests.sha256();
         ReentrantLock lock = store.lock(u.id());
         lock.lock();
         try {
@@ -152,17 +153,18 @@ final class TusHandler {
                 Http.text(x, 409, "Upload-Offset " + offset + " but the upload is at " + current);
                 return;
             }
-            long written = stage(x, u, offset, digest, resetAfter);
+            long written = stage(x, u, offset, digest, expected != null, resetAfter);
             if (written < 0) {
                 return; // answered already
             }
-            if (digest != null && !MessageDigest.isEqual(digest.digest(), expected)) {
+            byte[] sha256 = digest.digest();
+            if (expected != null && !MessageDigest.isEqual(sha256, expected)) {
                 store.discardStaged(u);
                 Http.text(x, 460, "checksum mismatch: the " + written + " bytes were not kept");
                 return;
             }
             try {
-                store.keepStaged(u, offset, written);
+                store.keepStaged(u, offset, written, sha256);
             } catch (UploadStore.Conflict e) {
                 Http.text(x, 409, e.getMessage());
                 return;
@@ -181,7 +183,7 @@ final class TusHandler {
     }
 
     /** The body into the staging file; the number of bytes, or -1 if the request was refused. */
-    private long stage(Exchange x, UploadStore.Upload u, long offset, MessageDigest digest, long resetAfter)
+    private long stage(Exchange x, UploadStore.Upload u, long offset, MessageDigest digest, boolean checked, long resetAfter)
             throws IOException {
         long written = 0;
         try (WritableByteChannel out = store.stage(u); InputStream in = x.body()) {
@@ -194,10 +196,8 @@ final class TusHandler {
                     Http.text(x, 400, "body runs past Upload-Length " + u.length());
                     return -1;
                 }
-                if (digest != null) {
-                    digest.update(buf, 0, n);
-                }
                 out.write(ByteBuffer.wrap(buf, 0, n));
+                digest.update(buf, 0, n); // after the write: the digest covers exactly the bytes staged
                 written += n;
                 if (resetAfter >= 0 && written >= resetAfter) {
                     log.info("fault: resetting the connection after {} bytes", written);
@@ -207,8 +207,8 @@ final class TusHandler {
         } catch (IOException e) {
             // A broken body (the staging file is closed by now): without a checksum what arrived is
             // kept, as tus allows, and the client resumes there; with one, nothing unverified is.
-            if (digest == null && written > 0 && store.hasStaged(u) && store.offset(u) == offset) {
-                store.keepStaged(u, offset, written);
+            if (!checked && written > 0 && store.hasStaged(u) && store.offset(u) == offset) {
+                store.keepStaged(u, offset, written, digest.digest());
             } else {
                 store.discardStaged(u);
             }

@@ -94,7 +94,9 @@ interface UploadStore {
 
     /**
      * Appends the first {@code length} staged bytes at {@code offset}, durably, and drops the staging
-     * area; {@link Conflict} if they cannot go there any more.
+     * area; {@link Conflict} if they cannot go there any more. {@code sha256} is those bytes' digest,
+     * taken as they were staged: when they are the whole upload, the store remembers it, so the
+     * commit need not read the upload again.
      */
-    void keepStaged(Upload u, long offset, long length) throws IOException;
+    void keepStaged(Upload u, long offset, long length, byte[] sha256) throws IOException;
 }

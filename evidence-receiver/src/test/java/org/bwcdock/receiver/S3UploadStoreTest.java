@@ -88,7 +88,7 @@ class S3UploadStoreTest {
     /** A PATCH body staged, then kept at {@code offset}, as TusHandler does it. */
     private static void patch(UploadStore store, UploadStore.Upload u, long offset, byte[] body) throws Exception {
         stage(store, u, body);
-        store.keepStaged(u, offset, body.length);
+        store.keepStaged(u, offset, body.length, org.bwcdock.format.pki.Digests.sha256().digest(body));
     }
 
     private static void stage(UploadStore store, UploadStore.Upload u, byte[] body) throws Exception {
@@ -153,8 +153,8 @@ class S3UploadStoreTest {
         // Both saw offset 0 and staged their body; the first to store wins, the second gets the 409.
         stage(a, u, first);
         stage(b, u, second);
-        a.keepStaged(u, 0, first.length);
-        UploadStore.Conflict c = assertThrows(UploadStore.Conflict.class, () -> b.keepStaged(u, 0, second.length));
+        a.keepStaged(u, 0, first.length, org.bwcdock.format.pki.Digests.sha256().digest(first));
+        UploadStore.Conflict c = assertThrows(UploadStore.Conflict.class, () -> b.keepStaged(u, 0, second.length, org.bwcdock.format.pki.Digests.sha256().digest(second)));
         assertTrue(c.getMessage().contains("offset 0"), c.getMessage());
         assertEquals(1000, b.offset(u));
         assertArrayEquals(first, read(b, u), "the bytes are the first PATCH's, whole");
@@ -185,7 +185,7 @@ class S3UploadStoreTest {
         patch(a, u, 0, random(1000, 6));
         stage(b, u, random(1000, 7)); // B is receiving a body for offset 1000 ...
         a.delete(u);                   // ... when A commits (or deletes) the upload
-        UploadStore.Conflict c = assertThrows(UploadStore.Conflict.class, () -> b.keepStaged(u, 1000, 1000));
+        UploadStore.Conflict c = assertThrows(UploadStore.Conflict.class, () -> b.keepStaged(u, 1000, 1000, new byte[32]));
         assertTrue(c.getMessage().contains("committed or removed"), c.getMessage());
         assertEquals(List.of(), keys("uploads/"), "nothing of the upload is left in the bucket");
         assertTrue(b.find(u.id(), "dock-01").isEmpty());

@@ -177,7 +177,8 @@ public final class Bench {
     }
 
     /** What this run measured of the parts alone, for the whole agent's rows: the CPU floor, ingest and upload of {@code bytes}. */
-    record Baseline(CpuFloor.Floor floor, double ingestSeconds, double uploadSeconds, long bytes) {
+    /** @param ingestCpu, uploadCpu CPU seconds of one ingest alone, of one upload alone (TusSink and our receiver), medians */
+    record Baseline(CpuFloor.Floor floor, double ingestSeconds, double uploadSeconds, long bytes, double ingestCpu, double uploadCpu) {
     }
 
     /** Time to safe against the longer of ingest alone and upload alone, where this run measured both at that size. */
@@ -190,6 +191,14 @@ public final class Bench {
                                 + " in either)%n", r.s().fileBytes() / 1_000_000, r.totalSeconds() - r.firstIngestSeconds(),
                         r.totalSeconds(), base.ingestSeconds(), base.uploadSeconds(), longer,
                         (r.totalSeconds() - r.firstIngestSeconds()) / longer);
+                // What the cores allow: every CPU second that the two need apart has to fit on this machine's cores together.
+                int cores = Runtime.getRuntime().availableProcessors();
+                double apart = base.ingestCpu() + base.uploadCpu();
+                System.out.printf("  the CPU it takes: ingest alone %.1f s and upload alone %.1f s (TusSink and receiver) = %.1f CPU s,"
+                                + " so on %d cores no less than %.2f s even overlapped perfectly: %.2f x the longer; end to end it took"
+                                + " %.1f CPU s (agent %.1f, site %.1f), at least %.2f s on %d cores%n", base.ingestCpu(), base.uploadCpu(),
+                        apart, cores, apart / cores, apart / cores / longer, r.agentCpuToSafe() + r.siteCpuToSafe(), r.agentCpuToSafe(),
+                        r.siteCpuToSafe(), (r.agentCpuToSafe() + r.siteCpuToSafe()) / cores, cores);
             }
         }
     }
@@ -209,6 +218,7 @@ public final class Bench {
         List<Double> dgst = new ArrayList<>();
         List<Double> cms = new ArrayList<>();
         List<Double> ours = new ArrayList<>();
+        List<Double> oursCpu = new ArrayList<>();
         List<Double> oursInMemory = new ArrayList<>();
         List<Double> synced = new ArrayList<>();
         try {
@@ -219,7 +229,9 @@ public final class Bench {
                 cms.add(time(List.of("openssl", "cms", "-encrypt", "-binary", "-aes-256-gcm", "-stream", "-outform", "DER",
                         "-in", file.toString(), "-out", work.resolve("openssl.cms").toString(), recipient.certFile().toString()), work));
                 Files.deleteIfExists(work.resolve("openssl.cms"));
+                long cpu0 = CpuTime.thisJvmNanos();
                 ours.add(ingest(work, dock, recipient, file, size));
+                oursCpu.add((CpuTime.thisJvmNanos() - cpu0) / 1e9);
                 // The same with the spool in memory: what the CPU does when the disk is not the limit.
                 if (spoolInMemory.isPresent()) {
                     oursInMemory.add(ingest(spoolInMemory.get(), dock, recipient, file, size));
@@ -276,7 +288,7 @@ public final class Bench {
                 CpuFloor.aesGcmSecondsPerGb(work), upload.curlCpuSecondsPerGb());
         System.out.printf("CPU floor per GB: SHA-256 %.2f s (x %d passes), AES-256-GCM %.2f s, curl upload %.2f s: %.2f s%n",
                 floor.sha256(), CpuFloor.HASH_PASSES, floor.aesGcm(), floor.curlUpload(), floor.total());
-        return new Baseline(floor, ingest.median(), rows.get(4).median(), size);
+        return new Baseline(floor, ingest.median(), rows.get(4).median(), size, median(oursCpu), upload.tusSinkCpuSeconds());
     }
 
     private static double ingest(Path work, ThrowawayPki.Leaf dock, ThrowawayPki.Leaf recipient, Path file, long size)

@@ -32,8 +32,16 @@ final class ScaleBench {
     }
 
     record Result(Scenario s, double totalSeconds, double ingestSeconds, double cpuSeconds, long heapPeak, long heapPoolPeaks,
-                  long rssPeakKb, double onlineSeconds, double firstIngestSeconds, double firstUploadSeconds, String failure) {
+                  long rssPeakKb, double onlineSeconds, double firstIngestSeconds, double firstUploadSeconds, String stages,
+                  double agentCpuToSafe, double siteCpuToSafe, String failure) {
     }
+
+    /** The ledger's records of a file's way to safe, in order: what each is called in the bench's output. */
+    private static final List<Map.Entry<String, String>> STAGES = List.of(
+            Map.entry("min(spooled_at)", "first part durable"), Map.entry("min(uploaded_at)", "first part at the server"),
+            Map.entry("file-ingested", "ingested"), Map.entry("max(uploaded_at)", "last part at the server"),
+            Map.entry("file-uploading", "commit asked"), Map.entry("file-uploaded", "receipt in"),
+            Map.entry("wipe-start", "wipe started"), Map.entry("file-released", "wiped"));
 
     private ScaleBench() {
     }
@@ -111,10 +119,29 @@ final class ScaleBench {
         return one(dir, s, List.of());
     }
 
+    /**
+     * The receiver keeps its store in memory when it fits, as in the upload bench: it stands for a server
+     * elsewhere, whose disk is not the dock's; here the spool and it would share one disk's fsyncs.
+     */
     private static Result one(Path dir, Scenario s, List<String> jvmOptions) throws Exception {
+        java.util.Optional<Path> store = Bench.inMemory("bwcdock-bench-site-receiver-", 2L * s.bays() * s.fileBytes());
+        if (store.isPresent()) {
+            Files.createDirectories(dir);
+            Files.createSymbolicLink(dir.resolve("receiver"), store.get());
+        }
+        try {
+            return oneOn(dir, s, jvmOptions);
+        } finally {
+            if (store.isPresent()) {
+                FileTrees.delete(store.get());
+            }
+        }
+    }
+
+    private static Result oneOn(Path dir, Scenario s, List<String> jvmOptions) throws Exception {
         try (Site site = Site.start(dir)) {
             Path config = site.writeAgentConfig(dir.resolve("dock"),
-                    new Site.AgentOptions("64 GiB", "64 MiB", s.bays(), "none"));
+                    new Site.AgentOptions("64 GiB", "64 MiB", s.bays(), "none").direct());
             for (Site.Camera c : Site.cameras(s.bays())) {
                 site.footage(c, new long[] {s.fileBytes()});
                 site.dock(c);
@@ -131,11 +158,17 @@ final class ScaleBench {
             Path ledger = dir.resolve("dock/state/ledger.db");
             long ingestedAt = 0;
             long releasedAt = 0;
+            // CPU of the agent and of the site from the first byte read (within a poll) to safe.
+            long[] cpuAtFirstRead = null;
+            long[] cpuAtSafe = null;
             String failure = null;
             try {
                 long deadline = t0 + LIMIT.toNanos();
                 while (System.nanoTime() < deadline && agent.isAlive()) {
                     Map<String, Integer> states = states(ledger);
+                    if (cpuAtFirstRead == null && states.keySet().stream().anyMatch(k -> !k.equals("DISCOVERED"))) {
+                        cpuAtFirstRead = new long[] {CpuTime.processNanos(agent.pid()), CpuTime.thisJvmNanos()};
+                    }
                     int released = states.getOrDefault("RELEASED", 0);
                     int ingested = released + states.getOrDefault("RECEIPTED", 0) + states.getOrDefault("UPLOADED", 0)
                             + states.getOrDefault("UPLOADING", 0) + states.getOrDefault("INGESTED", 0);
@@ -144,6 +177,7 @@ final class ScaleBench {
                     }
                     if (released == s.bays()) {
                         releasedAt = System.nanoTime();
+                        cpuAtSafe = new long[] {CpuTime.processNanos(agent.pid()), CpuTime.thisJvmNanos()};
                         break;
                     }
                     Thread.sleep(100); // poll the ledger
@@ -160,14 +194,15 @@ final class ScaleBench {
             if (failure != null || !Files.exists(report)) {
                 List<String> lines = Files.readAllLines(log);
                 System.err.println(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
-                return new Result(s, 0, 0, 0, 0, 0, 0, 0, 0, 0, failure == null ? "no report" : failure);
+                return new Result(s, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", 0, 0, failure == null ? "no report" : failure);
             }
             Map<String, Long> m = parse(Files.readString(report));
             double online = site.office().firstOnline().map(t -> Duration.between(start, t).toMillis() / 1e3).orElse(-1.0);
             double firstIngest = firstAudit(ledger, "file-ingesting").map(at -> (at - start.toEpochMilli()) / 1e3).orElse(-1.0);
             double firstUpload = firstPartUploaded(ledger).map(at -> (at - start.toEpochMilli()) / 1e3).orElse(-1.0);
             return new Result(s, (releasedAt - t0) / 1e9, (ingestedAt - t0) / 1e9, m.get("cpuNanos") / 1e9, m.get("heapPeakSampled"),
-                    m.get("heapPoolPeaks"), m.get("rssPeakKb"), online, firstIngest, firstUpload, null);
+                    m.get("heapPoolPeaks"), m.get("rssPeakKb"), online, firstIngest, firstUpload, stages(ledger),
+                    (cpuAtSafe[0] - cpuAtFirstRead[0]) / 1e9, (cpuAtSafe[1] - cpuAtFirstRead[1]) / 1e9, null);
         }
     }
 
@@ -202,6 +237,34 @@ final class ScaleBench {
         }
     }
 
+    /**
+     * Where the time to safe went: each of {@link #STAGES} in seconds after the first byte read; of the
+     * audit rows the last (with several bays, the last file decides when the dock is safe).
+     */
+    private static String stages(Path ledger) throws SQLException {
+        long first = firstAudit(ledger, "file-ingesting").orElse(0L);
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + ledger + "?mode=ro");
+             var q = c.prepareStatement("SELECT max(at) FROM audit WHERE action = ?")) {
+            for (Map.Entry<String, String> stage : STAGES) {
+                long at;
+                if (stage.getKey().endsWith("_at)")) {
+                    try (ResultSet rs = c.createStatement().executeQuery("SELECT " + stage.getKey() + " FROM parts")) {
+                        at = rs.next() ? rs.getLong(1) : 0;
+                    }
+                } else {
+                    q.setString(1, stage.getKey());
+                    ResultSet rs = q.executeQuery();
+                    at = rs.next() ? rs.getLong(1) : 0;
+                }
+                if (at > 0 && first > 0) {
+                    out.append(out.isEmpty() ? "" : ", ").append(stage.getValue()).append(String.format(" %.2f", (at - first) / 1e3));
+                }
+            }
+        }
+        return out.toString();
+    }
+
     /** When the ledger first recorded {@code action} (epoch ms): e.g. the first ingest. */
     private static java.util.Optional<Long> firstAudit(Path ledger, String action) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + ledger + "?mode=ro");
@@ -225,7 +288,8 @@ final class ScaleBench {
     private static void print(Result r, boolean header) {
         if (header) {
             System.out.println();
-            System.out.printf("scale: the agent in its own JVM (%s), all cameras docked before it starts, until every file is wiped%n", HEAP);
+            System.out.printf("scale: the agent in its own JVM (%s), all cameras docked before it starts, until every file is wiped;"
+                    + " it reaches the receiver directly, whose store is in memory where it fits%n", HEAP);
             System.out.printf("%4s %8s %8s %8s %8s %8s %8s %9s %9s %8s %8s %8s%n", "bays", "file MB", "total s", "ingest s", "ingest",
                     "e2e", "CPU s/GB", "heap MB", "RSS MB", "online s", "1st in s", "1st part");
             System.out.printf("%4s %8s %8s %8s %8s %8s %8s %9s %9s %8s %8s %8s%n", "", "", "", "", "MB/s", "MB/s", "", "peak", "peak", "", "",
@@ -240,6 +304,8 @@ final class ScaleBench {
         System.out.printf("%4d %8d %8.1f %8.1f %8.0f %8.0f %8.2f %9.1f %9.0f %8.2f %8.2f %8.2f%n", s.bays(), s.fileBytes() / 1_000_000,
                 r.totalSeconds(), r.ingestSeconds(), mb / r.ingestSeconds(), mb / r.totalSeconds(), r.cpuSeconds() / (mb / 1e3),
                 r.heapPeak() / 1e6, r.rssPeakKb() / 1e3, r.onlineSeconds(), r.firstIngestSeconds(), r.firstUploadSeconds());
+        System.out.printf("%4s s after the first byte read: %s; CPU s from then to safe: the agent %.1f, the site (receiver,"
+                + " broker, TSA, in the bench's JVM) %.1f%n", "", r.stages(), r.agentCpuToSafe(), r.siteCpuToSafe());
     }
 
     static boolean ok(List<Result> results) {

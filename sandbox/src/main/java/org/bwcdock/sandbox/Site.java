@@ -136,23 +136,29 @@ public final class Site implements AutoCloseable {
      * @param hardware "simulated" (Pi4J mock: LEDs on bays 1-4, a gauge on every bay) or "none"
      */
     /** @param cameraReadRate how fast a camera is read (e.g. "40 MB" per second), or "0": as fast as the disk */
-    public record AgentOptions(String spoolQuota, String partSize, int bays, String hardware, String cameraReadRate) {
-        public static final AgentOptions DEFAULT = new AgentOptions("2 GiB", "8 MiB", 4, "simulated", "0");
+    /** @param viaProxy the dock reaches the receiver through the site's {@link FaultProxy} (tests); not: directly (benchmarks) */
+    public record AgentOptions(String spoolQuota, String partSize, int bays, String hardware, String cameraReadRate, boolean viaProxy) {
+        public static final AgentOptions DEFAULT = new AgentOptions("2 GiB", "8 MiB", 4, "simulated", "0", true);
 
         public AgentOptions(String spoolQuota, String partSize, int bays, String hardware) {
-            this(spoolQuota, partSize, bays, hardware, "0");
+            this(spoolQuota, partSize, bays, hardware, "0", true);
         }
 
         public AgentOptions withSpool(String quota, String part) {
-            return new AgentOptions(quota, part, bays, hardware, cameraReadRate);
+            return new AgentOptions(quota, part, bays, hardware, cameraReadRate, viaProxy);
         }
 
         public AgentOptions withBays(int n, String hw) {
-            return new AgentOptions(spoolQuota, partSize, n, hw, cameraReadRate);
+            return new AgentOptions(spoolQuota, partSize, n, hw, cameraReadRate, viaProxy);
+        }
+
+        /** The receiver without the proxy: a proxy's copying is not part of what a benchmark measures. */
+        public AgentOptions direct() {
+            return new AgentOptions(spoolQuota, partSize, bays, hardware, cameraReadRate, false);
         }
 
         public AgentOptions withCameraReadRate(String rate) {
-            return new AgentOptions(spoolQuota, partSize, bays, hardware, rate);
+            return new AgentOptions(spoolQuota, partSize, bays, hardware, rate, viaProxy);
         }
     }
 
@@ -230,7 +236,8 @@ public final class Site implements AutoCloseable {
                 %s
                 """.formatted(DOCK_ID, o.hardware(), dir.resolve("state"), dock.resolve("dock.crt"), dock.resolve("dock.key"),
                 dir.resolve("state/spool"), o.spoolQuota(), o.partSize(), work.resolve("sys"), work.resolve("dev"),
-                work.resolve("cameras"), o.cameraReadRate(), bays, USB_IDS, brokerProxy.port(), receiverProxy.port(), pki.caCert(),
+                work.resolve("cameras"), o.cameraReadRate(), bays, USB_IDS, brokerProxy.port(),
+                o.viaProxy() ? receiverProxy.port() : receiver().port(), pki.caCert(),
                 keys.resolve("evidence-recipient.pem"), pki.caCert(), pki.crl(), tsa.url(), tsa.caFile(), TimestampServer.POLICY,
                 TSA_RETRY.toSeconds(), badges);
         return Files.writeString(dir.resolve("agent.toml"), toml);

@@ -29,7 +29,8 @@ final class UploadBench {
     private static final int ROUNDS = Bench.ROUNDS;
 
     /** The rows, and curl's CPU seconds per GB uploading to nginx: the upload's part of the CPU floor. */
-    record Result(List<Bench.Row> rows, double curlCpuSecondsPerGb) {
+    /** @param tusSinkCpuSeconds CPU of one TusSink upload to our receiver, client and receiver (median) */
+    record Result(List<Bench.Row> rows, double curlCpuSecondsPerGb, double tusSinkCpuSeconds) {
     }
 
     static Result run(Path work, ThrowawayPki pki, ThrowawayPki.Leaf dock, Path file, long size) throws Exception {
@@ -51,13 +52,15 @@ final class UploadBench {
             // Same work at the receiver for both: it verifies an Upload-Checksum (computed for curl beforehand, untimed).
             String fileSha = Digests.sha256Hex(file);
             String checksum = "sha256 " + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(fileSha));
+            List<Double> tusSinkCpu = new java.util.ArrayList<>();
             List<Bench.Row> rows = new java.util.ArrayList<>(rounds("our receiver", base, tls, dock, pki, file, size, fileSha,
-                    checksum, work));
+                    checksum, work, Optional.of(receiver), tusSinkCpu));
             // The same two clients against a server that is neither ours nor the bottleneck: the ratio is the clients'.
             Path bodies = Bench.inMemory("bwcdock-bench-nginx-", 2 * size).orElse(Files.createDirectories(work.resolve("nginx-bodies")));
             double curlCpu;
             try (NginxPeer nginx = NginxPeer.start(work, server, pki.caFile(), bodies)) {
-                rows.addAll(rounds("nginx", nginx.base(), tls, dock, pki, file, size, fileSha, checksum, work));
+                rows.addAll(rounds("nginx", nginx.base(), tls, dock, pki, file, size, fileSha, checksum, work, Optional.empty(),
+                        new java.util.ArrayList<>()));
                 List<String> curl = new java.util.ArrayList<>(List.of("curl", "-sS", "-f", "-o", "/dev/null", "-X", "PATCH",
                         "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0", "-T", file.toString()));
                 curl.addAll(tls);
@@ -66,16 +69,20 @@ final class UploadBench {
             } finally {
                 FileTrees.delete(bodies);
             }
-            return new Result(rows, curlCpu);
+            return new Result(rows, curlCpu, Bench.median(tusSinkCpu));
         } finally {
             Jvms.stop(receiver);
             FileTrees.delete(store);
         }
     }
 
-    /** Alternating rounds of curl -T and TusSink, each one PATCH of the whole file, against {@code base}. */
+    /**
+     * Alternating rounds of curl -T and TusSink, each one PATCH of the whole file, against {@code base};
+     * the CPU of each TusSink round, this JVM's and the {@code server}'s, into {@code tusSinkCpu}.
+     */
     private static List<Bench.Row> rounds(String peer, String base, List<String> tls, ThrowawayPki.Leaf dock, ThrowawayPki pki,
-                                          Path file, long size, String fileSha, String checksum, Path work) throws Exception {
+                                          Path file, long size, String fileSha, String checksum, Path work, Optional<Process> server,
+                                          List<Double> tusSinkCpu) throws Exception {
         EvidenceSink sink = Sinks.tus(new SinkSettings(URI.create(base + "/"),
                 Optional.of(TlsContexts.create(dock.chainFile(), dock.keyFile(), pki.caFile())),
                 org.bwcdock.format.ReceiptSigners.of(List.of(pki.ca)), (int) Math.min(Integer.MAX_VALUE, size),
@@ -91,7 +98,9 @@ final class UploadBench {
                 curl.addAll(tls);
                 curl.add(location.startsWith("http") ? location : base + location);
                 double c = Bench.time(curl, work);
+                long cpu0 = CpuTime.thisJvmNanos() + server.map(p -> CpuTime.processNanos(p.pid())).orElse(0L);
                 double o = ours(sink, file, size, fileSha);
+                tusSinkCpu.add((CpuTime.thisJvmNanos() + server.map(p -> CpuTime.processNanos(p.pid())).orElse(0L) - cpu0) / 1e9);
                 System.out.printf("bench: upload to %s, round %d: curl -T %.2f s, TusSink %.2f s%n", peer, round + 1, c, o);
                 curlTimes.add(c);
                 oursTimes.add(o);

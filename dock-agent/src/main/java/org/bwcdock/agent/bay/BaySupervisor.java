@@ -20,6 +20,7 @@ import org.bwcdock.agent.ledger.PartRecord;
 import org.bwcdock.agent.system.ClockSync;
 import org.bwcdock.agent.usb.UsbDevice;
 import org.bwcdock.agent.volume.CameraVolume;
+import org.bwcdock.agent.volume.Fingerprint;
 import org.bwcdock.agent.volume.FootageFile;
 import org.bwcdock.agent.volume.Listing;
 import org.bwcdock.agent.volume.Mounter;
@@ -311,7 +312,7 @@ final class BaySupervisor implements AutoCloseable {
             return;
         }
         releaseWipedBeforeACrash();
-        Map<FootageFile, String> expected = new LinkedHashMap<>();
+        Map<FootageFile, Fingerprint> expected = new LinkedHashMap<>();
         Map<FootageFile, Long> ids = new LinkedHashMap<>();
         int left = listing.refused().size();
         for (FootageFile f : listing.files()) {
@@ -327,7 +328,9 @@ final class BaySupervisor implements AutoCloseable {
             if (ef.state() != FileState.RECEIPTED || ledger.receipt(id).isEmpty()) {
                 return; // not yet safe
             }
-            expected.put(f, ef.plaintextSha256());
+            // The manifest's parts: the wipe hashes them at once on several cores, each against its ingest hash.
+            expected.put(f, new Fingerprint(ef.plaintextSha256(), ledger.parts(id).stream()
+                    .map(p -> new Fingerprint.Piece(p.offset(), p.length(), p.plaintextSha256())).toList()));
             ids.put(f, id);
         }
         boolean hold = ledger.camera(cameraId).map(CameraRecord::legalHold).orElse(false);

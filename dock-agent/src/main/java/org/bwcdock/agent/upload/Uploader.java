@@ -220,13 +220,14 @@ public final class Uploader implements AutoCloseable {
             if (stamper != null) {
                 stamper.receipted(f.id(), receipt);
             }
+            serverTrouble.reset();
+            // The bay first (the wipe may start now), then the spool: a start removes what a crash left there.
+            listener.receipted(files.file(f.id()).orElseThrow());
             try {
                 spool.deleteAll(f.id());
             } catch (IOException e) {
                 log.warn("{}: receipted, but its spool files could not be removed: {}", where, e.getMessage());
             }
-            serverTrouble.reset();
-            listener.receipted(files.file(f.id()).orElseThrow());
         } catch (UploadException e) {
             log.warn("{}: {}", where, e.getMessage());
             if (!e.retryable()) {

@@ -26,10 +26,10 @@ public interface CameraVolume extends AutoCloseable {
     Map<String, String> deviceInfo(String relativePath);
 
     /**
-     * Deletes exactly these files, each only if its SHA-256 (re-read now) equals the expected one.
-     * Returns what was not deleted, with the reason.
+     * Deletes exactly these files, each only if every byte, re-read now, hashes as at the ingest (the
+     * pieces of the fingerprint, or the whole file). Returns what was not deleted, with the reason.
      */
-    List<Skipped> wipe(Map<FootageFile, String> expectedSha256) throws IOException;
+    List<Skipped> wipe(Map<FootageFile, Fingerprint> expected) throws IOException;
 
     /** Unmounts. */
     @Override

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -16,11 +17,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -29,6 +35,8 @@ final class MountedVolume implements CameraVolume {
     private static final int MAX_INFO_BYTES = 4096;
     private static final Pattern INFO_KEY = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final Pattern INFO_VALUE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** Pieces the wipe hashes at once: two cores' worth; a USB 2 camera is the limit long before more would help. */
+    private static final int VERIFY_THREADS = 2;
 
     private final Mounter mounter;
     private final Path device;
@@ -94,10 +102,15 @@ final class MountedVolume implements CameraVolume {
      */
     @Override
     public InputStream open(FootageFile f) throws IOException {
+        return open(f, 0);
+    }
+
+    /** As {@link #open(FootageFile)}, reading from {@code offset} on. */
+    private InputStream open(FootageFile f, long offset) throws IOException {
         try {
             Path p = checked(f);
             return mounter.reading(DeadlineReader.open(readerThreads, p, where + ": " + f.relativePath(), limits.readTimeout(),
-                    file -> FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
+                    file -> FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS).position(offset)));
         } catch (NoSuchFileException e) {
             if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(where + ": " + f.relativePath() + ": the camera volume is gone", e);
@@ -151,44 +164,102 @@ final class MountedVolume implements CameraVolume {
 
     /**
      * Mounts writable (udisks2 may choose another mount point: that one is used from now on) and
-     * deletes each file only once it is known again there by path, size, modification time and a
-     * fresh SHA-256 equal to the receipted one. Inode numbers are not compared across the two
-     * mounts: FAT and exFAT give the same file another number on every mount.
+     * deletes each file only once it is known again there by path, size, modification time and every
+     * byte: each piece re-read now must hash as at the ingest. The pieces of all the files are hashed
+     * on up to {@link #VERIFY_THREADS} threads at once, then the files are deleted in order. Inode
+     * numbers are not compared across the two mounts: FAT and exFAT give the same file another number
+     * on every mount.
      */
     @Override
-    public List<Skipped> wipe(Map<FootageFile, String> expected) throws IOException {
+    public List<Skipped> wipe(Map<FootageFile, Fingerprint> expected) throws IOException {
         List<Skipped> refused = new ArrayList<>();
         Path writable = mounter.remountWritable(device, serial).toRealPath();
         if (!writable.equals(root)) {
             log.info("{}: mounted writable at {}", where, writable);
         }
         root = writable;
-        for (Map.Entry<FootageFile, String> e : expected.entrySet()) {
-            FootageFile f = e.getKey();
-            try {
-                Path p = checked(f);
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.size() != f.size() || a.lastModifiedTime().toMillis() != f.mtimeMillis()) {
-                    refused.add(new Skipped(f.relativePath(), "size or modification time changed since the ingest: not deleted"));
+        Map<FootageFile, List<Future<Optional<String>>>> checks = new LinkedHashMap<>();
+        ExecutorService hashing = Executors.newFixedThreadPool(VERIFY_THREADS, numbered("bwcdock-wipe-" + serial + "-"));
+        try {
+            for (Map.Entry<FootageFile, Fingerprint> e : expected.entrySet()) {
+                FootageFile f = e.getKey();
+                try {
+                    BasicFileAttributes a = Files.readAttributes(checked(f), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.size() != f.size() || a.lastModifiedTime().toMillis() != f.mtimeMillis()) {
+                        refused.add(new Skipped(f.relativePath(), "size or modification time changed since the ingest: not deleted"));
+                        continue;
+                    }
+                } catch (IOException ex) {
+                    refused.add(new Skipped(f.relativePath(), "not deleted: " + ex.getMessage()));
                     continue;
                 }
-                String actual = sha256(f);
-                if (!actual.equals(e.getValue())) {
-                    refused.add(new Skipped(f.relativePath(), "SHA-256 now " + actual + ", receipted " + e.getValue() + ": not deleted"));
-                    continue;
+                List<Future<Optional<String>>> pieces = new ArrayList<>();
+                for (Fingerprint.Piece piece : e.getValue().piecesOf(f.size())) {
+                    pieces.add(hashing.submit(() -> mismatch(f, piece, piece.length() == f.size())));
                 }
-                Files.delete(p);
-            } catch (IOException ex) {
-                refused.add(new Skipped(f.relativePath(), "not deleted: " + ex.getMessage()));
+                checks.put(f, pieces);
             }
+            for (Map.Entry<FootageFile, List<Future<Optional<String>>>> c : checks.entrySet()) {
+                FootageFile f = c.getKey();
+                try {
+                    Optional<String> wrong = firstMismatch(c.getValue());
+                    if (wrong.isPresent()) {
+                        refused.add(new Skipped(f.relativePath(), wrong.get() + ": not deleted"));
+                        continue;
+                    }
+                    Files.delete(checked(f));
+                } catch (IOException ex) {
+                    refused.add(new Skipped(f.relativePath(), "not deleted: " + ex.getMessage()));
+                }
+            }
+        } finally {
+            hashing.shutdownNow(); // a read stuck on a dead camera is the deadline reader's to abandon
         }
         return refused;
     }
 
-    private String sha256(FootageFile f) throws IOException {
-        try (InputStream in = open(f)) {
-            return Digests.sha256Hex(in);
+    private static java.util.concurrent.ThreadFactory numbered(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> new Thread(r, prefix + n.incrementAndGet());
+    }
+
+    private static Optional<String> firstMismatch(List<Future<Optional<String>>> pieces) throws IOException {
+        for (Future<Optional<String>> piece : pieces) {
+            try {
+                Optional<String> wrong = piece.get();
+                if (wrong.isPresent()) {
+                    return wrong;
+                }
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().toString(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("wipe interrupted while the camera was re-read");
+            }
         }
+        return Optional.empty();
+    }
+
+    /** Why this piece is not what was ingested, or empty if it is. */
+    private Optional<String> mismatch(FootageFile f, Fingerprint.Piece piece, boolean wholeFile) throws IOException {
+        MessageDigest d = Digests.sha256();
+        byte[] buf = new byte[64 * 1024];
+        try (InputStream in = open(f, piece.offset())) {
+            for (long left = piece.length(); left > 0; ) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    return Optional.of("shorter than at the ingest");
+                }
+                d.update(buf, 0, n);
+                left -= n;
+            }
+        }
+        String actual = HexFormat.of().formatHex(d.digest());
+        if (actual.equals(piece.sha256())) {
+            return Optional.empty();
+        }
+        return Optional.of((wholeFile ? "" : "bytes " + piece.offset() + " to " + (piece.offset() + piece.length()) + ": ")
+                + "SHA-256 now " + actual + ", receipted " + piece.sha256());
     }
 
     @Override

@@ -211,8 +211,8 @@ class HostileVolumeTest {
         assertEquals("DCIM/100/BAD\\xff\\xfe.MP4", SafeText.escape(bad.relativePath()), "shown escaped, once");
         assertTrue(l.skipped().isEmpty(), l::toString);
         try (CameraVolume v = mount(Duration.ZERO, 100)) {
-            List<Skipped> refused = v.wipe(java.util.Map.of(bad, org.bwcdock.format.pki.Digests.sha256Hex(
-                    new java.io.ByteArrayInputStream(new byte[] {'x'}))));
+            List<Skipped> refused = v.wipe(java.util.Map.of(bad, Fingerprint.whole(org.bwcdock.format.pki.Digests.sha256Hex(
+                    new java.io.ByteArrayInputStream(new byte[] {'x'})))));
             assertTrue(refused.isEmpty(), refused::toString);
         }
         try (var left = Files.list(root.resolve("DCIM/100"))) {

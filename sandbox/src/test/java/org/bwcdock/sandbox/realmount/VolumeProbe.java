@@ -2,6 +2,7 @@ package org.bwcdock.sandbox.realmount;
 
 import org.bwcdock.format.pki.Digests;
 import org.bwcdock.agent.volume.CameraVolume;
+import org.bwcdock.agent.volume.Fingerprint;
 import org.bwcdock.agent.volume.FootageFile;
 import org.bwcdock.agent.volume.MountException;
 import org.bwcdock.agent.volume.Mounter;
@@ -64,11 +65,11 @@ public final class VolumeProbe {
     }
 
     private static void wipe(Mounter m, Path dev, Path in) throws Exception {
-        Map<FootageFile, String> expected = new LinkedHashMap<>();
+        Map<FootageFile, Fingerprint> expected = new LinkedHashMap<>();
         for (String l : Files.readAllLines(in)) {
             String[] f = l.split("\t");
             // No inode: the wipe must know each file again without one (FAT numbers them per mount).
-            expected.put(new FootageFile(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), null), f[3]);
+            expected.put(new FootageFile(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), null), Fingerprint.whole(f[3]));
         }
         try (CameraVolume v = Volumes.mount(m, dev, "probe", LIMITS, "probe")) {
             List<Skipped> kept = v.wipe(expected);
