@@ -148,7 +148,7 @@ final class ScaleBench {
             }
             Path report = dir.resolve("agent-report.txt");
             Path log = dir.resolve("agent.log");
-            List<String> cmd = new ArrayList<>(List.of(Jvms.java(), HEAP));
+            List<String> cmd = new ArrayList<>(List.of(Jvms.java(), HEAP, "-XX:+ExitOnOutOfMemoryError")); // as the launcher runs it
             cmd.addAll(jvmOptions);
             cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=sandbox-logback.xml",
                     "-cp", System.getProperty("java.class.path"), BenchAgent.class.getName(), config.toString(), report.toString()));

@@ -42,8 +42,8 @@ final class CmsIngestor implements Ingestor {
     private static final Logger log = LoggerFactory.getLogger(CmsIngestor.class);
     /** JCE's fast path wants at most 64 KiB per update (NOTES.md). */
     static final int CHUNK = 64 * 1024;
-    /** Each ingest's own buffers: 2 MiB. */
-    static final int BUFFERS = 32;
+    /** Each ingest's own buffers: 1 MiB (eight bays at once must fit the agent's 64 MiB heap; a bay alone borrows {@link #READ_AHEAD_BUFFERS}). */
+    static final int BUFFERS = 16;
     /** What all ingests together may borrow beyond their own (8 MiB), when parts are encrypted on several threads. */
     static final int READ_AHEAD_BUFFERS = 128;
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);

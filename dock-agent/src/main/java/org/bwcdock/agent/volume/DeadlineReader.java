@@ -18,10 +18,12 @@ import java.util.function.Supplier;
  * device that stops answering (a read stuck in the kernel) costs this bay a clear error, not a hung
  * thread: the caller gets control back, the stuck helper thread is abandoned.
  *
- * <p>Reads 1 MiB per hand-off, so the per-read cost is negligible next to hashing.
+ * <p>Reads 256 KiB per hand-off, so the per-read cost is negligible next to hashing; and less than
+ * half of G1's smallest region, so the block is an ordinary object, not a humongous one taking two
+ * whole regions: with eight bays reading at once that was a quarter of a 64 MiB heap.
  */
 final class DeadlineReader extends InputStream {
-    private static final int BLOCK = 1 << 20;
+    private static final int BLOCK = 256 << 10;
 
     private final Supplier<ExecutorService> threads;
     private final String where;
