@@ -37,10 +37,15 @@ class FileUploadStoreTest {
         store.keepStaged(u, offset, body.length, Digests.sha256().digest(body));
     }
 
+    private static byte[] random(int seed) {
+        byte[] b = new byte[300_000];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
     @Test
     void aWholeUploadInOneBodyIsNotReadAgainAtTheCommit() throws Exception {
-        byte[] part = new byte[300_000];
-        new Random(1).nextBytes(part);
+        byte[] part = random(1);
         FileUploadStore store = store();
         UploadStore.Upload u = store.create("dock-1", part.length);
         patch(store, u, 0, part);
@@ -54,8 +59,7 @@ class FileUploadStoreTest {
 
     @Test
     void anUploadInPiecesIsHashedFromTheStoredBytes() throws Exception {
-        byte[] part = new byte[300_000];
-        new Random(2).nextBytes(part);
+        byte[] part = random(2);
         FileUploadStore store = store();
         UploadStore.Upload u = store.create("dock-1", part.length);
         patch(store, u, 0, Arrays.copyOfRange(part, 0, 100_000));
