@@ -323,8 +323,8 @@ final class S3UploadStore implements UploadStore {
      * The staged bytes become the chunk at {@code offset}, unless some request (here or on another
      * receiver) stored one there first: then nothing is kept and the PATCH gets a 409. The chunk is
      * confirmed (length, checksum where the store reports one) before this returns, so the offset a
-     * listing shows only ever covers durable bytes. The chunk's digests are taken here, MD5 as well
-     * for the PUT, so {@code sha256} is not needed.
+     * listing shows only ever covers durable bytes. The PUT carries {@code sha256} (taken as the body
+     * was staged) and an MD5 read here, so the bytes are hashed with SHA-256 once.
      */
     @Override
     public void keepStaged(Upload u, long offset, long length, byte[] sha256) throws IOException {
@@ -336,7 +336,7 @@ final class S3UploadStore implements UploadStore {
             try (FileChannel c = FileChannel.open(staged, StandardOpenOption.WRITE)) {
                 c.truncate(length);
             }
-            ObjectDigests d = ObjectDigests.of(staged);
+            ObjectDigests d = ObjectDigests.of(staged, sha256); // the SHA-256 goes with the PUT, for the bucket to check
             String key = chunkKey(u, offset);
             try {
                 s3.putObject(p -> p.bucket(bucket).key(key).contentType("application/octet-stream").contentLength(d.length())

@@ -183,9 +183,11 @@ class S3UploadStoreTest {
         S3UploadStore b = receiver("b", 10);
         UploadStore.Upload u = a.create("dock-01", 5000);
         patch(a, u, 0, random(1000, 6));
-        stage(b, u, random(1000, 7)); // B is receiving a body for offset 1000 ...
-        a.delete(u);                   // ... when A commits (or deletes) the upload
-        UploadStore.Conflict c = assertThrows(UploadStore.Conflict.class, () -> b.keepStaged(u, 1000, 1000, new byte[32]));
+        byte[] late = random(1000, 7);
+        stage(b, u, late); // B is receiving a body for offset 1000 ...
+        a.delete(u);       // ... when A commits (or deletes) the upload
+        UploadStore.Conflict c = assertThrows(UploadStore.Conflict.class,
+                () -> b.keepStaged(u, 1000, 1000, org.bwcdock.format.pki.Digests.sha256().digest(late)));
         assertTrue(c.getMessage().contains("committed or removed"), c.getMessage());
         assertEquals(List.of(), keys("uploads/"), "nothing of the upload is left in the bucket");
         assertTrue(b.find(u.id(), "dock-01").isEmpty());

@@ -64,10 +64,9 @@ public final class BenchAgent {
             }
         }
         long gcs = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionCount())).sum();
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long hwmKb = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
                 .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1);
-        return "cpuNanos=" + os.getProcessCpuTime() + " heapPeakSampled=" + sampledPeak + " heapPoolPeaks=" + poolPeaks
+        return "cpuNanos=" + CpuTime.thisJvmNanos() + " heapPeakSampled=" + sampledPeak + " heapPoolPeaks=" + poolPeaks
                 + " heapMax=" + Runtime.getRuntime().maxMemory() + " rssPeakKb=" + hwmKb + " gcs=" + gcs + "\n";
     }
 }

@@ -226,53 +226,47 @@ final class ScaleBench {
     }
 
     /**
-     * When the server first confirmed a whole part (epoch ms). Parts go up while their file is still
-     * read, so the file's {@code file-uploading} row (the commit's) comes too late to say this.
-     */
-    private static java.util.Optional<Long> firstPartUploaded(Path ledger) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + ledger + "?mode=ro");
-             ResultSet rs = c.createStatement().executeQuery("SELECT min(uploaded_at) FROM parts")) {
-            long at = rs.next() ? rs.getLong(1) : 0;
-            return at > 0 ? java.util.Optional.of(at) : java.util.Optional.empty();
-        }
-    }
-
-    /**
      * Where the time to safe went: each of {@link #STAGES} in seconds after the first byte read; of the
      * audit rows the last (with several bays, the last file decides when the dock is safe).
      */
     private static String stages(Path ledger) throws SQLException {
         long first = firstAudit(ledger, "file-ingesting").orElse(0L);
         StringBuilder out = new StringBuilder();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + ledger + "?mode=ro");
-             var q = c.prepareStatement("SELECT max(at) FROM audit WHERE action = ?")) {
-            for (Map.Entry<String, String> stage : STAGES) {
-                long at;
-                if (stage.getKey().endsWith("_at)")) {
-                    try (ResultSet rs = c.createStatement().executeQuery("SELECT " + stage.getKey() + " FROM parts")) {
-                        at = rs.next() ? rs.getLong(1) : 0;
-                    }
-                } else {
-                    q.setString(1, stage.getKey());
-                    ResultSet rs = q.executeQuery();
-                    at = rs.next() ? rs.getLong(1) : 0;
-                }
-                if (at > 0 && first > 0) {
-                    out.append(out.isEmpty() ? "" : ", ").append(stage.getValue()).append(String.format(" %.2f", (at - first) / 1e3));
-                }
+        for (Map.Entry<String, String> stage : STAGES) {
+            java.util.Optional<Long> at = stage.getKey().endsWith("_at)")
+                    ? ledgerTime(ledger, "SELECT " + stage.getKey() + " FROM parts")
+                    : ledgerTime(ledger, "SELECT max(at) FROM audit WHERE action = ?", stage.getKey());
+            if (at.isPresent() && first > 0) {
+                out.append(out.isEmpty() ? "" : ", ").append(stage.getValue()).append(String.format(" %.2f", (at.get() - first) / 1e3));
             }
         }
         return out.toString();
     }
 
+    /**
+     * When the server first confirmed a whole part (epoch ms). Parts go up while their file is still
+     * read, so the file's {@code file-uploading} row (the commit's) comes too late to say this.
+     */
+    private static java.util.Optional<Long> firstPartUploaded(Path ledger) throws SQLException {
+        return ledgerTime(ledger, "SELECT min(uploaded_at) FROM parts");
+    }
+
     /** When the ledger first recorded {@code action} (epoch ms): e.g. the first ingest. */
     private static java.util.Optional<Long> firstAudit(Path ledger, String action) throws SQLException {
+        return ledgerTime(ledger, "SELECT min(at) FROM audit WHERE action = ?", action);
+    }
+
+    /** The one time (epoch ms) {@code sql} selects from the ledger, if there is one. */
+    private static java.util.Optional<Long> ledgerTime(Path ledger, String sql, String... params) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + ledger + "?mode=ro");
-             var q = c.prepareStatement("SELECT min(at) FROM audit WHERE action = ?")) {
-            q.setString(1, action);
-            ResultSet rs = q.executeQuery();
-            long at = rs.next() ? rs.getLong(1) : 0;
-            return at > 0 ? java.util.Optional.of(at) : java.util.Optional.empty();
+             var q = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                q.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = q.executeQuery()) {
+                long at = rs.next() ? rs.getLong(1) : 0;
+                return at > 0 ? java.util.Optional.of(at) : java.util.Optional.empty();
+            }
         }
     }
 
