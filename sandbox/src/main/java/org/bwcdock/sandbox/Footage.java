@@ -17,13 +17,21 @@ public final class Footage {
 
     /** Writes the camera's volume; returns the bytes of footage written. */
     public static long write(Path volume, String serial, long[] sizes) throws IOException {
+        return write(volume, serial, sizes, 0);
+    }
+
+    /**
+     * Writes the camera's volume with files numbered from {@code first} (0-based), whose bytes differ from
+     * those of a write from another {@code first}: a camera docked again after a shift with new footage.
+     */
+    public static long write(Path volume, String serial, long[] sizes, int first) throws IOException {
         Path dcim = Files.createDirectories(volume.resolve("DCIM/100"));
         Files.writeString(volume.resolve("DEVICE.TXT"), "id=" + serial + "\nbattery=" + battery(serial) + "\n");
-        SplittableRandom random = new SplittableRandom(serial.hashCode());
+        SplittableRandom random = new SplittableRandom(first == 0 ? serial.hashCode() : 31L * serial.hashCode() + first);
         byte[] buf = new byte[1 << 20];
         long total = 0;
         for (int i = 0; i < sizes.length; i++) {
-            try (OutputStream out = Files.newOutputStream(dcim.resolve(name(i)))) {
+            try (OutputStream out = Files.newOutputStream(dcim.resolve(name(first + i)))) {
                 for (long left = sizes[i]; left > 0; left -= buf.length) {
                     random.nextBytes(buf);
                     out.write(buf, 0, (int) Math.min(buf.length, left));

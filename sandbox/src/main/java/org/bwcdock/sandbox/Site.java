@@ -248,6 +248,11 @@ public final class Site implements AutoCloseable {
         return Footage.write(volume(c), c.serial(), sizes);
     }
 
+    /** Puts new footage on the camera, its files numbered from {@code first} (0-based): the next shift's. */
+    public long footage(Camera c, long[] sizes, int first) throws IOException {
+        return Footage.write(volume(c), c.serial(), sizes, first);
+    }
+
     public Path volume(Camera c) {
         return work.resolve("cameras").resolve(c.serial());
     }

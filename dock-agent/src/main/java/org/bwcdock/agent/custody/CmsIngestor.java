@@ -34,18 +34,24 @@ import java.util.stream.Collectors;
 /**
  * One ingest: the caller's thread reads the camera once, in order, and computes the whole-file SHA-256;
  * the parts are encrypted on up to {@link CustodySettings#encryptThreads()} encrypt threads at once
- * (each part's SHA-256, AES-GCM, ciphertext SHA-256 and spool write on one thread) and committed on
- * sync threads ({@link PartDispatch}). Buffers are 64 KiB, a fixed pool per ingest plus what the
- * dock-wide {@link ReadAhead} lends, so memory stays bounded whatever the file size.
+ * (each part's AES-GCM, ciphertext SHA-256 and spool write on one thread, its plaintext SHA-256 on a
+ * second, {@link PartWriter}) and committed on sync threads ({@link PartDispatch}). Buffers are 256 KiB,
+ * a fixed pool per ingest plus what the dock-wide {@link ReadAhead} lends, so memory stays bounded
+ * whatever the file size.
  */
 final class CmsIngestor implements Ingestor {
     private static final Logger log = LoggerFactory.getLogger(CmsIngestor.class);
-    /** JCE's fast path wants at most 64 KiB per update (NOTES.md). */
-    static final int CHUNK = 64 * 1024;
+    /**
+     * What the reader hands on at once: each hand-off may wake a thread, and on two cores the wake-ups of 64 KiB
+     * hand-offs cost 5 % of an ingest's CPU (perf). Below G1's humongous size (half a 1 MiB region).
+     */
+    static final int CHUNK = 256 * 1024;
+    /** JCE's fast path wants at most 64 KiB per update (DESIGN.md): larger ones stay slow on a cold JVM. */
+    static final int UPDATE = 64 * 1024;
     /** Each ingest's own buffers: 1 MiB (eight bays at once must fit the agent's 64 MiB heap; a bay alone borrows {@link #READ_AHEAD_BUFFERS}). */
-    static final int BUFFERS = 16;
+    static final int BUFFERS = 4;
     /** What all ingests together may borrow beyond their own (8 MiB), when parts are encrypted on several threads. */
-    static final int READ_AHEAD_BUFFERS = 128;
+    static final int READ_AHEAD_BUFFERS = 32;
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final CustodySettings settings;
@@ -168,12 +174,12 @@ final class CmsIngestor implements Ingestor {
                     throw new FileChangedException(req.where() + ": file ended at byte " + (done + got)
                             + " of " + size + " (it changed while being read)");
                 }
-                whole.update(buf, 0, got);
+                update(whole, buf, got);
                 done += got;
                 inPart += got;
                 boolean last = inPart == partSize || done == size;
                 if (index < kept.size()) {
-                    keptPart.update(buf, 0, got);
+                    update(keptPart, buf, got);
                     dispatch.recycle(buf);
                     if (last && !hex(keptPart.digest()).equals(kept.get(index).plaintextSha256())) {
                         throw new FileChangedException(req.where() + ": part " + index + " read again differs from the part"
@@ -285,6 +291,13 @@ final class CmsIngestor implements Ingestor {
             return MessageDigest.getInstance("SHA-256", "SUN");
         } catch (NoSuchAlgorithmException | java.security.NoSuchProviderException e) {
             throw new IllegalStateException("the SUN provider's SHA-256 is required", e);
+        }
+    }
+
+    /** {@code md.update(b, 0, length)} in slices of at most {@link #UPDATE}. */
+    static void update(MessageDigest md, byte[] b, int length) {
+        for (int off = 0; off < length; off += UPDATE) {
+            md.update(b, off, Math.min(UPDATE, length - off));
         }
     }
 

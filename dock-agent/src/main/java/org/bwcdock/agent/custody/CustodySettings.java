@@ -12,7 +12,8 @@ import java.util.Objects;
  * identity. {@code toString()} never shows the key.
  *
  * @param spoolWait how long one part may wait for spool room before the ingest gives up (and is retried later)
- * @param encryptThreads how many parts of one file may be encrypted at once, each on its own thread (1..64)
+ * @param encryptThreads how many parts of one file may be encrypted at once, each on its own thread (1..64;
+ *                       each part's plaintext is hashed on a second thread)
  */
 public record CustodySettings(String dockId, int partSize, List<X509Certificate> recipients, PrivateKey signingKey,
                               List<X509Certificate> signingChain, String agentVersion, Duration spoolWait, Clock clock,

@@ -80,8 +80,8 @@ final class GcmEncryptor implements OutputAEADEncryptor {
     @Override
     public OutputStream getOutputStream(OutputStream out) {
         return new OutputStream() {
-            /** Reused for every update: no allocation per chunk. Sized for the largest chunk fed (64 KiB) + a block. */
-            private byte[] buffer = new byte[64 * 1024 + 32];
+            /** Reused for every update: no allocation per chunk. Sized for one update ({@link CmsIngestor#UPDATE}) + a block. */
+            private final byte[] buffer = new byte[CmsIngestor.UPDATE + 32];
             private boolean closed;
 
             @Override
@@ -91,13 +91,11 @@ final class GcmEncryptor implements OutputAEADEncryptor {
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                int need = cipher.getOutputSize(len);
-                if (need > buffer.length) {
-                    buffer = new byte[need];
-                }
                 try {
-                    int n = cipher.update(b, off, len, buffer, 0);
-                    out.write(buffer, 0, n);
+                    for (int done = 0; done < len; done += CmsIngestor.UPDATE) {
+                        int n = cipher.update(b, off + done, Math.min(CmsIngestor.UPDATE, len - done), buffer, 0);
+                        out.write(buffer, 0, n);
+                    }
                 } catch (GeneralSecurityException e) {
                     throw new IOException("AES-GCM encryption failed: " + e.getMessage(), e);
                 }

@@ -49,10 +49,12 @@ final class PartDispatch {
     private final BlockingQueue<byte[]> free = new LinkedBlockingQueue<>();
     private final AtomicReference<Throwable> failed = new AtomicReference<>();
     private final List<BlockingQueue<Chunk>> queues = new ArrayList<>();
+    /** Each part's plaintext-hash and encrypt tasks. */
     private final List<Future<?>> encrypting = new ArrayList<>();
     /** Completed once each part is committed and told, in index order. */
     private final List<CompletableFuture<PartRecord>> told = new ArrayList<>();
-    private BlockingQueue<Chunk> current;
+    /** The current part's two queues (its plaintext hash's, its encryption's); empty between parts. */
+    private List<BlockingQueue<Chunk>> current = List.of();
     private int allocated;
     private int borrowed;
     private boolean admitted;
@@ -108,12 +110,14 @@ final class PartDispatch {
 
     /** The next chunk, in file order; the first chunk of a part starts that part's encrypt task. */
     void put(Chunk c) throws IOException, InterruptedException, IngestException {
-        if (current == null) {
+        if (current.isEmpty()) {
             start(c.part());
         }
-        current.add(c);
+        for (BlockingQueue<Chunk> q : current) {
+            q.add(c);
+        }
         if (c.lastOfPart()) {
-            current = null;
+            current = List.of();
         }
     }
 
@@ -128,17 +132,21 @@ final class PartDispatch {
         }
         long reserved = partLength(index) + PART_OVERHEAD;
         unclaimed -= reserved;
-        BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>(); // bounded by the buffers in flight
+        // Both bounded by the buffers in flight.
+        BlockingQueue<Chunk> toHash = new LinkedBlockingQueue<>();
+        BlockingQueue<Chunk> toEncrypt = new LinkedBlockingQueue<>();
         CompletableFuture<PartRecord> previous = told.isEmpty() ? null : told.get(told.size() - 1);
         CompletableFuture<PartRecord> mine = new CompletableFuture<>();
-        queues.add(queue);
+        current = List.of(toHash, toEncrypt);
+        queues.addAll(current);
         told.add(mine);
-        current = queue;
+        Future<String> plaintext = encryptors.submit(() -> PartWriter.hashPlaintext(toHash, free));
+        encrypting.add(plaintext);
         PartWriter writer = new PartWriter(req, spool, recipients, random, index);
         encrypting.add(encryptors.submit(() -> {
             PartWriter.Written w;
             try {
-                w = writer.write(queue, free);
+                w = writer.write(toEncrypt, free, plaintext);
             } catch (Throwable t) {
                 spool.release(reserved);
                 fail(mine, t);

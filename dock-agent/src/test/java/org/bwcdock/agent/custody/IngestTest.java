@@ -194,7 +194,7 @@ class IngestTest {
 
                         @Override
                         public int read(byte[] b, int off, int len) throws IOException {
-                            if (read > 2L * PART) {
+                            if (read >= 2L * PART) { // the third part's first read
                                 throw new IOException("Input/output error");
                             }
                             int n = super.read(b, off, len);
