@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How cost grows with bays and file sizes: the whole agent in its own JVM (-Xmx64m) against a
- * {@link Site}, every camera docked before the agent starts, until every file is receipted and wiped.
+ * {@link Site}, every camera docked before the agent starts, until every file is receipted and wiped;
+ * with one bay, then the camera docked again with a new file while the agent runs on ({@link Warm}).
  * Prints one row per scenario: time, throughput, CPU per GB, peak heap and RSS, start-to-online
  * and start-to-first-ingest.
  */

@@ -23,7 +23,7 @@ import java.util.concurrent.Future;
  * pending spool file, hashing the ciphertext; each buffer goes back when both are done with it. Two
  * threads because a large part (64 MiB) does not fit the bounded read-ahead: the next part's threads
  * start only when this one is nearly done, so one part's work is what runs side by side (1 GiB on two
- * cores: 1.78 s with both hashes on one thread, 1.62 s split; docs/performance.md). Parts of a size that
+ * cores: 1.91 s with both hashes on one thread, 1.58 s split; docs/performance.md). Parts of a size that
  * fits run at once on different threads ({@link PartDispatch}); the commit (fsync) is not done here.
  */
 final class PartWriter {
