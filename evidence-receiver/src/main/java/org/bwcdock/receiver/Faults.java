@@ -14,8 +14,11 @@ public interface Faults {
     sealed interface Fault permits Status, ResetAfter, LieOffset {
     }
 
-    /** Answer with this status and no side effect. */
-    record Status(int code) implements Fault {
+    /** Answer with this status and no side effect; with a {@code Retry-After} header if {@code retryAfter} is not null. */
+    record Status(int code, String retryAfter) implements Fault {
+        public Status(int code) {
+            this(code, null);
+        }
     }
 
     /** Take this many bytes of a PATCH body, store them, then drop the connection without an answer. */

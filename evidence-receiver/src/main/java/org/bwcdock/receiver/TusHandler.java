@@ -35,6 +35,9 @@ final class TusHandler {
         x.setHeader("Tus-Resumable", "1.0.0");
         Faults.Fault fault = faults.next(method, path);
         if (fault instanceof Faults.Status s) {
+            if (s.retryAfter() != null) {
+                x.setHeader("Retry-After", s.retryAfter());
+            }
             Http.empty(x, s.code());
             return;
         }

@@ -58,7 +58,15 @@ public final class Backoff {
      * when {@link #stop()} is called meanwhile.
      */
     public synchronized boolean pause() throws InterruptedException {
-        long wait = next().toNanos();
+        return pause(Duration.ZERO);
+    }
+
+    /**
+     * As {@link #pause()}, but waits at least {@code atLeast}: what a server asked for (HTTP {@code Retry-After}),
+     * when that is longer than the backoff's own wait.
+     */
+    public synchronized boolean pause(Duration atLeast) throws InterruptedException {
+        long wait = Math.max(next().toNanos(), stopped ? 0 : atLeast.toNanos());
         long deadline = System.nanoTime() + wait;
         while (!stopped && wait > 0) {
             wait(wait / 1_000_000, (int) (wait % 1_000_000)); // Object.wait: stop() wakes it

@@ -32,15 +32,18 @@ final class PartsAhead {
         this.sink = sink;
     }
 
-    /** @return false if the server failed a part (the caller backs off), true otherwise */
-    boolean sendReadyParts(EvidenceFile f, String where) throws InterruptedException {
+    /**
+     * @return empty, or if the server failed a part the least wait it asked for (zero if it did not say): the caller
+     *         backs off at least that long
+     */
+    java.util.Optional<java.time.Duration> sendReadyParts(EvidenceFile f, String where) throws InterruptedException {
         for (PartRecord p : files.parts(f.id())) {
             if (p.uploadUrl() != null && p.confirmedOffset() >= p.ciphertextLength()) {
                 continue;
             }
             Path file = spool.resolve(p.spoolFile());
             if (!stillIngesting(f) || !Files.isRegularFile(file)) {
-                return true;
+                return java.util.Optional.empty();
             }
             try {
                 sink.sendPart(where, new EvidenceSink.Part(p.index(), file, p.ciphertextLength(), p.ciphertextSha256(),
@@ -60,16 +63,16 @@ final class PartsAhead {
                         });
             } catch (UploadException e) {
                 if (!stillIngesting(f) || !Files.isRegularFile(file)) {
-                    return true; // the ingest discarded the part under us: not the server's trouble
+                    return java.util.Optional.empty(); // the ingest discarded the part under us: not the server's trouble
                 }
                 log.warn("{}: part {} (sent while the file is ingested): {}", where, p.index(), e.getMessage());
                 if (e.uploadsLost()) {
                     record(f, p.index(), null, 0);
                 }
-                return false;
+                return java.util.Optional.of(e.retryAfter());
             }
         }
-        return true;
+        return java.util.Optional.empty();
     }
 
     private boolean stillIngesting(EvidenceFile f) {

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * tus 1.0 over java.net.http (a real PATCH), resuming from the server's offset after any failure,
@@ -66,8 +67,16 @@ final class TusSink implements EvidenceSink {
 
     /** A server error or network failure: back off and try again, within the delivery's deadline. */
     private static final class Retry extends Exception {
+        /** At least this long before the next attempt: the server's {@code Retry-After}, or zero. */
+        private final Duration after;
+
         Retry(String message) {
-            super(message);
+            this(message, Duration.ZERO);
+        }
+
+        Retry(String message, Duration after) {
+            super(after.isZero() ? message : message + " (Retry-After: " + after.toSeconds() + " s)");
+            this.after = after;
         }
     }
 
@@ -118,10 +127,10 @@ final class TusSink implements EvidenceSink {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new UploadException(d.where() + ": upload did not complete within " + settings.deadline()
-                            + ": " + e.getMessage(), true, e);
+                            + ": " + e.getMessage(), true, false, e instanceof Retry r ? r.after : Duration.ZERO, e);
                 }
                 log.warn("{}: {}; retrying with backoff", d.where(), e.getMessage());
-                backoff.pause(); // interrupted when the uploader closes
+                backoff.pause(e instanceof Retry r ? r.after : Duration.ZERO); // interrupted when the uploader closes
             }
         }
     }
@@ -137,7 +146,7 @@ final class TusSink implements EvidenceSink {
             throw new IllegalStateException("a part sent ahead of its commit cannot have been committed", v);
         } catch (Retry | IOException e) {
             throw new UploadException(where + ": part " + p.index() + ": " + (e.getMessage() == null ? e : e.getMessage()),
-                    !tlsRefused(e), e);
+                    !tlsRefused(e), false, e instanceof Retry r ? r.after : Duration.ZERO, e);
         }
     }
 
@@ -219,8 +228,8 @@ final class TusSink implements EvidenceSink {
                     offset = -1;
                 }
                 default -> {
-                    if (r.status() >= 500) {
-                        throw new Retry("PATCH " + url + ": " + r.status());
+                    if (r.status() >= 500 || r.status() == 429) {
+                        throw new Retry("PATCH " + url + ": " + r.status(), retryAfter(Optional.ofNullable(r.headers().get("retry-after"))));
                     }
                     throw new UploadException(where + ": part " + p.index() + ": PATCH answered " + r.status()
                             + ": " + r.body().strip(), false, null);
@@ -240,11 +249,11 @@ final class TusSink implements EvidenceSink {
                     .orElseThrow(() -> new IOException("201 without Location"));
         }
         if (r.statusCode() >= 500) {
-            throw new Retry("POST " + uploads + ": " + r.statusCode());
+            throw new Retry("POST " + uploads + ": " + r.statusCode(), retryAfter(r));
         }
         if (r.statusCode() == 429) {
-            // The receiver's per-dock limit (open uploads, bytes in flight): later, with backoff, not never.
-            throw new Retry("POST " + uploads + ": 429, the receiver's limit for this dock: " + r.body().strip());
+            // The receiver's per-dock limit (open uploads, bytes in flight): later, when it says, not never.
+            throw new Retry("POST " + uploads + ": 429, the receiver's limit for this dock: " + r.body().strip(), retryAfter(r));
         }
         throw new UploadException("creating an upload: " + r.statusCode() + ": " + r.body().strip(), false, null);
     }
@@ -256,7 +265,7 @@ final class TusSink implements EvidenceSink {
             return -1;
         }
         if (r.statusCode() != 200) {
-            throw new Retry("HEAD " + url + ": " + r.statusCode());
+            throw new Retry("HEAD " + url + ": " + r.statusCode(), retryAfter(r));
         }
         return r.headers().firstValueAsLong("Upload-Offset").orElseThrow(() -> new IOException("HEAD without Upload-Offset"));
     }
@@ -328,8 +337,8 @@ final class TusSink implements EvidenceSink {
         HttpResponse<byte[]> r = http.send(request(HttpRequest.newBuilder(commit)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))), HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() >= 500) {
-            throw new Retry("commit: " + r.statusCode());
+        if (r.statusCode() >= 500 || r.statusCode() == 429) {
+            throw new Retry("commit: " + r.statusCode(), retryAfter(r));
         }
         if (r.statusCode() != 200) {
             // 409: a part is incomplete or differs at the server; start the uploads again next time.
@@ -363,6 +372,14 @@ final class TusSink implements EvidenceSink {
             throw new UploadException("evidence " + evidenceId + ": timestamp not taken now (" + why + ")", true, null);
         }
         return java.util.Optional.of(why);
+    }
+
+    private static Duration retryAfter(HttpResponse<?> r) {
+        return retryAfter(r.headers().firstValue("Retry-After"));
+    }
+
+    private static Duration retryAfter(Optional<String> header) {
+        return RetryAfter.of(header, java.time.Instant.now());
     }
 
     private HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {

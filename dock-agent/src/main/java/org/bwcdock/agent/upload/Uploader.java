@@ -171,10 +171,11 @@ public final class Uploader implements AutoCloseable {
     private void upload(EvidenceFile f) throws InterruptedException {
         String where = "camera " + f.cameraId() + ": " + f.relativePath();
         if (f.state() == FileState.INGESTING) {
-            if (ahead.sendReadyParts(f, where)) {
+            java.util.Optional<Duration> trouble = ahead.sendReadyParts(f, where);
+            if (trouble.isEmpty()) {
                 serverTrouble.reset();
             } else {
-                serverTrouble.pause();
+                serverTrouble.pause(trouble.get());
             }
             return;
         }
@@ -238,7 +239,7 @@ public final class Uploader implements AutoCloseable {
                         files.recordPartUpload(f.id(), p.index(), null, 0);
                     }
                 }
-                serverTrouble.pause(); // not the next file at once: the server is in trouble
+                serverTrouble.pause(e.retryAfter()); // not the next file at once: the server is in trouble
             }
         } catch (BadReceiptException e) {
             log.error("{}: receipt rejected: {}", where, e.getMessage());

@@ -81,6 +81,23 @@ class BackoffTest {
         assertFalse(paused.get(5, TimeUnit.SECONDS), "a stopped pause reports the stop");
     }
 
+    /** A server's Retry-After longer than the backoff's own wait: the longer one; a shorter one changes nothing. */
+    @Test
+    void aPauseWaitsAtLeastWhatTheServerAsked() throws Exception {
+        Backoff b = new Backoff(Duration.ofMillis(20), Duration.ofMillis(20), () -> 0.0); // 15 ms of its own
+        long t0 = System.nanoTime();
+        assertTrue(b.pause(Duration.ofMillis(400)));
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(400), "waited less than the server asked");
+        Backoff own = new Backoff(Duration.ofMillis(200), Duration.ofMillis(200), () -> 0.0); // 150 ms
+        long t1 = System.nanoTime();
+        assertTrue(own.pause(Duration.ofMillis(1)));
+        assertTrue(System.nanoTime() - t1 >= TimeUnit.MILLISECONDS.toNanos(150), "a short Retry-After shortened the backoff");
+        b.stop();
+        long t2 = System.nanoTime();
+        assertFalse(b.pause(Duration.ofMinutes(5)));
+        assertTrue(System.nanoTime() - t2 < TimeUnit.MILLISECONDS.toNanos(50), "a stopped backoff waited for a Retry-After");
+    }
+
     @Test
     void aPauseWaitsItsTime() throws Exception {
         Backoff b = new Backoff(Duration.ofMillis(200), Duration.ofMillis(200), () -> 0.0); // 150 ms

@@ -197,6 +197,17 @@ class UploadFaultsTest {
         deliverOk(f.ingest(f.dock, 1_000_000, 1 << 20));
     }
 
+    /** The receiver says when to come back (Retry-After with its 429): the dock waits that long, not its own 1 s. */
+    @Test
+    void aRetryAfterIsWaitedFor() throws Exception {
+        f.faults.add("POST", new Faults.Status(429, "3"));
+        deliverOk(f.ingest(f.dock, 1_000_000, 1 << 20));
+        List<Long> posts = f.faults.arrivals("POST");
+        assertTrue(posts.size() >= 2, "POSTs: " + posts.size());
+        long waited = posts.get(1) - posts.get(0);
+        assertTrue(waited >= java.util.concurrent.TimeUnit.SECONDS.toNanos(3), "retried after " + waited / 1_000_000 + " ms");
+    }
+
     @Test
     void serverClaimingAnOffsetBeyondTheLengthIsAnError() throws Exception {
         f.faults.add("PATCH", new Faults.Status(409)).add("HEAD", new Faults.LieOffset(1L << 40));
