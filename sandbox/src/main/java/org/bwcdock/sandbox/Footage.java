@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 
 /**
  * Generated camera footage: DCIM/100/VIDnnnn.MP4 files of random bytes and a DEVICE.TXT. The bytes
- * depend only on the camera's serial and the sizes, so a test can make the same files again to
- * compare with what the evidence side decrypts after the camera was wiped.
+ * depend only on the camera's serial, the sizes and the first file's number, so a test can make the
+ * same files again to compare with what the evidence side decrypts after the camera was wiped.
  */
 public final class Footage {
     private Footage() {
