@@ -33,9 +33,14 @@ final class PatchWriter {
     private static final int MAX_HEADER_BYTES = 64 * 1024;
 
     record Response(int status, Map<String, String> headers, String body) {
+        /** The header's value, by its name in any case (the map's keys are lower case). */
+        Optional<String> header(String name) {
+            return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+
         Optional<Long> longHeader(String name) {
             try {
-                return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))).map(Long::parseLong);
+                return header(name).map(Long::parseLong);
             } catch (NumberFormatException e) {
                 return Optional.empty();
             }

@@ -127,10 +127,10 @@ final class TusSink implements EvidenceSink {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new UploadException(d.where() + ": upload did not complete within " + settings.deadline()
-                            + ": " + e.getMessage(), true, false, e instanceof Retry r ? r.after : Duration.ZERO, e);
+                            + ": " + e.getMessage(), true, false, askedWait(e), e);
                 }
                 log.warn("{}: {}; retrying with backoff", d.where(), e.getMessage());
-                backoff.pause(e instanceof Retry r ? r.after : Duration.ZERO); // interrupted when the uploader closes
+                backoff.pause(askedWait(e)); // interrupted when the uploader closes
             }
         }
     }
@@ -146,7 +146,7 @@ final class TusSink implements EvidenceSink {
             throw new IllegalStateException("a part sent ahead of its commit cannot have been committed", v);
         } catch (Retry | IOException e) {
             throw new UploadException(where + ": part " + p.index() + ": " + (e.getMessage() == null ? e : e.getMessage()),
-                    !tlsRefused(e), false, e instanceof Retry r ? r.after : Duration.ZERO, e);
+                    !tlsRefused(e), false, askedWait(e), e);
         }
     }
 
@@ -229,7 +229,7 @@ final class TusSink implements EvidenceSink {
                 }
                 default -> {
                     if (r.status() >= 500 || r.status() == 429) {
-                        throw new Retry("PATCH " + url + ": " + r.status(), retryAfter(Optional.ofNullable(r.headers().get("retry-after"))));
+                        throw new Retry("PATCH " + url + ": " + r.status(), retryAfter(r.header("Retry-After")));
                     }
                     throw new UploadException(where + ": part " + p.index() + ": PATCH answered " + r.status()
                             + ": " + r.body().strip(), false, null);
@@ -372,6 +372,11 @@ final class TusSink implements EvidenceSink {
             throw new UploadException("evidence " + evidenceId + ": timestamp not taken now (" + why + ")", true, null);
         }
         return java.util.Optional.of(why);
+    }
+
+    /** What the server asked the dock to wait before the next attempt (its Retry-After), or zero. */
+    private static Duration askedWait(Exception e) {
+        return e instanceof Retry r ? r.after : Duration.ZERO;
     }
 
     private static Duration retryAfter(HttpResponse<?> r) {
